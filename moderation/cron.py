@@ -1,0 +1,1 @@
+"""Periodic jobs, run by `python manage.py rqcron moderation.cron` beside the workers."""

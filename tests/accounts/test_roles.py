@@ -1,0 +1,62 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import user_set_role
+from audit.models import AuditEvent
+from tests.factories import make_user
+
+
+@pytest.mark.django_db
+def test_it_creates_the_four_role_groups() -> None:
+    assert set(Group.objects.values_list("name", flat=True)) >= {
+        "contributor",
+        "moderator",
+        "senior_moderator",
+        "admin",
+    }
+
+
+@pytest.mark.django_db
+def test_it_gives_the_admin_group_user_management_permissions() -> None:
+    codenames = set(Group.objects.get(name="admin").permissions.values_list("codename", flat=True))
+    assert {"view_user", "change_user", "view_auditevent"} <= codenames
+
+
+def test_it_reads_role_helpers(alice: User, mod: User, senior: User, ada: User, oscar: User) -> None:
+    assert (alice.role, alice.is_contributor, alice.is_reviewer) == (Role.CONTRIBUTOR, True, False)
+    assert (mod.role, mod.is_reviewer, mod.is_senior_moderator) == (Role.MODERATOR, True, False)
+    assert (senior.is_reviewer, senior.is_senior_moderator, senior.is_admin_role) == (True, True, False)
+    assert (ada.is_reviewer, ada.is_senior_moderator, ada.is_admin_role) == (True, True, True)
+    assert (oscar.role, oscar.is_contributor, oscar.is_reviewer) == (None, False, False)
+
+
+@pytest.mark.django_db
+def test_it_treats_a_superuser_as_admin() -> None:
+    root = User.objects.create_superuser("root", "root@example.com", "pw")
+    assert root.role == Role.ADMIN
+
+
+def test_it_picks_the_highest_of_several_roles(alice: User) -> None:
+    alice.groups.add(Group.objects.get(name="senior_moderator"))
+    fresh = User.objects.get(pk=alice.pk)
+    assert fresh.role == Role.SENIOR_MODERATOR
+
+
+def test_it_changes_a_role_and_audits_it(alice: User, ada: User) -> None:
+    user_set_role(user=alice, role=Role.ADMIN, actor=ada)
+    alice.refresh_from_db()
+    fresh = User.objects.get(pk=alice.pk)
+    assert fresh.role == Role.ADMIN
+    assert fresh.is_staff is True
+    event = AuditEvent.objects.get(action="user.role_changed")
+    assert event.actor == ada
+    assert event.details == {"from": "contributor", "to": "admin"}
+
+
+@pytest.mark.django_db
+def test_it_takes_staff_access_away_with_the_admin_role() -> None:
+    user = make_user("former", Role.ADMIN)
+    user_set_role(user=user, role=Role.MODERATOR, actor=None)
+    assert User.objects.get(pk=user.pk).is_staff is False

@@ -1,0 +1,124 @@
+"""Personas shared by every test module, and the switches for tests that need real services.
+
+alice and bob contribute content, mod and senior review it, ada administers, and oscar is
+logged in but has no role at all.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from accounts.roles import Role
+from tests.factories import make_user
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    return make_user("alice", Role.CONTRIBUTOR, first_name="Alice", last_name="Liddell")
+
+
+@pytest.fixture
+def bob(db: None) -> User:
+    return make_user("bob", Role.CONTRIBUTOR, first_name="Bob", last_name="Builder")
+
+
+@pytest.fixture
+def mod(db: None) -> User:
+    return make_user("mod", Role.MODERATOR)
+
+
+@pytest.fixture
+def senior(db: None) -> User:
+    return make_user("senior", Role.SENIOR_MODERATOR)
+
+
+@pytest.fixture
+def ada(db: None) -> User:
+    return make_user("ada", Role.ADMIN)
+
+
+@pytest.fixture
+def oscar(db: None) -> User:
+    """Logged in, but with no role: an outsider to every feature."""
+    return make_user("oscar")
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice: User) -> Client:
+    return client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob: User) -> Client:
+    return client_for(bob)
+
+
+@pytest.fixture
+def mod_client(mod: User) -> Client:
+    return client_for(mod)
+
+
+@pytest.fixture
+def senior_client(senior: User) -> Client:
+    return client_for(senior)
+
+
+@pytest.fixture
+def ada_client(ada: User) -> Client:
+    return client_for(ada)
+
+
+@pytest.fixture
+def oscar_client(oscar: User) -> Client:
+    return client_for(oscar)
+
+
+def services_required() -> bool:
+    return os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Tests needing a real service skip on a bare machine, and fail in CI (REQUIRE_SERVICES=1)."""
+    if services_required():
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres(settings: object) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("this test needs PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        skip_or_fail("this test needs Redis (set REDIS_URL=redis://…)")
+        raise AssertionError("unreachable")
+    import redis
+
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as exc:
+        skip_or_fail(f"Redis at {url} does not answer: {exc}")
+    return url
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        skip_or_fail("browser tests need Debian's chromium (apt-get install chromium)")
+    return path
