@@ -1,3 +1,5 @@
+"""Django app configuration for the label checks."""
+
 from django.apps import AppConfig
 
 

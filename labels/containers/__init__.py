@@ -1,0 +1,63 @@
+"""Container readers: one module per file format, dispatched on the sniffed MIME type."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Callable
+
+from labels.containers.base import ByteSource, RawMetadata, TextEntry
+from labels.containers.bmff import read_bmff
+from labels.containers.ebml import read_ebml
+from labels.containers.gif import read_gif
+from labels.containers.id3 import read_id3, tag_size
+from labels.containers.jpeg import read_jpeg
+from labels.containers.png import read_png
+from labels.containers.riff import read_riff
+
+__all__ = ["RawMetadata", "TextEntry", "read_container"]
+
+# How far the fallback scan for a C2PA manifest store looks in formats we do not walk.
+_FALLBACK_SCAN_BYTES = 8 * 1024 * 1024
+
+
+def _read_mpeg_audio(buf: ByteSource, meta: RawMetadata) -> None:
+    if tag_size(buf):
+        read_id3(buf[: tag_size(buf)], meta, "MP3")
+
+
+_READERS: dict[str, Callable[[ByteSource, RawMetadata], None]] = {
+    "image/jpeg": read_jpeg,
+    "image/png": read_png,
+    "image/gif": read_gif,
+    "image/webp": read_riff,
+    "audio/wav": read_riff,
+    "video/x-msvideo": read_riff,
+    "video/mp4": read_bmff,
+    "video/quicktime": read_bmff,
+    "audio/mp4": read_bmff,
+    "image/heic": read_bmff,
+    "image/heif": read_bmff,
+    "image/avif": read_bmff,
+    "audio/mpeg": _read_mpeg_audio,
+    "video/webm": read_ebml,
+    "video/x-matroska": read_ebml,
+}
+
+
+def read_container(buf: ByteSource, media_type: str) -> RawMetadata:
+    """Collect the metadata of a file of ``media_type``; errors are recorded, never raised."""
+    meta = RawMetadata()
+    reader = _READERS.get(media_type)
+    if reader is None:
+        meta.errors.append(f"unsupported file type {media_type}; only a C2PA byte scan was done")
+        head = bytes(buf[:_FALLBACK_SCAN_BYTES])
+        if b"jumb" in head and b"c2pa" in head:
+            meta.c2pa_locations.append("JUMBF bytes (unrecognised container)")
+        return meta
+    try:
+        reader(buf, meta)
+    except (IndexError, ValueError, OverflowError, struct.error, zlib.error) as error:
+        # The readers bounds-check what they parse; this is the net for the cases they miss.
+        meta.errors.append(f"{media_type} structure could not be read: {error}")
+    return meta

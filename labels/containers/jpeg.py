@@ -1,0 +1,67 @@
+"""JPEG: walk the marker segments up to the start of scan; never touch the compressed pixels.
+
+Reads APP1 EXIF and XMP, APP11 JUMBF (C2PA), COM comments and bare ``AIGC{...}`` labels that some
+generators put in an APPn segment of their own.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from labels.containers.base import MAX_ENTRIES, ByteSource, RawMetadata, decode_text
+from labels.containers.exif import read_exif
+
+XMP_SIGNATURE = b"http://ns.adobe.com/xap/1.0/\x00"
+EXIF_SIGNATURE = b"Exif\x00\x00"
+_SOS, _EOI, _APP1, _APP11, _COM = 0xDA, 0xD9, 0xE1, 0xEB, 0xFE
+_STANDALONE = {0x01, 0xD8, *range(0xD0, 0xD8)}
+
+
+def read_jpeg(buf: ByteSource, meta: RawMetadata) -> None:
+    pos = 2
+    size = len(buf)
+    for _ in range(MAX_ENTRIES):
+        if pos + 4 > size:
+            meta.errors.append("JPEG ends inside its header segments (truncated)")
+            return
+        if buf[pos] != 0xFF:
+            meta.errors.append(f"JPEG segment marker missing at offset {pos} (corrupt file)")
+            return
+        marker = buf[pos + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            pos += 1
+            continue
+        if marker in _STANDALONE:
+            pos += 2
+            continue
+        if marker == _EOI:
+            return
+        (length,) = struct.unpack_from(">H", buf, pos + 2)
+        end = pos + 2 + length
+        if length < 2 or end > size:
+            meta.errors.append(f"JPEG segment 0xFF{marker:02X} at offset {pos} runs past the end of the file")
+            return
+        if marker == _SOS:
+            if buf.rfind(b"\xff\xd9", end) < 0:
+                meta.errors.append("JPEG ends before its end-of-image marker (truncated)")
+            return
+        if 0xE0 <= marker <= 0xEF or marker == _COM:
+            _read_segment(marker, bytes(buf[pos + 4 : end]), meta)
+        pos = end
+    meta.errors.append("JPEG has too many segments; stopped reading")
+
+
+def _read_segment(marker: int, payload: bytes, meta: RawMetadata) -> None:
+    if marker == _APP1 and payload.startswith(EXIF_SIGNATURE):
+        read_exif(payload[len(EXIF_SIGNATURE) :], meta, "JPEG APP1")
+    elif marker == _APP1 and payload.startswith(XMP_SIGNATURE):
+        meta.add_xmp("JPEG APP1", payload[len(XMP_SIGNATURE) :])
+    elif marker == _APP11 and b"jumb" in payload and b"c2pa" in payload:
+        if "JPEG APP11 JUMBF" not in meta.c2pa_locations:
+            meta.c2pa_locations.append("JPEG APP11 JUMBF")
+    elif marker == _COM:
+        meta.add_text("JPEG COM", "Comment", decode_text(payload))
+    elif payload.lstrip(b"\x00").startswith(b"AIGC"):
+        # Bare "AIGC{...}" segment written by some Chinese generators.
+        body = payload.lstrip(b"\x00")[4:].lstrip(b"\x00:= ")
+        meta.add_text(f"JPEG APP{marker - 0xE0}", "AIGC", decode_text(body))

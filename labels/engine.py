@@ -1,0 +1,197 @@
+"""Inspect one media file for AI provenance labels: ``inspect_file``, ``inspect_bytes``, ``inspect_stream``.
+
+Steps:
+1. Decide the MIME type from the first bytes.
+2. Walk the container (``labels.containers``) for text entries, XMP packets and C2PA stores.
+3. Read XMP (IPTC source type, AI-system fields, model release, TC260 labels), TC260 labels from
+   every other placement, and generator traces.
+4. Only if the walk found an embedded C2PA store, read and validate it with c2pa-python (network off).
+5. Turn the facts into signals; the strongest signal gives the tier.
+
+Nothing here raises on bad input: problems are recorded in ``MediaReport.errors``.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+import mmap
+import os
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from labels import tc260, traces
+from labels.c2pa_manifest import read_manifest_store
+from labels.conf import get_setting
+from labels.containers import RawMetadata, read_container
+from labels.containers.base import ByteSource
+from labels.media_types import UNKNOWN, sniff
+from labels.report import (
+    SOURCE_C2PA,
+    SOURCE_IPTC,
+    SOURCE_IPTC_AI_SYSTEM,
+    SOURCE_TC260,
+    SOURCE_TRACE,
+    MediaReport,
+    Signal,
+    XmpSourceType,
+)
+from labels.tier import CONFIRMED, SUSPECTED
+from labels.xmp import XmpFacts, parse_xmp
+
+# Files up to this size are read into memory; larger ones are memory-mapped, so only the parts the
+# container walk touches are read (a video's mdat never is, except by the C2PA hash check).
+MAX_IN_MEMORY = 32 * 1024 * 1024
+
+StreamFactory = Callable[[], IO[bytes]]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InspectOptions:
+    trust_anchors_pem: str | None = None
+    read_c2pa: bool = True
+
+    @classmethod
+    def from_settings(cls) -> InspectOptions:
+        return cls(trust_anchors_pem=read_pem(get_setting("LABELS_C2PA_TRUST_ANCHORS")))
+
+
+@functools.lru_cache(maxsize=4)
+def read_pem(path: str | None) -> str | None:
+    return Path(path).read_text(encoding="ascii") if path else None
+
+
+def inspect_file(path: str | os.PathLike[str], *, options: InspectOptions | None = None) -> MediaReport:
+    options = options or InspectOptions.from_settings()
+    name = str(path)
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            # a FIFO or device would block or never end
+            report = MediaReport(path=name, media_type=UNKNOWN)
+            _container_error(report, "file could not be read: not a regular file")
+            return report
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size <= MAX_IN_MEMORY:
+                data = handle.read(MAX_IN_MEMORY)
+                return _inspect(data, name, options, lambda: io.BytesIO(data))
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                return _inspect(mapped, name, options, lambda: _rewound(handle))
+    except OSError as error:
+        report = MediaReport(path=name, media_type=UNKNOWN)
+        _container_error(report, f"file could not be read: {error.strerror or error}")
+        return report
+
+
+def inspect_bytes(
+    data: bytes, *, name: str = "<bytes>", options: InspectOptions | None = None
+) -> MediaReport:
+    options = options or InspectOptions.from_settings()
+    return _inspect(data, name, options, lambda: io.BytesIO(data))
+
+
+def inspect_stream(
+    stream: IO[bytes], *, name: str = "<stream>", options: InspectOptions | None = None
+) -> MediaReport:
+    """Inspect a readable binary stream (e.g. an upload); at most MAX_IN_MEMORY bytes are read."""
+    data = stream.read(MAX_IN_MEMORY + 1)
+    report = inspect_bytes(data[:MAX_IN_MEMORY], name=name, options=options)
+    if len(data) > MAX_IN_MEMORY:
+        _container_error(report, f"only the first {MAX_IN_MEMORY} bytes of the stream were read")
+    return report
+
+
+def _rewound(handle: IO[bytes]) -> IO[bytes]:
+    handle.seek(0)
+    return handle
+
+
+def _container_error(report: MediaReport, message: str) -> None:
+    report.errors.append(message)
+    report.container_errors.append(message)
+
+
+def _inspect(buf: ByteSource, name: str, options: InspectOptions, open_stream: StreamFactory) -> MediaReport:
+    report = MediaReport(path=name, media_type=sniff(bytes(buf[:64])), size=len(buf))
+    if not len(buf):
+        report.media_type = UNKNOWN
+        _container_error(report, "file is empty")
+        return report
+    try:
+        _read_labels(buf, report, options, open_stream)
+    except Exception as error:
+        # A bug must not stop a batch: the file gets an error record and tier none, the log the trace.
+        logger.exception("label engine failed on %s", name)
+        report.signals = []
+        _container_error(report, f"internal error while reading the file: {type(error).__name__}: {error}")
+    return report
+
+
+def _read_labels(
+    buf: ByteSource, report: MediaReport, options: InspectOptions, open_stream: StreamFactory
+) -> None:
+    meta = read_container(buf, report.media_type)
+    for message in meta.errors:
+        _container_error(report, message)
+    xmp_facts = [parse_xmp(packet, where) for where, packet in meta.xmp_packets]
+    for facts in xmp_facts:
+        report.errors.extend(facts.errors)
+        _take_xmp_facts(report, facts)
+    report.tc260_labels = tc260.find_labels(meta.texts, xmp_facts)
+    report.traces = traces.find_traces(meta.texts, xmp_facts)
+    if meta.c2pa_locations and options.read_c2pa:
+        _read_c2pa(report, meta, options, open_stream)
+    report.signals = _signals(report)
+
+
+def _take_xmp_facts(report: MediaReport, facts: XmpFacts) -> None:
+    report.iptc_source_types.extend(XmpSourceType(facts.where, uri) for uri in facts.digital_source_types)
+    for name, values in facts.ai_system.items():
+        report.ai_system.setdefault(name, []).extend(values)
+    for name, values in facts.model_release.items():
+        report.model_release.setdefault(name, []).extend(values)
+    report.creator_tools.extend(facts.creator_tools)
+    if facts.provenance_urls and report.c2pa_remote_url is None:
+        report.c2pa_remote_url = facts.provenance_urls[0]  # recorded, never fetched
+
+
+def _read_c2pa(
+    report: MediaReport, meta: RawMetadata, options: InspectOptions, open_stream: StreamFactory
+) -> None:
+    info = read_manifest_store(
+        open_stream(), report.media_type, meta.c2pa_locations[0], options.trust_anchors_pem
+    )
+    report.c2pa = info
+    if info.error:
+        report.errors.append(info.error)
+
+
+def _signals(report: MediaReport) -> list[Signal]:
+    signals: list[Signal] = []
+    if report.c2pa:
+        signals += [Signal(SOURCE_C2PA, claim.describe(), CONFIRMED) for claim in report.c2pa.ai_claims]
+    signals += [
+        Signal(SOURCE_IPTC, item.describe(), CONFIRMED) for item in report.iptc_source_types if item.is_ai
+    ]
+    for label in report.tc260_labels:
+        value = label.tier_value
+        if value is not None:
+            meaning = tc260.LABEL_MEANINGS[value]
+            strength = CONFIRMED if value == "1" else SUSPECTED
+            signals.append(
+                Signal(SOURCE_TC260, f'{label.placement} says Label "{value}" ({meaning})', strength)
+            )
+    for name, values in report.ai_system.items():
+        shown = ", ".join(f'"{value}"' for value in values)
+        signals.append(Signal(SOURCE_IPTC_AI_SYSTEM, f"XMP Iptc4xmpExt:{name} is {shown}", SUSPECTED))
+    signals += [Signal(SOURCE_TRACE, f"{trace.tool}: {trace.detail}", SUSPECTED) for trace in report.traces]
+    return signals
+
+
+__all__ = ["InspectOptions", "MediaReport", "inspect_bytes", "inspect_file", "inspect_stream"]

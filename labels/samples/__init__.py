@@ -1,0 +1,88 @@
+"""Small labelled media built in memory, for the tests, the benchmark and trying the engine out.
+
+The builders lay bytes out the way real tools do (TIFF/EXIF structures, PNG text chunks, XMP packets,
+RIFF chunks, BMFF boxes, ID3 frames, EBML elements), so the readers meet realistic layouts. Nothing
+here is used by the engine itself.
+"""
+
+from labels.samples.av import (
+    bmff_box,
+    id3_frame,
+    id3_text_frame,
+    id3_txxx,
+    mp3_bytes,
+    mp4_bytes,
+    riff_chunk,
+    wav_bytes,
+    webm_bytes,
+)
+from labels.samples.images import (
+    gif_with,
+    image_bytes,
+    jpeg_segment,
+    jpeg_with,
+    noise_jpeg,
+    png_chunk,
+    png_text,
+    png_with,
+    webp_with,
+)
+from labels.samples.metadata import (
+    NS_IPTC_EXT,
+    NS_PLUS,
+    NS_RDF,
+    NS_TC260,
+    PRODUCER_CODE,
+    TAG_ARTIST,
+    TAG_IMAGE_DESCRIPTION,
+    TAG_MAKE,
+    TAG_SOFTWARE,
+    TAG_USER_COMMENT,
+    dst_xmp,
+    tc260_fields,
+    tc260_json,
+    tc260_xmp,
+    tiff_exif,
+    user_comment,
+    xmp_packet,
+)
+from labels.samples.signing import sign_c2pa
+
+__all__ = [
+    "NS_IPTC_EXT",
+    "NS_PLUS",
+    "NS_RDF",
+    "NS_TC260",
+    "PRODUCER_CODE",
+    "TAG_ARTIST",
+    "TAG_IMAGE_DESCRIPTION",
+    "TAG_MAKE",
+    "TAG_SOFTWARE",
+    "TAG_USER_COMMENT",
+    "bmff_box",
+    "dst_xmp",
+    "gif_with",
+    "id3_frame",
+    "id3_text_frame",
+    "id3_txxx",
+    "image_bytes",
+    "jpeg_segment",
+    "jpeg_with",
+    "mp3_bytes",
+    "mp4_bytes",
+    "noise_jpeg",
+    "png_chunk",
+    "png_text",
+    "png_with",
+    "riff_chunk",
+    "sign_c2pa",
+    "tc260_fields",
+    "tc260_json",
+    "tc260_xmp",
+    "tiff_exif",
+    "user_comment",
+    "wav_bytes",
+    "webm_bytes",
+    "webp_with",
+    "xmp_packet",
+]
