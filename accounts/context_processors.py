@@ -1,11 +1,16 @@
-"""Navigation entries for the base layout, by role."""
+"""Navigation entries and account banners for the base layout."""
 
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from accounts.models import Sanction, User
+from accounts.selectors import pending_warnings
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -19,3 +24,33 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if user.is_admin_role or user.is_staff:
             items.append((_("Admin"), reverse("admin:index")))
     return {"nav_items": items, "site_name": settings.SITE_NAME}
+
+
+class AccountBanners:
+    """What the banner strip shows. Lazy: nothing is queried unless a template renders it, and
+    then only when the standing (loaded with the user) says there is something to show."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    @cached_property
+    def warnings(self) -> QuerySet[Sanction] | list[Sanction]:
+        if not self.user.standing.pending_warning:
+            return []
+        return pending_warnings(self.user)
+
+    @cached_property
+    def restricted(self) -> bool:
+        return self.user.standing.restricted
+
+    @cached_property
+    def needs_verification(self) -> bool:
+        return self.user.is_contributor and not self.user.standing.identity_verified
+
+
+def account_banners(request: HttpRequest) -> dict[str, Any]:
+    appeals = {"appeals_contact": settings.APPEALS_CONTACT, "appeals_days": settings.APPEALS_RESPONSE_DAYS}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return appeals
+    return {"account_banners": AccountBanners(user), **appeals}

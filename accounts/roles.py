@@ -14,3 +14,13 @@ class Role(models.TextChoices):
 # Highest first: a user in several groups acts with the highest role.
 ROLE_PRECEDENCE = [Role.ADMIN, Role.SENIOR_MODERATOR, Role.MODERATOR, Role.CONTRIBUTOR]
 REVIEWER_ROLES = frozenset({Role.MODERATOR, Role.SENIOR_MODERATOR, Role.ADMIN})
+
+
+def role_for(group_names: frozenset[str] | set[str], *, is_superuser: bool = False) -> Role | None:
+    """The role a user with these groups acts with: superusers are admins, else the highest group."""
+    if is_superuser:
+        return Role.ADMIN
+    for role in ROLE_PRECEDENCE:
+        if role.value in group_names:
+            return role
+    return None

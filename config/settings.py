@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "accounts.context_processors.account_banners",
             ],
         },
     },
@@ -196,3 +197,44 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Accounts: identity verification, terms of service, sanctions ---------------------------------
+# Everything below belongs to the accounts app (issue 3). It adds to the lists above rather than
+# reorganising them.
+
+# ModelBackend's subclass refuses suspended accounts and loads each request's user with its standing.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.AccountBackend"]
+# Logs out suspended sessions and sends users to new terms; AxesMiddleware stays last.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "accounts.middleware.AccountStandingMiddleware"
+)
+
+# Text messages for phone verification: a dotted path, like EMAIL_BACKEND.
+SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.ConsoleBackend")
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
+
+# Identity numbers are stored only as HMAC-SHA256 under this key (plus their last four characters).
+# Changing it makes existing hashes unmatchable, so duplicates go undetected: set it once, keep it.
+# Development derives one from SECRET_KEY; without DEBUG, verification refuses to run until it is set.
+IDENTITY_HMAC_KEY = env_str("IDENTITY_HMAC_KEY")
+if not IDENTITY_HMAC_KEY and DEBUG:
+    from django.utils.crypto import salted_hmac
+
+    IDENTITY_HMAC_KEY = salted_hmac(
+        "provenant.identity", "hmac", secret=SECRET_KEY, algorithm="sha256"
+    ).hexdigest()
+
+OTP_TTL_MINUTES = env_int("OTP_TTL_MINUTES", 10)
+OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 5)
+OTP_SENDS_PER_NUMBER_PER_HOUR = env_int("OTP_SENDS_PER_NUMBER_PER_HOUR", 3)
+OTP_SENDS_PER_IP_PER_HOUR = env_int("OTP_SENDS_PER_IP_PER_HOUR", 10)
+
+# Uploaded ID and business-licence images: deleted this many days after the decision (the row stays).
+IDENTITY_DOCUMENT_RETENTION_DAYS = env_int("IDENTITY_DOCUMENT_RETENTION_DAYS", 183)
+IDENTITY_DOCUMENT_MAX_BYTES = env_int("IDENTITY_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
+
+# Strikes shown to moderators: sanctions imposed in this many days, lifted ones excluded.
+STRIKE_WINDOW_DAYS = env_int("STRIKE_WINDOW_DAYS", 365)
+# Where sanctioned users appeal, and the answer time we publish (Deep Synthesis Provisions Art. 12).
+APPEALS_CONTACT = env_str("APPEALS_CONTACT", "appeals@provenant.example.com")
+APPEALS_RESPONSE_DAYS = env_int("APPEALS_RESPONSE_DAYS", 15)

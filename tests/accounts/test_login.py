@@ -23,7 +23,7 @@ def log_in(client: Client, username: str, password: str = PASSWORD):
     ],
 )
 def test_it_lands_each_role_on_its_home(
-    persona: str, landing: str | None, request: pytest.FixtureRequest
+    db: None, persona: str, landing: str | None, request: pytest.FixtureRequest
 ) -> None:
     user: User = request.getfixturevalue(persona)
     client = Client()

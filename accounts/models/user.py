@@ -1,11 +1,15 @@
 """Users. Roles are Django groups (see accounts.roles); the helpers here read them."""
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import REVIEWER_ROLES, ROLE_PRECEDENCE, Role
+from accounts.roles import REVIEWER_ROLES, Role, role_for
+
+if TYPE_CHECKING:
+    from accounts.selectors import AccountStanding
 
 
 class User(AbstractUser):
@@ -20,12 +24,7 @@ class User(AbstractUser):
 
     @property
     def role(self) -> Role | None:
-        if self.is_superuser:
-            return Role.ADMIN
-        for role in ROLE_PRECEDENCE:
-            if role.value in self.role_names:
-                return role
-        return None
+        return role_for(self.role_names, is_superuser=self.is_superuser)
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
@@ -47,3 +46,22 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.role == Role.ADMIN
+
+    @cached_property
+    def standing(self) -> "AccountStanding":
+        """Suspension, restriction, pending warning, identity and terms state, read once per request.
+
+        The user loaded for each request (accounts.backends) carries it as annotations, so
+        the middleware and the banners cost no extra query. Services that change any of it
+        drop this cache.
+        """
+        from accounts.selectors import account_standing
+
+        return account_standing(self)
+
+    @property
+    def is_identity_verified(self) -> bool:
+        return self.standing.identity_verified
+
+    def forget_standing(self) -> None:
+        self.__dict__.pop("standing", None)

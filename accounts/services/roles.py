@@ -1,4 +1,4 @@
-"""Account transitions. Views, admin actions and commands all go through these."""
+"""Roles: each user has exactly one, kept as Django group membership."""
 
 from django.contrib.auth.models import Group
 from django.db import transaction

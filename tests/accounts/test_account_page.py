@@ -1,0 +1,60 @@
+"""My account: role, identity (masked), attempts, sanctions with appeal, terms accepted."""
+
+from typing import Any
+
+from django.test import Client
+
+from accounts.models import User
+from accounts.services import identity_verify_id_card, sanction_impose
+from tests.accounts.samples import VALID_IDS
+
+
+def test_it_shows_an_unverified_contributor_how_to_verify(alice_client: Client) -> None:
+    page = alice_client.get("/accounts/me/")
+    assert page.status_code == 200
+    assert b"Not verified" in page.content
+    for path in ("verify/phone/", "verify/id-card/", "verify/uscc/", "verify/document/"):
+        assert f'href="/accounts/{path}"'.encode() in page.content
+    assert b"You cannot submit content yet" in page.content
+
+
+def test_it_shows_the_masked_identity_and_history(alice: User, alice_client: Client) -> None:
+    identity_verify_id_card(user=alice, number=VALID_IDS[0])
+    page = alice_client.get("/accounts/me/")
+    content = page.content.decode()
+    assert "Verified" in content
+    assert content.count("**************002X") >= 2  # the summary and the history
+    assert VALID_IDS[0] not in content
+    assert "automatic check" in content
+    assert "You cannot submit content yet" not in content
+
+
+def test_it_shows_sanctions_with_why_and_how_to_appeal(
+    alice: User, alice_client: Client, mod: User, settings: Any
+) -> None:
+    settings.APPEALS_CONTACT = "appeals@publisher.example"
+    settings.APPEALS_RESPONSE_DAYS = 10
+    sanction_impose(user=alice, kind="restriction", reason="Unlabelled AI portrait.", actor=mod)
+    content = alice_client.get("/accounts/me/").content.decode()
+    assert "Function restriction" in content
+    assert "Unlabelled AI portrait." in content
+    assert "until further notice" in content
+    assert "appeals@publisher.example" in content
+    assert "within 10 days" in content
+    assert "1 strike in the last year" in content
+
+
+def test_it_is_there_for_every_role(mod_client: Client, ada_client: Client, oscar_client: Client) -> None:
+    for client in (mod_client, ada_client, oscar_client):
+        page = client.get("/accounts/me/")
+        assert page.status_code == 200
+        assert b"verify/phone/" not in page.content  # verification is for contributors
+
+
+def test_it_is_in_the_user_menu(alice_client: Client) -> None:
+    assert b'href="/accounts/me/">My account</a>' in alice_client.get("/accounts/me/").content
+
+
+def test_it_needs_login() -> None:
+    response = Client().get("/accounts/me/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")

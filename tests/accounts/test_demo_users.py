@@ -1,0 +1,25 @@
+"""The demo contributors can submit straight away: verified, terms accepted, idempotently."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import IdentityVerification, TermsAcceptance, TermsVersion, User
+from accounts.services import submission_gate
+
+
+@pytest.mark.django_db
+def test_it_makes_alice_and_bob_cleared_contributors() -> None:
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    terms = TermsVersion.objects.get()
+    assert "label" in terms.body.lower() and "remove" in terms.body.lower()
+    for username in ("alice", "bob"):
+        user = User.objects.get(username=username)
+        assert submission_gate(user).allowed, submission_gate(user).blocks
+        assert IdentityVerification.objects.filter(user=user).count() == 1
+        assert TermsAcceptance.objects.filter(user=user).count() == 1
+    # The other demo users meet the terms page at their first login, as any user would.
+    for username in ("admin", "senior", "mod"):
+        assert User.objects.get(username=username).standing.needs_terms
