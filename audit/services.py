@@ -47,7 +47,7 @@ def record_event(
     if actor is not None and not actor.is_authenticated:
         actor = None
 
-    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     event = AuditEvent(
         seq=head.seq + 1,
         created_at=timezone.now(),

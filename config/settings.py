@@ -94,6 +94,8 @@ BACKGROUND_JOBS = bool(REDIS_URL)
 _rq_connection = {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}
 RQ_QUEUES = {name: dict(_rq_connection) for name in ("default", "checks", "media")}
 RQ_SHOW_ADMIN_LINK = BACKGROUND_JOBS
+# Our services decide when to send (after commit); django-rq must not defer on its own.
+RQ = {"COMMIT_MODE": "auto"}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -198,6 +200,44 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# --- Submissions and media --------------------------------------------------------------------
+
+# Uploads stream to a temporary file (never memory), hashed on the way in.
+FILE_UPLOAD_HANDLERS = ["moderation.upload_handlers.HashingTemporaryFileUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
+UPLOAD_MAX_BYTES = {
+    "image": env_int("UPLOAD_MAX_IMAGE_MB", 25) * 1024 * 1024,
+    "video": env_int("UPLOAD_MAX_VIDEO_MB", 1024) * 1024 * 1024,
+    "audio": env_int("UPLOAD_MAX_AUDIO_MB", 100) * 1024 * 1024,
+}
+UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 50_000_000)
+UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 10)
+THUMBNAIL_SIZE = 480
+# Production: let the web server send media after the view has checked access.
+# "" (Django streams the file), "x-accel-redirect" (nginx) or "x-sendfile" (Apache, lighttpd).
+MEDIA_ACCEL = env_str("MEDIA_ACCEL")
+MEDIA_ACCEL_PREFIX = env_str("MEDIA_ACCEL_PREFIX", "/protected-media/")
+
+# --- Check pipeline ---------------------------------------------------------------------------
+
+CHECK_LEASE_SECONDS = env_int("CHECK_LEASE_SECONDS", 120)
+# A pending run whose job is not in Redis after this long is sent again by the sweep.
+CHECK_RESEND_AFTER_SECONDS = env_int("CHECK_RESEND_AFTER_SECONDS", 30)
+CHECK_MAX_ATTEMPTS = env_int("CHECK_MAX_ATTEMPTS", 3)
+CHECK_RETRY_INTERVALS = [5, 30, 120]
+CHECK_SWEEP_INTERVAL_SECONDS = env_int("CHECK_SWEEP_INTERVAL_SECONDS", 60)
+
+# --- Review -----------------------------------------------------------------------------------
+
+# Hours a queue promises to decide within; an item is "at risk" past SLA_AT_RISK_FRACTION of it.
+SLA_HOURS = {
+    "review": env_int("SLA_HOURS_REVIEW", 24),
+    "escalated": env_int("SLA_HOURS_ESCALATED", 48),
+    "takedown": env_int("SLA_HOURS_TAKEDOWN", 4),
+}
+SLA_AT_RISK_FRACTION = 0.75
+CLAIM_LEASE_MINUTES = env_int("CLAIM_LEASE_MINUTES", 15)
+
 # --- Accounts: identity verification, terms of service, sanctions ---------------------------------
 # Everything below belongs to the accounts app (issue 3). It adds to the lists above rather than
 # reorganising them.
@@ -238,3 +278,21 @@ STRIKE_WINDOW_DAYS = env_int("STRIKE_WINDOW_DAYS", 365)
 # Where sanctioned users appeal, and the answer time we publish (Deep Synthesis Provisions Art. 12).
 APPEALS_CONTACT = env_str("APPEALS_CONTACT", "appeals@provenant.example.com")
 APPEALS_RESPONSE_DAYS = env_int("APPEALS_RESPONSE_DAYS", 15)
+
+# --- AI labels on publication (GB 45438) ------------------------------------------------------
+
+# The platform's name or TC260 code, written as ContentPropagator in published files.
+LABELS_PUBLISHER_CODE = env_str("LABELS_PUBLISHER_CODE", "Provenant")
+LABELS_EXPLICIT_CORNER = env_str("LABELS_EXPLICIT_CORNER", "bottom-right")
+# The publisher's C2PA signing certificate chain and es256 key (PEM). Without them, published
+# files carry TC260 and IPTC labels but no new C2PA manifest. The demo uses public test certs.
+_demo_certs = BASE_DIR / "demo" / "certs"
+LABELS_C2PA_SIGN_CERT = env_str("LABELS_C2PA_SIGN_CERT") or (str(_demo_certs / "es256.pub") if DEBUG else "")
+LABELS_C2PA_SIGN_KEY = env_str("LABELS_C2PA_SIGN_KEY") or (str(_demo_certs / "es256.pem") if DEBUG else "")
+# Trust anchors for C2PA signers; without them every signer reads as untrusted (not tampered).
+LABELS_C2PA_TRUST_ANCHORS = (
+    env_str("LABELS_C2PA_TRUST_ANCHORS")
+    or (str(_demo_certs / "test_cert_root_bundle.pem") if DEBUG else "")
+    or None
+)
+PUBLISHED_ROOT = "published"

@@ -6,6 +6,8 @@ logged in but has no role at all.
 
 import os
 import shutil
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -122,3 +124,32 @@ def chromium_path() -> str:
     if not os.path.exists(path):
         skip_or_fail("browser tests need Debian's chromium (apt-get install chromium)")
     return path
+
+
+@pytest.fixture
+def rq_connection(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Background jobs on: real Redis when REDIS_URL is set (flushed after), fakeredis otherwise."""
+    import django_rq.connection_utils
+    import django_rq.queues
+
+    settings.BACKGROUND_JOBS = True
+    url = os.environ.get("REDIS_URL")
+    if url:
+        import redis
+
+        connection = redis.Redis.from_url(url)
+        try:
+            connection.ping()
+        except redis.RedisError as exc:
+            skip_or_fail(f"Redis at {url} does not answer: {exc}")
+    else:
+        if services_required():
+            pytest.fail("REQUIRE_SERVICES=1 but REDIS_URL is not set")
+        import fakeredis
+
+        connection = fakeredis.FakeRedis()
+        monkeypatch.setattr(django_rq.queues, "get_redis_connection", lambda *a, **k: connection)
+        monkeypatch.setattr(django_rq.connection_utils, "get_redis_connection", lambda *a, **k: connection)
+    connection.flushdb()
+    yield connection
+    connection.flushdb()

@@ -22,3 +22,5 @@ STORAGES = {
 # Unit tests run checks inline, like the embedded default; queue tests switch this on themselves.
 BACKGROUND_JOBS = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests state the C2PA trust list they want; by default no signer is trusted.
+LABELS_C2PA_TRUST_ANCHORS = None

@@ -1,0 +1,270 @@
+"""Benchmark the check pipeline end to end: real PostgreSQL, real Redis, real `rqworker` processes.
+
+    python bench/pipeline.py [--submissions 300] [--workers 1 2] [--rate 20] [--seconds 15]
+                             [--worker-class rq.worker.SimpleWorker]
+
+Steps:
+1. Create a fresh database `provenant_bench` (DATABASE_URL's server, default 127.0.0.1) and use
+   Redis database 14 (REDIS_URL's server); migrate; make a verified contributor.
+2. For each worker count: start that many `manage.py rqworker checks` processes and wait until
+   they are listening.
+   a. Throughput: N image drafts are uploaded beforehand; then all N are submitted as fast as one
+      process can, and the clock stops when the last one reaches "awaiting review".
+      Submissions per second = N / that time (three checks each: label, consent, policy).
+   b. Latency at a steady rate: for `--seconds`, one submission every 1/rate seconds, each one
+      uploaded (inspected, hashed, stored) and submitted; latency = from the start of the upload
+      to the "awaiting review" audit event. p50 / p95.
+3. Print a table. The figures go into the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BENCH_DB = "provenant_bench"
+BENCH_REDIS_DB = 14
+
+
+def configure_environment() -> dict[str, str]:
+    base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/provenant"))
+    if base.scheme not in ("postgres", "postgresql"):
+        sys.exit("bench/pipeline.py needs PostgreSQL: set DATABASE_URL=postgres://…")
+    redis = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": urlunsplit((base.scheme, base.netloc, f"/{BENCH_DB}", "", "")),
+        "REDIS_URL": urlunsplit((redis.scheme, redis.netloc, f"/{BENCH_REDIS_DB}", "", "")),
+        "MEDIA_ROOT": str(ROOT / "var" / "bench-media"),
+        "LOG_LEVEL": "WARNING",
+        # Production settings: DEBUG off (no per-query logging in the workers).
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEF",
+        "IDENTITY_HMAC_KEY": "bench-only-identity-hmac-key",
+    }
+    os.environ.update(env)
+    return env
+
+
+def recreate_database(env: dict[str, str]) -> None:
+    import psycopg2
+
+    url = urlsplit(env["DATABASE_URL"])
+    admin = psycopg2.connect(
+        dbname="postgres", user=url.username, password=url.password, host=url.hostname, port=url.port or 5432
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+    admin.close()
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+    )
+
+
+def start_workers(count: int, worker_class: str, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
+    import django_rq
+    from rq import Worker
+
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "rqworker",
+                "checks",
+                "--worker-class",
+                worker_class,
+                "--name",
+                f"bench-{count}-{i}",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(count)
+    ]
+    connection = django_rq.get_connection("checks")
+    deadline = time.monotonic() + 60
+    while len(Worker.all(connection=connection)) < count:
+        if time.monotonic() > deadline:
+            sys.exit("workers did not start")
+        time.sleep(0.1)
+    return workers
+
+
+def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait(timeout=30)
+
+
+def awaiting_times(ids: list[int]) -> dict[int, float]:
+    from audit.models import AuditEvent
+
+    events = AuditEvent.objects.filter(
+        action="submission.awaiting_review",
+        target_type="moderation.submission",
+        target_id__in=[str(i) for i in ids],
+    ).values_list("target_id", "created_at")
+    return {int(target): created.timestamp() for target, created in events}
+
+
+def wait_until_reviewed(ids: list[int], timeout: float) -> dict[int, float]:
+    deadline = time.monotonic() + timeout
+    while True:
+        done = awaiting_times(ids)
+        if len(done) == len(ids):
+            return done
+        if time.monotonic() > deadline:
+            sys.exit(f"only {len(done)} of {len(ids)} submissions reached review in {timeout:.0f} s")
+        time.sleep(0.05)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+class Uploads:
+    """Distinct small JPEGs, some carrying AI labels, made once before any clock starts."""
+
+    def __init__(self, count: int) -> None:
+        from labels import samples
+
+        self.files = []
+        for i in range(count):
+            data = samples.noise_jpeg((320, 240), seed=i, quality=85)
+            self.files.append((f"photo-{i}.jpg", data))
+
+    def upload(self, i: int):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        name, data = self.files[i]
+        return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def new_draft(contributor, uploads: Uploads, i: int):
+    from moderation.services.submissions import RevisionInput, submission_create
+
+    data = RevisionInput(
+        title=f"Bench {i}", body="Benchmark text.", declared_ai=bool(i % 2), region="cn", no_real_person=True
+    )
+    submission, outcome = submission_create(contributor=contributor, data=data, uploads=[uploads.upload(i)])
+    assert not outcome.refused, outcome.refused
+    return submission
+
+
+def throughput(contributor, uploads: Uploads, offset: int, count: int) -> float:
+    from moderation.services.submissions import submission_submit
+
+    drafts = [new_draft(contributor, uploads, offset + i) for i in range(count)]
+    started = time.time()
+    for submission in drafts:
+        submission_submit(submission=submission, actor=contributor)
+    done = wait_until_reviewed([s.pk for s in drafts], timeout=600)
+    return count / (max(done.values()) - started)
+
+
+def steady(contributor, uploads: Uploads, offset: int, rate: float, seconds: float) -> list[float]:
+    from django.db import connection
+
+    from moderation.services.submissions import submission_submit
+
+    count = int(rate * seconds)
+    starts: dict[int, float] = {}
+    interval = 1 / rate
+    begin = time.monotonic()
+    for i in range(count):
+        delay = begin + i * interval - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        started = time.time()
+        submission = new_draft(contributor, uploads, offset + i)
+        submission_submit(submission=submission, actor=contributor)
+        starts[submission.pk] = started
+    behind = time.monotonic() - begin - seconds
+    if behind > 1:
+        print(f"  (the producer fell {behind:.1f} s behind the {rate}/s schedule)")
+    done = wait_until_reviewed(list(starts), timeout=600)
+    connection.close()
+    return [done[pk] - starts[pk] for pk in starts]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--submissions", type=int, default=300)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--rate", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--worker-class", default="rq.worker.SimpleWorker")
+    args = parser.parse_args()
+
+    env = configure_environment()
+    print(f"Setting up database {BENCH_DB} and Redis db {BENCH_REDIS_DB} …")
+    recreate_database(env)
+    import django
+
+    django.setup()
+    import django_rq
+
+    from accounts.roles import Role
+    from tests.factories import make_user, verify_identity
+
+    django_rq.get_connection("checks").flushdb()
+    contributor = verify_identity(make_user("bench", Role.CONTRIBUTOR))
+    steady_count = int(args.rate * args.seconds)
+    uploads = Uploads(len(args.workers) * (args.submissions + steady_count))
+    print(
+        f"{len(uploads.files)} distinct JPEGs ready; worker class {args.worker_class}; "
+        f"{os.cpu_count()} cores\n"
+    )
+
+    rows = []
+    offset = 0
+    for count in args.workers:
+        workers = start_workers(count, args.worker_class, env)
+        try:
+            rate = throughput(contributor, uploads, offset, args.submissions)
+            offset += args.submissions
+            latencies = steady(contributor, uploads, offset, args.rate, args.seconds)
+            offset += steady_count
+        finally:
+            stop_workers(workers)
+        rows.append((count, rate, percentile(latencies, 0.5), percentile(latencies, 0.95), len(latencies)))
+
+    print(
+        f"{'workers':>7} | {'submissions/s':>13} | {'p50 latency':>11} | {'p95 latency':>11} | "
+        f"at {args.rate:g}/s"
+    )
+    print("-" * 66)
+    for count, rate, p50, p95, n in rows:
+        print(f"{count:>7} | {rate:>13.1f} | {p50 * 1000:>8.0f} ms | {p95 * 1000:>8.0f} ms | {n} submissions")
+    print(
+        f"\nthroughput: {args.submissions} submissions each, 3 checks per submission "
+        f"(mean of the whole batch, submit to the last 'awaiting review')"
+    )
+    print(
+        f"latency: upload start (inspect, hash, store, submit) to 'awaiting review', "
+        f"{steady_count} submissions at {args.rate:g}/s"
+    )
+
+
+if __name__ == "__main__":
+    main()

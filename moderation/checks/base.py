@@ -1,0 +1,52 @@
+"""What every automated check is: a versioned class that looks at one revision."""
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from moderation.models import Revision, RunStatus, Severity
+
+
+class TransientCheckError(Exception):
+    """Worth retrying: a service was briefly unavailable, a file was briefly locked."""
+
+
+@dataclass
+class FindingSpec:
+    code: str
+    severity: str
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    rule: str = ""
+
+
+@dataclass
+class CheckResult:
+    summary: str
+    findings: list[FindingSpec] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        """passed: nothing to look at; flagged: warnings; failed: something blocks approval."""
+        severities = {finding.severity for finding in self.findings}
+        if Severity.BLOCKING in severities:
+            return RunStatus.FAILED
+        if Severity.WARNING in severities:
+            return RunStatus.FLAGGED
+        return RunStatus.PASSED
+
+
+class Check:
+    kind: ClassVar[str]
+    version: ClassVar[str]
+    title: ClassVar[str]
+
+    def applies_to(self, revision: Revision) -> bool:
+        return True
+
+    def current_version(self) -> str:
+        """The version recorded on each run; checks with external data add its version."""
+        return self.version
+
+    def run(self, revision: Revision) -> CheckResult:
+        raise NotImplementedError

@@ -1,0 +1,89 @@
+"""The policy check: title, text and declared prompt against the prohibited-content feature
+library (Deep Synthesis Art. 10, R27). Each match is a finding carrying the library version."""
+
+import re
+import unicodedata
+
+from django.utils.translation import gettext as _
+
+from moderation.checks import register
+from moderation.checks.base import Check, CheckResult, FindingSpec
+from moderation.models import FeatureLibrary, PolicyRule, Revision
+
+# Admin-written regular expressions run on contributor text: bound the text they see.
+MAX_TEXT_CHARS = 200_000
+
+
+def normalise(text: str) -> str:
+    """Fold width and case so 'ＡＢＣ' and 'abc' match the same rule."""
+    return unicodedata.normalize("NFKC", text[:MAX_TEXT_CHARS]).casefold()
+
+
+def library_version() -> int:
+    library = FeatureLibrary.objects.filter(pk=1).first()
+    return library.version if library else 0
+
+
+@register
+class PolicyCheck(Check):
+    kind = "policy"
+    version = "1.0"
+    title = "Prohibited content"
+
+    def current_version(self) -> str:
+        return f"{self.version}+lib{library_version()}"
+
+    def run(self, revision: Revision) -> CheckResult:
+        version = library_version()
+        fields = {"title": revision.title, "text": revision.body, "prompt": revision.prompt}
+        texts = {name: normalise(value) for name, value in fields.items() if value}
+        rules = [
+            rule
+            for rule in PolicyRule.objects.filter(is_active=True)
+            if rule.applies_to_region(revision.region)
+        ]
+        findings = []
+        for rule in rules:
+            pattern = re.compile(
+                rule.pattern if rule.is_regex else re.escape(normalise(rule.pattern)), re.IGNORECASE
+            )
+            for field_name, text in texts.items():
+                matches = list(pattern.finditer(text))
+                if not matches:
+                    continue
+                first = matches[0]
+                findings.append(
+                    FindingSpec(
+                        code="policy_match",
+                        severity=rule.severity,
+                        message=_(
+                            'The %(field)s contains "%(match)s", which policy rule "%(rule)s" prohibits: '
+                            "%(description)s."
+                        )
+                        % {
+                            "field": _(field_name),
+                            "match": first.group(0)[:80],
+                            "rule": rule.code,
+                            "description": rule.description,
+                        },
+                        evidence={
+                            "rule": rule.code,
+                            "field": field_name,
+                            "match": first.group(0)[:200],
+                            "position": first.start(),
+                            "matches": len(matches),
+                            "library_version": version,
+                        },
+                        rule=rule.rule_ref,
+                    )
+                )
+        summary = (
+            _("%(count)s match(es) against feature library v%(version)s")
+            % {"count": len(findings), "version": version}
+            if findings
+            else _("No prohibited terms (feature library v%(version)s, %(rules)s rules)")
+            % {"version": version, "rules": len(rules)}
+        )
+        return CheckResult(
+            summary=summary, findings=findings, data={"library_version": version, "rules_applied": len(rules)}
+        )

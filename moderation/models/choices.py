@@ -1,0 +1,95 @@
+"""Fixed vocabularies of the moderation domain."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CHECKING = "checking", _("Checking")
+    AWAITING_REVIEW = "awaiting_review", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Statuses from which the contributor may still withdraw: everything before a final decision.
+WITHDRAWABLE = frozenset(
+    {Status.DRAFT, Status.SUBMITTED, Status.CHECKING, Status.AWAITING_REVIEW, Status.CHANGES_REQUESTED}
+)
+DECIDED = frozenset({Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED})
+
+
+class Queue(models.TextChoices):
+    REVIEW = "review", _("Awaiting review")
+    ESCALATED = "escalated", _("Escalated")
+    TAKEDOWN = "takedown", _("Takedown")
+
+
+class Region(models.TextChoices):
+    CN = "cn", _("Mainland China")
+    EU = "eu", _("European Union")
+    OTHER = "other", _("Elsewhere")
+
+
+class Tier(models.TextChoices):
+    """Labeling Measures Art. 6: what the publication must say about AI generation."""
+
+    CONFIRMED = "confirmed", _("Confirmed AI-generated")
+    POSSIBLE = "possible", _("Possibly AI-generated")
+    SUSPECTED = "suspected", _("Suspected AI-generated")
+    NONE = "none", _("No AI indication")
+
+
+class Category(models.TextChoices):
+    """Synthesis categories of Deep Synthesis Art. 17 and 23. Stored as bit flags (see `flag`)."""
+
+    TEXT_PERSON_SIMULATION = "text_person_simulation", _("Text simulating a natural person")
+    VOICE_SYNTHESIS = "voice_synthesis", _("Synthetic voice or voice imitation")
+    FACE_GENERATION = "face_generation", _("Face generation")
+    FACE_SWAP = "face_swap", _("Face swap")
+    FACE_MANIPULATION = "face_manipulation", _("Face or expression manipulation")
+    BODY_MANIPULATION = "body_manipulation", _("Body or gesture manipulation")
+    IMMERSIVE_SCENE = "immersive_scene", _("Immersive realistic scene")
+    OTHER_GENERATION = "other_generation", _("Other generation or editing")
+
+    @classmethod
+    def flag(cls, slug: str) -> int:
+        return 1 << list(cls.values).index(slug)
+
+    @classmethod
+    def to_flags(cls, slugs: "list[str] | tuple[str, ...]") -> int:
+        flags = 0
+        for slug in slugs:
+            flags |= cls.flag(slug)
+        return flags
+
+    @classmethod
+    def from_flags(cls, flags: int) -> list["Category"]:
+        return [category for i, category in enumerate(cls) if flags & (1 << i)]
+
+
+# Categories whose subject is a person's face, voice or body: these need the person's consent.
+BIOMETRIC_CATEGORIES = frozenset(
+    {
+        Category.VOICE_SYNTHESIS,
+        Category.FACE_GENERATION,
+        Category.FACE_SWAP,
+        Category.FACE_MANIPULATION,
+        Category.BODY_MANIPULATION,
+    }
+)
+
+
+class Relation(models.TextChoices):
+    SELF = "self", _("The contributor")
+    OTHER = "other", _("Another real person")
+    PUBLIC_FIGURE = "public_figure", _("A public figure")
+
+
+class MediaKind(models.TextChoices):
+    IMAGE = "image", _("Image")
+    VIDEO = "video", _("Video")
+    AUDIO = "audio", _("Audio")

@@ -1,0 +1,107 @@
+"""Human review: the policy taxonomy, decisions with their statement of reasons, internal notes."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from moderation.models.submissions import Revision, Submission
+
+
+class PolicyReason(models.Model):
+    """A reason a moderator may give for rejecting or asking for changes (managed in the admin)."""
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+        CRITICAL = "critical", _("Critical")
+
+    class Ground(models.TextChoices):
+        ILLEGAL = "illegal", _("Illegal content")
+        INCOMPATIBLE = "incompatible", _("Incompatible with the terms of service")
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    severity = models.CharField(
+        _("severity"), max_length=12, choices=Severity.choices, default=Severity.MEDIUM
+    )
+    ground = models.CharField(_("ground"), max_length=16, choices=Ground.choices, default=Ground.INCOMPATIBLE)
+    legal_ground = models.CharField(
+        _("legal ground"), max_length=500, blank=True, help_text=_("The law, when the content is illegal.")
+    )
+    terms_clause = models.CharField(
+        _("terms clause"), max_length=500, blank=True, help_text=_("The clause of the terms of service.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("policy reason")
+        verbose_name_plural = _("policy reasons")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    ESCALATED = "escalated", _("Escalated")
+
+
+class Decision(models.Model):
+    """One moderator's decision on one revision, with the statement of reasons sent for it."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="decisions")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="decisions")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=24, choices=DecisionOutcome.choices)
+    reason = models.ForeignKey(
+        PolicyReason,
+        verbose_name=_("reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    explanation = models.TextField(_("explanation to the contributor"), blank=True)
+    note = models.TextField(_("note for other moderators"), blank=True)
+    override_reason = models.TextField(_("why blocking findings were overridden"), blank=True)
+    # DSA Art. 17 statement of reasons, frozen at decision time (see services.statements).
+    statement = models.JSONField(_("statement of reasons"), default=dict, blank=True)
+    from_queue = models.CharField(_("queue"), max_length=16, blank=True)
+    bulk = models.BooleanField(_("bulk decision"), default=False)
+    created_at = models.DateTimeField(_("decided"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        indexes = [models.Index(fields=["moderator", "-created_at"], name="decision_moderator_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} #{self.submission_id}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.outcome != DecisionOutcome.ESCALATED
+
+
+class ReviewNote(models.Model):
+    """Internal notes between moderators; never shown to the contributor."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("review note")
+        verbose_name_plural = _("review notes")
+
+    def __str__(self) -> str:
+        return self.text[:50]

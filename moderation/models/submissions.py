@@ -1,0 +1,250 @@
+"""Submissions, their revisions, media files and the real persons they depict.
+
+A Submission is the stable thing a contributor and the moderators talk about. Its content lives
+in revisions: editing after "changes requested" starts a new revision, so the earlier one and
+the decision on it stay in the history. The queue reads a few denormalised columns on the
+Submission (tier, flags, priority, SLA) that the check pipeline keeps up to date.
+"""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from moderation.models.choices import (
+    BIOMETRIC_CATEGORIES,
+    DECIDED,
+    WITHDRAWABLE,
+    Category,
+    MediaKind,
+    Queue,
+    Region,
+    Relation,
+    Status,
+    Tier,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def owned_by(self, user: "User") -> "SubmissionQuerySet":
+        return self.filter(contributor=user)
+
+    def awaiting_review(self) -> "SubmissionQuerySet":
+        return self.filter(status=Status.AWAITING_REVIEW)
+
+    def published(self) -> "SubmissionQuerySet":
+        return self.filter(
+            status=Status.APPROVED, published_at__isnull=False, publication_hidden_at__isnull=True
+        )
+
+
+class Submission(models.Model):
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contributor"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.DRAFT)
+    current_revision = models.OneToOneField(
+        "moderation.Revision",
+        verbose_name=_("current revision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    # Review queue columns, kept current by the pipeline and the review services.
+    queue = models.CharField(_("queue"), max_length=16, choices=Queue.choices, default=Queue.REVIEW)
+    tier = models.CharField(_("AI tier"), max_length=12, choices=Tier.choices, default=Tier.NONE)
+    region = models.CharField(_("region"), max_length=8, choices=Region.choices, default=Region.OTHER)
+    category_flags = models.PositiveIntegerField(_("categories"), default=0)
+    has_blocking_findings = models.BooleanField(_("blocking findings"), default=False)
+    is_tampered = models.BooleanField(_("tampered provenance"), default=False)
+    contradicts_declaration = models.BooleanField(_("declaration contradicts metadata"), default=False)
+    consent_missing = models.BooleanField(_("consent missing"), default=False)
+    priority_score = models.FloatField(_("priority"), default=0)
+    # Ordering key that already includes age: rank = score - weight * hours since the epoch.
+    priority_rank = models.FloatField(_("priority rank"), default=0)
+    awaiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claimed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    claim_expires_at = models.DateTimeField(_("claim expires"), null=True, blank=True)
+    # Bumped by every change a moderator could be acting on: a stale page gets a 409.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    publication_hidden_at = models.DateTimeField(_("publication hidden"), null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        indexes = [
+            models.Index(fields=["contributor", "-created_at"], name="submission_contributor_idx"),
+            models.Index(
+                fields=["queue", "-priority_rank", "id"],
+                name="submission_queue_rank_idx",
+                condition=Q(status="awaiting_review"),
+            ),
+            models.Index(
+                fields=["queue", "awaiting_since", "id"],
+                name="submission_queue_age_idx",
+                condition=Q(status="awaiting_review"),
+            ),
+        ]
+        permissions = [
+            ("review_submission", "Can review submissions"),
+            ("override_blocking", "Can approve over blocking findings"),
+            ("review_escalated", "Can review escalated submissions"),
+        ]
+
+    def __str__(self) -> str:
+        title = self.current_revision.title if self.current_revision_id and self.current_revision else ""
+        return f"#{self.pk} {title}".strip()
+
+    @property
+    def categories(self) -> list[Category]:
+        return Category.from_flags(self.category_flags)
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.status in WITHDRAWABLE
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in DECIDED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None and self.publication_hidden_at is None
+
+    def claim_is_active(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.claimed_by_id is not None
+            and self.claim_expires_at is not None
+            and self.claim_expires_at > now
+        )
+
+
+class Revision(models.Model):
+    """One version of a submission's content and declaration, as the contributor submitted it."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    prompt = models.TextField(_("prompt used"), blank=True)
+    # None until the contributor answers: the declaration has no default (R33).
+    declared_ai = models.BooleanField(_("declared AI-generated"), null=True)
+    category_flags = models.PositiveIntegerField(_("synthesis categories"), default=0)
+    region = models.CharField(_("target region"), max_length=8, choices=Region.choices, default=Region.OTHER)
+    no_real_person = models.BooleanField(_("depicts no real person"), default=False)
+    # AI Act Art. 50(4): AI text on matters of public interest needs disclosure unless human-reviewed
+    # with a named editorially responsible person.
+    eu_public_interest_text = models.BooleanField(_("public-interest text (EU)"), default=False)
+    eu_human_reviewed = models.BooleanField(_("human-reviewed (EU)"), default=False)
+    eu_editor = models.CharField(_("editorially responsible person"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="revision_number_unique"),
+        ]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+
+    def __str__(self) -> str:
+        return f"{self.title} (rev. {self.number})"
+
+    @property
+    def categories(self) -> list[Category]:
+        return Category.from_flags(self.category_flags)
+
+    @property
+    def biometric_categories(self) -> list[Category]:
+        return [c for c in self.categories if c in BIOMETRIC_CATEGORIES]
+
+
+def media_upload_to(instance: "MediaFile", filename: str) -> str:
+    # Never used for naming (services pick random names); required by FileField.
+    return filename
+
+
+class MediaFile(models.Model):
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="media")
+    kind = models.CharField(_("kind"), max_length=8, choices=MediaKind.choices)
+    mime_type = models.CharField(_("type"), max_length=64)
+    original_name = models.CharField(_("original name"), max_length=255)
+    # Random name under MEDIA_ROOT; several revisions may share one stored file (files never change).
+    file = models.FileField(_("file"), upload_to=media_upload_to, max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=media_upload_to, max_length=255, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["revision", "id"]
+        verbose_name = _("media file")
+        verbose_name_plural = _("media files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == MediaKind.IMAGE
+
+
+class DepictedPerson(models.Model):
+    """A real person shown or heard in a revision, as declared by the contributor."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="persons")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    relation = models.CharField(_("relation"), max_length=16, choices=Relation.choices)
+    # The same person across revisions: consent follows the person, not the row.
+    person_key = models.CharField(max_length=32, editable=False)
+
+    class Meta:
+        ordering = ["revision", "id"]
+        verbose_name = _("depicted person")
+        verbose_name_plural = _("depicted persons")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def contact(self) -> str:
+        return self.email or self.phone

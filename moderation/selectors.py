@@ -1,0 +1,53 @@
+"""Reads that several views and services share."""
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch
+
+from moderation.models import CheckRun, Finding
+
+if TYPE_CHECKING:
+    from moderation.models import Decision, Revision, Submission
+
+
+def latest_runs(revision_id: int | None) -> list[CheckRun]:
+    """The newest run of each check on a revision, findings prefetched, in check order."""
+    if revision_id is None:
+        return []
+    runs = (
+        CheckRun.objects.filter(revision_id=revision_id)
+        .order_by("kind", "-created_at", "-id")
+        .prefetch_related(Prefetch("findings", queryset=Finding.objects.order_by("id")))
+    )
+    newest: dict[str, CheckRun] = {}
+    for run in runs:
+        newest.setdefault(run.kind, run)
+    return list(newest.values())
+
+
+def decisions_for(revision_ids: list[int]) -> dict[int, "Decision"]:
+    """The newest final decision on each revision, in one query."""
+    from moderation.models import Decision, DecisionOutcome
+
+    newest: dict[int, Decision] = {}
+    decisions = (
+        Decision.objects.filter(revision_id__in=revision_ids)
+        .exclude(outcome=DecisionOutcome.ESCALATED)
+        .select_related("reason")
+        .order_by("revision_id", "-created_at", "-id")
+    )
+    for decision in decisions:
+        newest.setdefault(decision.revision_id, decision)
+    return newest
+
+
+def revision_history(submission: "Submission") -> list[tuple["Revision", list["Decision"]]]:
+    """Every revision, newest first, with the decisions made on it."""
+    from moderation.models import Decision
+
+    revisions = list(submission.revisions.order_by("-number").prefetch_related("media", "persons"))
+    decisions = Decision.objects.filter(submission=submission).select_related("reason", "moderator")
+    by_revision: dict[int, list[Decision]] = {}
+    for decision in decisions:
+        by_revision.setdefault(decision.revision_id, []).append(decision)
+    return [(revision, by_revision.get(revision.pk, [])) for revision in revisions]

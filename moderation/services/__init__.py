@@ -1,0 +1,1 @@
+"""Moderation transitions: submissions (intake and lifecycle), checks (the pipeline), review."""

@@ -1,0 +1,254 @@
+"""The check pipeline: start runs, execute one run, finish a submission's checks exactly once,
+and sweep up runs that a dead worker or a lost Redis left behind."""
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from audit.services import record_event
+from moderation import queueing
+from moderation.checks import TransientCheckError, applicable_checks, get_check
+from moderation.checks.base import FindingSpec
+from moderation.models import (
+    CheckRun,
+    Finding,
+    Revision,
+    RunStatus,
+    Severity,
+    Status,
+    Submission,
+)
+from moderation.services.priority import apply_outcome
+
+logger = logging.getLogger(__name__)
+
+
+class CheckNotAllowed(Exception):
+    """A re-run that makes no sense for this submission (a draft, a withdrawn one)."""
+
+
+def checks_create_runs(
+    *,
+    submission: Submission,
+    revision: Revision,
+    kinds: list[str] | None = None,
+    requested_by: User | None = None,
+) -> list[CheckRun]:
+    """Create one pending run per applicable (or requested) check; send them after commit."""
+    checks = applicable_checks(revision) if kinds is None else [get_check(kind) for kind in kinds]
+    runs = CheckRun.objects.bulk_create(
+        [
+            CheckRun(
+                submission=submission,
+                revision=revision,
+                kind=check.kind,
+                check_version=check.current_version(),
+                requested_by=requested_by,
+            )
+            for check in checks
+        ]
+    )
+    queueing.send_check_runs_on_commit([run.pk for run in runs])
+    return runs
+
+
+@transaction.atomic
+def checks_rerun(*, submission: Submission, actor: User, kinds: list[str] | None = None) -> list[CheckRun]:
+    """Run checks again on the current revision. Earlier runs stay in the history.
+
+    A submission waiting for review goes back to "checking" until the new runs finish; a
+    decided one keeps its status and only its recorded outcome is refreshed.
+    """
+    if submission.status in (Status.DRAFT, Status.WITHDRAWN) or submission.current_revision is None:
+        raise CheckNotAllowed("Only submitted content has checks to run.")
+    Submission.objects.filter(pk=submission.pk, status=Status.AWAITING_REVIEW).update(
+        status=Status.CHECKING, version=F("version") + 1, updated_at=timezone.now()
+    )
+    runs = checks_create_runs(
+        submission=submission, revision=submission.current_revision, kinds=kinds, requested_by=actor
+    )
+    record_event(
+        action="checks.rerun", actor=actor, target=submission, details={"kinds": [run.kind for run in runs]}
+    )
+    return runs
+
+
+def check_run_execute(*, run_id: int, worker: str) -> str:
+    """Claim a run, execute its check, and finish it; return what happened.
+
+    Steps: claim with a conditional update (only a pending run can be claimed, so a duplicate
+    delivery does nothing); mark the submission "checking"; run the check outside any
+    transaction; finish in one transaction with the findings. A transient error puts the run
+    back to pending and re-raises for RQ's retry, until the attempts run out.
+    """
+    now = timezone.now()
+    claimed = CheckRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(
+        status=RunStatus.RUNNING,
+        worker=worker[:200],
+        started_at=now,
+        lease_expires_at=now + timedelta(seconds=settings.CHECK_LEASE_SECONDS),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return "skipped: not pending"
+    run = CheckRun.objects.select_related("revision", "submission").get(pk=run_id)
+    if Submission.objects.filter(pk=run.submission_id, status=Status.SUBMITTED).update(
+        status=Status.CHECKING, updated_at=now
+    ):
+        record_event(
+            action="submission.checking",
+            target=run.submission,
+            details={"from": "submitted", "to": "checking"},
+        )
+    try:
+        result = get_check(run.kind).run(run.revision)
+    except TransientCheckError as exc:
+        if run.attempts < settings.CHECK_MAX_ATTEMPTS:
+            CheckRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, attempts=run.attempts).update(
+                status=RunStatus.PENDING,
+                lease_expires_at=None,
+                summary=f"Attempt {run.attempts} failed: {exc}"[:500],
+            )
+            raise
+        return check_run_finish(
+            run=run, status=RunStatus.ERROR, summary=f"Gave up after {run.attempts} attempts: {exc}"
+        )
+    except Exception as exc:  # A bug or a bad file must end the run, not leave it running.
+        logger.exception("Check %s failed on run %s", run.kind, run_id)
+        return check_run_finish(run=run, status=RunStatus.ERROR, summary=f"{type(exc).__name__}: {exc}")
+    return check_run_finish(
+        run=run, status=result.status, summary=result.summary, findings=result.findings, data=result.data
+    )
+
+
+@transaction.atomic
+def check_run_finish(
+    *,
+    run: CheckRun,
+    status: str,
+    summary: str,
+    findings: list[FindingSpec] | None = None,
+    data: dict | None = None,
+) -> str:
+    """Record the outcome and findings of a claimed run, all or nothing.
+
+    The submission row is locked first, so of two runs finishing at once the second sees the
+    first as finished and exactly one of them completes the submission.
+    """
+    submission = Submission.objects.select_for_update().get(pk=run.submission_id)
+    finished = CheckRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts).update(
+        status=status,
+        summary=summary[:500],
+        result=data or {},
+        finished_at=timezone.now(),
+        lease_expires_at=None,
+    )
+    if not finished:
+        return "discarded: the lease was lost to another worker"
+    Finding.objects.bulk_create(
+        [
+            Finding(
+                run_id=run.pk,
+                code=f.code,
+                severity=f.severity,
+                message=f.message,
+                evidence=f.evidence,
+                rule=f.rule,
+            )
+            for f in findings or []
+        ]
+    )
+    submission_complete_checks(submission=submission)
+    return f"finished: {status}"
+
+
+def submission_complete_checks(*, submission: Submission) -> bool:
+    """When no run of the current revision is unfinished, record the outcome; move a checking
+    submission to the review queue. Call with the submission row locked. True if it moved."""
+    revision_id = submission.current_revision_id
+    if revision_id is None or CheckRun.objects.filter(revision_id=revision_id).unfinished().exists():
+        return False
+    apply_outcome(submission)
+    moved = Submission.objects.filter(
+        pk=submission.pk, status__in=[Status.SUBMITTED, Status.CHECKING]
+    ).update(status=Status.AWAITING_REVIEW, version=F("version") + 1, updated_at=timezone.now())
+    if moved:
+        record_event(
+            action="submission.awaiting_review",
+            target=submission,
+            details={
+                "from": "checking",
+                "to": "awaiting_review",
+                "priority": submission.priority_score,
+                "tier": submission.tier,
+                "blocking": submission.has_blocking_findings,
+            },
+        )
+    return bool(moved)
+
+
+@dataclass
+class SweepReport:
+    lease_expired: int = 0
+    resent: int = 0
+    gave_up: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def check_runs_requeue_stale(*, now: datetime | None = None) -> SweepReport:
+    """Find runs that will not finish by themselves and send them again.
+
+    Steps: runs past their lease (the worker died) go back to pending, or end in error once
+    their attempts are used up; pending runs that were never sent, or whose job Redis no longer
+    holds (a flush, a restart), are sent again. Sending twice is harmless: only one claim wins.
+    """
+    now = now or timezone.now()
+    report = SweepReport()
+    expired = list(
+        CheckRun.objects.filter(status=RunStatus.RUNNING, lease_expires_at__lt=now).values_list(
+            "pk", "attempts"
+        )
+    )
+    to_send: list[int] = []
+    for run_id, attempts in expired:
+        if attempts >= settings.CHECK_MAX_ATTEMPTS:
+            run = CheckRun.objects.get(pk=run_id)
+            if check_run_finish(
+                run=run, status=RunStatus.ERROR, summary=f"The worker stopped responding {attempts} times"
+            ).startswith("finished"):
+                report.gave_up += 1
+            continue
+        if CheckRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, lease_expires_at__lt=now).update(
+            status=RunStatus.PENDING, lease_expires_at=None
+        ):
+            report.lease_expired += 1
+            to_send.append(run_id)
+
+    stale_pending = CheckRun.objects.stale(now).filter(status=RunStatus.PENDING).exclude(pk__in=to_send)
+    to_send += [
+        run_id
+        for run_id in stale_pending.values_list("pk", flat=True)
+        if not settings.BACKGROUND_JOBS or not queueing.job_is_waiting(run_id)
+    ]
+    if to_send:
+        queueing.send_check_runs(to_send)
+        report.resent = len(to_send)
+    if report.lease_expired or report.resent or report.gave_up:
+        record_event(action="checks.requeued", details=report.as_dict())
+    return report
+
+
+def blocking_findings(submission: Submission) -> list[Finding]:
+    """Blocking findings of the newest run of each check on the current revision."""
+    from moderation.selectors import latest_runs
+
+    runs = latest_runs(submission.current_revision_id)
+    return [f for run in runs for f in run.findings.all() if f.severity == Severity.BLOCKING]

@@ -1,0 +1,102 @@
+"""What the review queue knows about a submission once its checks are done: its AI tier, its
+flags, its priority and its SLA due time. Computed here, stored on the Submission row."""
+
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from moderation.models import Queue, Severity, Submission, Tier
+
+# Priority points. Age adds AGE_POINTS_PER_HOUR on top, through the rank (see `rank_for`).
+POINTS = {
+    "blocking": 40,
+    "contradiction": 25,
+    "tampered": 20,
+    "consent_missing": 15,
+    "strike": 5,
+    "takedown_queue": 100,
+}
+TIER_POINTS = {Tier.CONFIRMED: 10, Tier.SUSPECTED: 8, Tier.POSSIBLE: 5, Tier.NONE: 0}
+MAX_STRIKE_POINTS = 25
+AGE_POINTS_PER_HOUR = 1.0
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def hours_since_epoch(moment: datetime) -> float:
+    return (moment - EPOCH).total_seconds() / 3600
+
+
+def rank_for(score: float, waiting_since: datetime) -> float:
+    """A time-independent sort key: ordering by it equals ordering by score plus age points now."""
+    return score - AGE_POINTS_PER_HOUR * hours_since_epoch(waiting_since)
+
+
+def score_now(rank: float, now: datetime | None = None) -> float:
+    return rank + AGE_POINTS_PER_HOUR * hours_since_epoch(now or timezone.now())
+
+
+def strike_count(submission: Submission) -> int:
+    try:
+        from accounts.selectors import strike_count as count
+    except ImportError:  # accounts without sanctions
+        return 0
+    return count(submission.contributor)
+
+
+def base_score(submission: Submission, strikes: int) -> float:
+    score = float(TIER_POINTS.get(Tier(submission.tier), 0))
+    score += POINTS["blocking"] if submission.has_blocking_findings else 0
+    score += POINTS["contradiction"] if submission.contradicts_declaration else 0
+    score += POINTS["tampered"] if submission.is_tampered else 0
+    score += POINTS["consent_missing"] if submission.consent_missing else 0
+    score += min(MAX_STRIKE_POINTS, POINTS["strike"] * strikes)
+    score += POINTS["takedown_queue"] if submission.queue == Queue.TAKEDOWN else 0
+    return score
+
+
+def due_at(queue: str, waiting_since: datetime) -> datetime:
+    return waiting_since + timedelta(hours=settings.SLA_HOURS[queue])
+
+
+def apply_outcome(submission: Submission) -> None:
+    """Recompute tier, flags, priority and due time from the newest runs; save them."""
+    from moderation.selectors import latest_runs
+
+    revision = submission.current_revision
+    runs = latest_runs(submission.current_revision_id)
+    findings = [finding for run in runs for finding in run.findings.all()]
+    codes = {finding.code for finding in findings}
+    label_run = next((run for run in runs if run.kind == "label"), None)
+    consent_run = next((run for run in runs if run.kind == "consent"), None)
+
+    submission.tier = (label_run.result.get("tier") if label_run else None) or Tier.NONE
+    submission.has_blocking_findings = any(f.severity == Severity.BLOCKING for f in findings)
+    submission.is_tampered = "c2pa_tampered" in codes
+    submission.contradicts_declaration = "declaration_contradicts_metadata" in codes
+    submission.consent_missing = bool(
+        consent_run and any(f.severity == Severity.BLOCKING for f in consent_run.findings.all())
+    )
+    if revision is not None:
+        submission.region = revision.region
+        submission.category_flags = revision.category_flags
+    if submission.awaiting_since is None:
+        submission.awaiting_since = (revision.submitted_at if revision else None) or timezone.now()
+    submission.priority_score = base_score(submission, strike_count(submission))
+    submission.priority_rank = rank_for(submission.priority_score, submission.awaiting_since)
+    submission.due_at = due_at(submission.queue, submission.awaiting_since)
+    submission.save(
+        update_fields=[
+            "tier",
+            "has_blocking_findings",
+            "is_tampered",
+            "contradicts_declaration",
+            "consent_missing",
+            "region",
+            "category_flags",
+            "awaiting_since",
+            "priority_score",
+            "priority_rank",
+            "due_at",
+        ]
+    )

@@ -1,0 +1,29 @@
+// Live check status: while checks run, poll the status endpoint and update the table in place;
+// reload once when everything has finished so findings and the new status appear.
+(function () {
+  "use strict";
+  var card = document.getElementById("checks-card");
+  if (!card || card.dataset.live !== "1") { return; }
+  var url = card.dataset.statusUrl;
+  function update(data) {
+    data.checks.forEach(function (check) {
+      var row = card.querySelector('tr[data-kind="' + check.kind + '"]');
+      if (!row) { return; }
+      var badge = row.querySelector('[data-field="status"]');
+      badge.textContent = check.status_display;
+      badge.className = "badge run-" + check.status;
+      row.querySelector('[data-field="summary"]').textContent = check.summary;
+    });
+    var status = document.querySelector("#submission-status .badge");
+    if (status) { status.textContent = data.status_display; }
+    if (data.finished && data.checks.length) { window.location.reload(); return; }
+    window.setTimeout(poll, 1500);
+  }
+  function poll() {
+    fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(update)
+      .catch(function () { window.setTimeout(poll, 5000); });
+  }
+  window.setTimeout(poll, 1000);
+})();

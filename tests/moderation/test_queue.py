@@ -1,0 +1,102 @@
+"""Checks through RQ queues, executed by an in-process worker: on a bare machine against
+fakeredis, in CI against the real Redis."""
+
+from datetime import timedelta
+from typing import Any
+
+import django_rq
+import pytest
+from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rq import SimpleWorker
+from rq.registry import ScheduledJobRegistry
+
+from accounts.models import User
+from moderation import checks
+from moderation.models import CheckRun, RunStatus, Status
+from moderation.services.checks import check_runs_requeue_stale
+from tests.moderation.builders import submitted
+from tests.moderation.test_pipeline import FlakyCheck
+
+
+def work(connection: Any) -> None:
+    queue = django_rq.get_queue("checks")
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+
+def test_it_sends_each_run_to_the_checks_queue(
+    alice: User, rq_connection: Any, run_commit_hooks: Any
+) -> None:
+    with run_commit_hooks(execute=True):
+        submission = submitted(alice)
+    runs = CheckRun.objects.filter(submission=submission)
+    queue = django_rq.get_queue("checks")
+    assert sorted(queue.job_ids) == sorted(f"check-run-{run.pk}" for run in runs)
+    assert all(run.enqueued_at is not None and run.status == RunStatus.PENDING for run in runs)
+    submission.refresh_from_db()
+    assert submission.status == Status.SUBMITTED
+
+
+def test_it_finishes_the_checks_in_a_worker(alice: User, rq_connection: Any, run_commit_hooks: Any) -> None:
+    with run_commit_hooks(execute=True):
+        submission = submitted(alice)
+    work(rq_connection)
+    submission.refresh_from_db()
+    assert submission.status == Status.AWAITING_REVIEW
+    assert {run.status for run in CheckRun.objects.filter(submission=submission)} == {RunStatus.PASSED}
+
+
+def test_it_schedules_a_retry_for_a_transient_error(
+    alice: User, rq_connection: Any, run_commit_hooks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    FlakyCheck.calls = 0
+    monkeypatch.setitem(checks.REGISTRY, "flaky", FlakyCheck())
+    with run_commit_hooks(execute=True):
+        submission = submitted(alice)
+    work(rq_connection)
+    flaky = CheckRun.objects.get(submission=submission, kind="flaky")
+    assert (flaky.status, flaky.attempts) == (RunStatus.PENDING, 1)
+    assert flaky.summary == "Attempt 1 failed: the service blinked"
+    scheduled = ScheduledJobRegistry(queue=django_rq.get_queue("checks"))
+    assert f"check-run-{flaky.pk}" in scheduled.get_job_ids()
+
+
+def test_it_keeps_a_submission_when_redis_is_down_and_sends_it_later(
+    alice: User, rq_connection: Any, run_commit_hooks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise RedisConnectionError("Connection refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("rq.queue.Queue.enqueue", refuse)
+        with run_commit_hooks(execute=True):
+            submission = submitted(alice)
+    assert all(run.enqueued_at is None for run in CheckRun.objects.filter(submission=submission))
+    report = check_runs_requeue_stale(now=timezone.now() + timedelta(minutes=1))
+    assert report.resent == 3
+    work(rq_connection)
+    submission.refresh_from_db()
+    assert submission.status == Status.AWAITING_REVIEW
+
+
+def test_it_resends_what_a_flushed_redis_lost(alice: User, rq_connection: Any, run_commit_hooks: Any) -> None:
+    with run_commit_hooks(execute=True):
+        submission = submitted(alice)
+    rq_connection.flushdb()
+    assert check_runs_requeue_stale().resent == 0  # too fresh to tell from a busy queue
+    report = check_runs_requeue_stale(now=timezone.now() + timedelta(minutes=1))
+    assert report.resent == 3
+    work(rq_connection)
+    runs = CheckRun.objects.filter(submission=submission)
+    assert [run.attempts for run in runs] == [1, 1, 1]
+    assert {run.status for run in runs} == {RunStatus.PASSED}
+
+
+def test_it_does_not_resend_runs_still_waiting_in_the_queue(
+    alice: User, rq_connection: Any, run_commit_hooks: Any
+) -> None:
+    with run_commit_hooks(execute=True):
+        submitted(alice)
+    report = check_runs_requeue_stale(now=timezone.now() + timedelta(minutes=1))
+    assert report.resent == 0
+    assert len(django_rq.get_queue("checks").job_ids) == 3
