@@ -191,6 +191,8 @@ USE_TZ = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 SITE_NAME = env_str("SITE_NAME", "Provenant")
+# The address people reach the dashboard at: used in e-mails and consent links.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ from moderation.models.choices import (
     Status,
     Tier,
 )
+from moderation.models.notifications import Notification
 from moderation.models.review import Decision, DecisionOutcome, PolicyReason, ReviewNote
 from moderation.models.submissions import DepictedPerson, MediaFile, Revision, Submission
 
@@ -35,6 +36,7 @@ __all__ = [
     "Finding",
     "MediaFile",
     "MediaKind",
+    "Notification",
     "PolicyReason",
     "PolicyRegion",
     "PolicyRule",

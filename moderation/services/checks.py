@@ -59,11 +59,15 @@ def checks_create_runs(
 
 
 @transaction.atomic
-def checks_rerun(*, submission: Submission, actor: User, kinds: list[str] | None = None) -> list[CheckRun]:
+def checks_rerun(
+    *, submission: Submission, actor: User | None, kinds: list[str] | None = None
+) -> list[CheckRun]:
     """Run checks again on the current revision. Earlier runs stay in the history.
 
-    A submission waiting for review goes back to "checking" until the new runs finish; a
-    decided one keeps its status and only its recorded outcome is refreshed.
+    `actor` is the moderator or admin who asked, or None when the system re-runs a check because
+    its inputs changed (a consent was granted or withdrawn). A submission waiting for review goes
+    back to "checking" until the new runs finish; a decided one keeps its status and only its
+    recorded outcome is refreshed.
     """
     if submission.status in (Status.DRAFT, Status.WITHDRAWN) or submission.current_revision is None:
         raise CheckNotAllowed("Only submitted content has checks to run.")

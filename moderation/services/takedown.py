@@ -1,0 +1,62 @@
+"""Taking published content down when the ground for publishing it is gone (consent withdrawn)."""
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.services import record_event
+from moderation.models import Queue, Status, Submission
+from moderation.notifications import notify
+from moderation.services.priority import apply_outcome
+
+
+@transaction.atomic
+def submission_open_takedown(
+    *, submission: Submission, reason: str, actor: User | None = None, details: dict | None = None
+) -> bool:
+    """Hide published content at once and put it in the takedown queue, first in line.
+
+    Steps: lock the row; only approved content has a publication to hide; hide it, move it back
+    to review in the takedown queue with a fresh SLA clock; recompute its priority; audit; tell
+    the contributor. Nothing is deleted. Returns False when there was nothing to take down.
+    """
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.status != Status.APPROVED:
+        return False
+    now = timezone.now()
+    Submission.objects.filter(pk=locked.pk).update(
+        status=Status.AWAITING_REVIEW,
+        queue=Queue.TAKEDOWN,
+        publication_hidden_at=now,
+        awaiting_since=now,
+        claimed_by=None,
+        claim_expires_at=None,
+        decided_at=None,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    locked.refresh_from_db()
+    apply_outcome(locked)
+    record_event(
+        action="submission.takedown_opened",
+        actor=actor,
+        target=locked,
+        details={
+            "from": "approved",
+            "to": "awaiting_review",
+            "queue": "takedown",
+            "reason": reason,
+            **(details or {}),
+        },
+    )
+    notify(
+        locked.contributor,
+        subject=_("Your submission #%(id)s was taken down") % {"id": locked.pk},
+        body=_("%(reason)s It is hidden from publication while a moderator reviews it.") % {"reason": reason},
+        link=reverse("submission_detail", args=[locked.pk]),
+    )
+    submission.refresh_from_db()
+    return True
