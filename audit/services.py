@@ -22,7 +22,8 @@ def target_type_of(target: models.Model) -> str:
     return f"{target._meta.app_label}.{target._meta.model_name}"
 
 
-@transaction.atomic
+# No savepoint: an event is part of whatever its caller does, and fails with it.
+@transaction.atomic(savepoint=False)
 def record_event(
     *,
     action: str,

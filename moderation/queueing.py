@@ -43,7 +43,7 @@ def send_check_runs(run_ids: list[int]) -> None:
                 run_id,
                 job_id=job_id_for(run_id),
                 retry=Retry(max=settings.CHECK_MAX_ATTEMPTS - 1, interval=settings.CHECK_RETRY_INTERVALS),
-                result_ttl=600,
+                result_ttl=0,  # The outcome lives in the database; Redis need not keep it.
                 failure_ttl=7 * 24 * 3600,
             )
             sent.append(run_id)

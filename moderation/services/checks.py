@@ -102,9 +102,10 @@ def check_run_execute(*, run_id: int, worker: str) -> str:
     if not claimed:
         return "skipped: not pending"
     run = CheckRun.objects.select_related("revision", "submission").get(pk=run_id)
-    if Submission.objects.filter(pk=run.submission_id, status=Status.SUBMITTED).update(
-        status=Status.CHECKING, updated_at=now
-    ):
+    # Only the first run of a submission finds it "submitted"; the others skip the update.
+    if run.submission.status == Status.SUBMITTED and Submission.objects.filter(
+        pk=run.submission_id, status=Status.SUBMITTED
+    ).update(status=Status.CHECKING, updated_at=now):
         record_event(
             action="submission.checking",
             target=run.submission,
@@ -145,7 +146,11 @@ def check_run_finish(
     The submission row is locked first, so of two runs finishing at once the second sees the
     first as finished and exactly one of them completes the submission.
     """
-    submission = Submission.objects.select_for_update().get(pk=run.submission_id)
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("current_revision", "contributor")
+        .get(pk=run.submission_id)
+    )
     finished = CheckRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts).update(
         status=status,
         summary=summary[:500],
