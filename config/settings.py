@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accounts",
     "labels",
     "moderation",
+    "consent",
     "demo",
 ]
 
@@ -298,3 +299,22 @@ LABELS_C2PA_TRUST_ANCHORS = (
     or None
 )
 PUBLISHED_ROOT = "published"
+
+# --- Consent (issue 7) --------------------------------------------------------------------------
+# Separate consent (单独同意) of every real person whose face, voice or body is synthesised:
+# Deep Synthesis Provisions Art. 14, PIPL Arts. 28-29. Everything below belongs to the consent app.
+
+# A consent counts for this many days after it was given; then the person must be asked again.
+CONSENT_VALIDITY_DAYS = env_int("CONSENT_VALIDITY_DAYS", 365)
+# A consent link in an e-mail or text message works this many days (until answered or resent).
+CONSENT_LINK_DAYS = env_int("CONSENT_LINK_DAYS", 14)
+# Consent records are proof: kept this long after they expire or are withdrawn, never less than the
+# 183-day log floor (CSL Art. 21, R31). Three years covers the general limitation period for claims.
+CONSENT_RETENTION_DAYS = env_int("CONSENT_RETENTION_DAYS", 3 * 365)
+if CONSENT_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured("CONSENT_RETENTION_DAYS must be at least 183 (R31).")
+# People asked for consent are not pestered: one reminder per interval, a few messages a day at most.
+CONSENT_REMINDER_INTERVAL_HOURS = env_int("CONSENT_REMINDER_INTERVAL_HOURS", 24)
+CONSENT_MESSAGES_PER_PERSON_PER_DAY = env_int("CONSENT_MESSAGES_PER_PERSON_PER_DAY", 3)
+# Signed release documents (JPEG, PNG or PDF) uploaded by contributors.
+CONSENT_DOCUMENT_MAX_BYTES = env_int("CONSENT_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)

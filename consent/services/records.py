@@ -1,0 +1,176 @@
+"""Consent given by the contributor for themself, and withdrawing any consent."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.selectors import is_identity_verified
+from consent import texts, tokens
+from consent.access import record_for_withdraw_token
+from consent.models import ConsentRecord, Method
+from consent.requirements import consent_need
+from consent.selectors import ConsentState, consent_gaps, person_consents, when
+from consent.services.common import (
+    ConsentActionError,
+    as_iso,
+    audit,
+    person_in,
+    recheck,
+    require_open,
+    require_owner,
+    scope_of,
+    text_params,
+)
+from moderation.models import Relation, Status, Submission
+from moderation.notifications import notify
+from moderation.services.takedown import submission_open_takedown
+
+
+@transaction.atomic
+def consent_self_confirm(
+    *,
+    submission: Submission,
+    person_key: str,
+    actor: User,
+    confirmed: bool,
+    text_version: str,
+    ip: str | None = None,
+    user_agent: str = "",
+    now: datetime | None = None,
+) -> ConsentRecord:
+    """The contributor is the person depicted: their verified identity and an explicit
+    confirmation of the self-consent text count as their consent."""
+    now = now or timezone.now()
+    locked = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("current_revision")
+        .get(pk=submission.pk)
+    )
+    require_owner(locked, actor)
+    require_open(locked)
+    revision = locked.current_revision
+    if revision is None:
+        raise ConsentActionError(_("There is nothing to confirm."))
+    person = person_in(revision, person_key)
+    if person.relation != Relation.SELF:
+        raise ConsentActionError(_("Only a self-depiction can be confirmed by the contributor."))
+    if not is_identity_verified(actor):
+        raise ConsentActionError(_("Verify your identity first: a self-depiction counts only with it."))
+    if not confirmed:
+        raise ConsentActionError(_("Tick the box to confirm that you are the person depicted."))
+    if text_version != texts.current_version(texts.SELF):
+        raise ConsentActionError(_("The confirmation text was updated. Please read it again and confirm."))
+    need = consent_need(revision)
+    if not need.required:
+        raise ConsentActionError(_("Consent is not needed for this content."))
+    state = next(
+        c for c in person_consents(revision, need=need, now=now) if c.person.person_key == person_key
+    )
+    if state.state == ConsentState.GRANTED:
+        raise ConsentActionError(_("You have already confirmed this."))
+    scope = scope_of(revision, person, need)
+    record = ConsentRecord(
+        **scope,
+        method=Method.SELF_VERIFIED,
+        separate=True,
+        language=get_language() or settings.LANGUAGE_CODE,
+        person_email=actor.email,
+        granted_at=now,
+        ip=ip,
+        user_agent=user_agent[:400],
+        expires_at=now + timedelta(days=settings.CONSENT_VALIDITY_DAYS),
+        confirmed_by=actor,
+        withdraw_nonce=tokens.new_nonce(),
+    )
+    rendered = texts.render(texts.SELF, text_version, **text_params(record, contributor=actor))
+    record.text_version, record.text = rendered.version, rendered.text
+    record.save()
+    audit(
+        "consent.self_confirmed",
+        submission=locked,
+        actor=actor,
+        person_key=person_key,
+        record=record.pk,
+        text_version=record.text_version,
+        files=len(record.media_sha256),
+        kinds=record.biometric_kinds,
+        expires_at=as_iso(record.expires_at),
+    )
+    notify(
+        actor,
+        subject=_("You confirmed your self-depiction in submission #%(id)s") % {"id": locked.pk},
+        body=_("Your consent is recorded until %(expires)s. The link below withdraws it at any time.")
+        % {"expires": when(record.expires_at)},
+        link=reverse("consent_withdraw", args=[tokens.withdraw_token(record.pk, record.withdraw_nonce)]),
+    )
+    recheck(locked)
+    return record
+
+
+def _is_published(submission: Submission) -> bool:
+    return submission.status == Status.APPROVED and submission.is_published
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, token: str, ip: str | None, user_agent: str, now: datetime | None = None
+) -> ConsentRecord:
+    """The person withdraws their consent through the link in their confirmation.
+
+    Steps: the link, locked (an already withdrawn consent raises ConsentLinkError); the time and
+    place of withdrawal; audit. If the content is published and the person is no longer covered
+    by another consent, it is taken down at once (hidden, takedown queue, contributor told);
+    otherwise the consent check runs again and the contributor is told. Nothing is deleted.
+    """
+    now = now or timezone.now()
+    record = record_for_withdraw_token(token, lock=True)
+    ConsentRecord.objects.filter(pk=record.pk).update(
+        withdrawn_at=now, withdrawal_ip=ip, withdrawal_user_agent=user_agent[:400]
+    )
+    record.refresh_from_db()
+    submission = Submission.objects.select_related("current_revision", "contributor").get(
+        pk=record.submission_id
+    )
+    audit(
+        "consent.withdrawn",
+        submission=submission,
+        person_key=record.person_key,
+        record=record.pk,
+        method=record.method,
+        published=_is_published(submission),
+    )
+    revision = submission.current_revision
+    still_covered = revision is not None and record.person_key not in {
+        gap.person_key for gap in consent_gaps(revision, now=now)
+    }
+    reason = _("%(name)s withdrew their consent on %(date)s.") % {
+        "name": record.person_name,
+        "date": when(now),
+    }
+    if _is_published(submission) and not still_covered:
+        submission_open_takedown(
+            submission=submission,
+            reason=reason,
+            details={"person_key": record.person_key, "consent_record": record.pk},
+        )
+        return record
+    notify(
+        submission.contributor,
+        subject=_("Consent withdrawn for submission #%(id)s") % {"id": submission.pk},
+        body=reason
+        + " "
+        + (
+            _("Another consent of theirs still covers it.")
+            if still_covered
+            else _("The content cannot be published without a new consent.")
+        ),
+        link=reverse("submission_detail", args=[submission.pk]),
+    )
+    recheck(submission, decided_too=True)
+    return record
