@@ -21,9 +21,31 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((_("My submissions"), reverse("submission_list")))
         if user.is_reviewer:
             items.append((_("Review"), reverse("review_home")))
+            items.append((_("Queue"), reverse("queue_list", args=["review"])))
+            if user.is_senior_moderator:
+                items.append((_("Escalated"), reverse("queue_list", args=["escalated"])))
+            items.append((_("Takedown"), reverse("queue_list", args=["takedown"])))
+            items.append((_("Bulk"), reverse("bulk_grid")))
         if user.is_admin_role or user.is_staff:
             items.append((_("Admin"), reverse("admin:index")))
-    return {"nav_items": items, "site_name": settings.SITE_NAME}
+    return {
+        "nav_items": items,
+        "site_name": settings.SITE_NAME,
+        "unread_notifications": _unread_counter(user),
+    }
+
+
+def _unread_counter(user: Any) -> Any:
+    """A callable, so the count is only queried when a template shows it."""
+    if user is None or not user.is_authenticated:
+        return 0
+
+    def count() -> int:
+        from moderation.models import Notification
+
+        return Notification.objects.filter(user=user).unread().count()
+
+    return count
 
 
 class AccountBanners:

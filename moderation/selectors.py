@@ -51,3 +51,31 @@ def revision_history(submission: "Submission") -> list[tuple["Revision", list["D
     for decision in decisions:
         by_revision.setdefault(decision.revision_id, []).append(decision)
     return [(revision, by_revision.get(revision.pk, [])) for revision in revisions]
+
+
+def provenance_summary(runs: list[CheckRun]) -> list[dict]:
+    """Per file, what the label check read: the C2PA chain, TC260 fields, IPTC type, traces."""
+    label_run = next((run for run in runs if run.kind == "label"), None)
+    if label_run is None:
+        return []
+    summary = []
+    for file in label_run.result.get("files", []):
+        details = file.get("details") or {}
+        c2pa_details = details.get("c2pa") or {}
+        summary.append(
+            {
+                "name": file.get("path"),
+                "media_type": file.get("media_type"),
+                "tier": file.get("tier"),
+                "tampered": file.get("tampered"),
+                "c2pa": file.get("c2pa"),
+                "c2pa_details": c2pa_details,
+                "tc260": file.get("tc260"),
+                "tc260_labels": details.get("tc260_labels") or [],
+                "iptc": details.get("iptc") or {},
+                "traces": details.get("traces") or [],
+                "signals": file.get("signals") or [],
+                "errors": file.get("errors") or [],
+            }
+        )
+    return summary

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from moderation.views import media, review, submissions
+from moderation.views import media, publication, review, submissions
 
 urlpatterns = [
+    # Contributors
     path("submissions/", submissions.submission_list, name="submission_list"),
     path("submissions/new/", submissions.submission_new, name="submission_new"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission_detail"),
@@ -22,5 +23,23 @@ urlpatterns = [
     path(
         "submissions/<int:pk>/rerun-checks/", review.submission_rerun_checks, name="submission_rerun_checks"
     ),
+    # Moderators
     path("review/", review.review_home, name="review_home"),
+    path("review/settings/blur/", review.review_settings_toggle_blur, name="review_settings_toggle_blur"),
+    path("review/bulk/", review.bulk_grid, name="bulk_grid"),
+    path("review/bulk/decide/", review.bulk_decide, name="bulk_decide"),
+    path("review/queue/<str:queue>/", review.queue_list, name="queue_list"),
+    path("review/queue/<str:queue>/claim-next/", review.queue_claim_next, name="queue_claim_next"),
+    path("review/items/<int:pk>/", review.review_item, name="review_item"),
+    path("review/items/<int:pk>/claim/", review.review_item_claim, name="review_item_claim"),
+    path("review/items/<int:pk>/heartbeat/", review.review_item_heartbeat, name="review_item_heartbeat"),
+    path("review/items/<int:pk>/release/", review.review_item_release, name="review_item_release"),
+    path("review/items/<int:pk>/decide/", review.review_item_decide, name="review_item_decide"),
+    path("review/items/<int:pk>/notes/", review.review_item_note, name="review_item_note"),
+    # Readers: published content with its AI labels
+    path("p/<int:pk>/", publication.publication, name="publication"),
+    path("p/<int:pk>/media/<int:rendition_pk>/", publication.publication_media, name="publication_media"),
+    # Everyone
+    path("notifications/", review.notification_list, name="notification_list"),
+    path("notifications/read/", review.notification_read_all, name="notification_read_all"),
 ]

@@ -17,6 +17,16 @@ from accounts.roles import Role
 from tests.factories import make_user
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests run on a database a previous one may have flushed: restore roles etc."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        from tests.reference_data import ensure_reference_data
+
+        ensure_reference_data()
+
+
 @pytest.fixture
 def alice(db: None) -> User:
     return make_user("alice", Role.CONTRIBUTOR, first_name="Alice", last_name="Liddell")

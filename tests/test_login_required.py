@@ -23,6 +23,7 @@ PUBLIC_PATTERNS: list[str] = [
     r"^/accounts/signup/",  # sign-up: the way in for new contributors
     r"^/consent/",  # consent pages for depicted persons, who have no account: token-guarded
     r"^/static/",
+    r"^/p/",  # published content: what readers see
 ]
 
 

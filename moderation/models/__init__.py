@@ -17,11 +17,19 @@ from moderation.models.choices import (
     Queue,
     Region,
     Relation,
+    SlaState,
     Status,
     Tier,
 )
 from moderation.models.notifications import Notification
-from moderation.models.review import Decision, DecisionOutcome, PolicyReason, ReviewNote
+from moderation.models.review import (
+    Decision,
+    DecisionOutcome,
+    PolicyReason,
+    PublishedRendition,
+    ReviewerSettings,
+    ReviewNote,
+)
 from moderation.models.submissions import DepictedPerson, MediaFile, Revision, Submission
 
 __all__ = [
@@ -40,13 +48,16 @@ __all__ = [
     "PolicyReason",
     "PolicyRegion",
     "PolicyRule",
+    "PublishedRendition",
     "Queue",
     "Region",
     "Relation",
     "ReviewNote",
+    "ReviewerSettings",
     "Revision",
     "RunStatus",
     "Severity",
+    "SlaState",
     "Status",
     "Submission",
     "Tier",

@@ -93,3 +93,9 @@ class MediaKind(models.TextChoices):
     IMAGE = "image", _("Image")
     VIDEO = "video", _("Video")
     AUDIO = "audio", _("Audio")
+
+
+class SlaState(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    BREACHED = "breached", _("Breached")

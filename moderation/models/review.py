@@ -105,3 +105,47 @@ class ReviewNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class ReviewerSettings(models.Model):
+    """Per-moderator preferences for the review console."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_settings"
+    )
+    # Wellness: media start blurred and greyscale; the moderator reveals each one by a click.
+    blur_media = models.BooleanField(_("blur and greyscale media until clicked"), default=True)
+
+    class Meta:
+        verbose_name = _("reviewer settings")
+        verbose_name_plural = _("reviewer settings")
+
+    def __str__(self) -> str:
+        return f"settings of {self.user_id}"
+
+
+class PublishedRendition(models.Model):
+    """A labelled copy made for publication: the original upload stays untouched (R14, R19)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="renditions")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="renditions")
+    media = models.ForeignKey(
+        "moderation.MediaFile", null=True, blank=True, on_delete=models.PROTECT, related_name="renditions"
+    )
+    file = models.FileField(_("file"), max_length=255, blank=True)
+    mime_type = models.CharField(_("type"), max_length=64, blank=True)
+    # For text: the published text with its explicit label at the start (R18).
+    text = models.TextField(_("published text"), blank=True)
+    tier = models.CharField(_("AI tier"), max_length=12)
+    explicit_label = models.CharField(_("explicit label"), max_length=200, blank=True)
+    c2pa_status = models.CharField(_("C2PA"), max_length=32, blank=True)
+    notes = models.JSONField(_("notes"), default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submission", "id"]
+        verbose_name = _("published rendition")
+        verbose_name_plural = _("published renditions")
+
+    def __str__(self) -> str:
+        return f"rendition {self.pk} of #{self.submission_id}"

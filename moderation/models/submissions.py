@@ -6,7 +6,7 @@ the decision on it stay in the history. The queue reads a few denormalised colum
 Submission (tier, flags, priority, SLA) that the check pipeline keeps up to date.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from moderation.models.choices import (
     Queue,
     Region,
     Relation,
+    SlaState,
     Status,
     Tier,
 )
@@ -143,6 +144,22 @@ class Submission(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None and self.publication_hidden_at is None
+
+    def sla_state(self, now: datetime | None = None) -> SlaState | None:
+        """On track, at risk (past SLA_AT_RISK_FRACTION of the target) or breached; None off-queue."""
+        if self.status != Status.AWAITING_REVIEW or self.due_at is None:
+            return None
+        now = now or timezone.now()
+        if now >= self.due_at:
+            return SlaState.BREACHED
+        target = timedelta(hours=settings.SLA_HOURS[self.queue])
+        if self.due_at - now <= target * (1 - settings.SLA_AT_RISK_FRACTION):
+            return SlaState.AT_RISK
+        return SlaState.ON_TRACK
+
+    @property
+    def waiting_for(self) -> timedelta | None:
+        return timezone.now() - self.awaiting_since if self.awaiting_since else None
 
     def claim_is_active(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()

@@ -1,0 +1,126 @@
+"""Reads for the review queues: filtered, sorted item lists and the figures of each queue."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from moderation.models import Category, Decision, Queue, SlaState, Status, Submission
+
+SORTS = {"priority": ("-priority_rank", "id"), "age": ("awaiting_since", "id")}
+
+
+def at_risk_from(queue: str, now: datetime.datetime) -> datetime.datetime:
+    """Items due before this moment are at risk (or breached)."""
+    target = datetime.timedelta(hours=settings.SLA_HOURS[queue])
+    return now + target * (1 - settings.SLA_AT_RISK_FRACTION)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    tier: str = ""
+    outcome: str = ""  # blocking | tampered | contradiction | consent
+    category: str = ""
+    region: str = ""
+    sla: str = ""
+    contributor: str = ""
+    sort: str = "priority"
+
+    def apply(self, items: QuerySet[Submission], queue: str, now: datetime.datetime) -> QuerySet[Submission]:
+        if self.tier:
+            items = items.filter(tier=self.tier)
+        if self.outcome == "blocking":
+            items = items.filter(has_blocking_findings=True)
+        elif self.outcome == "tampered":
+            items = items.filter(is_tampered=True)
+        elif self.outcome == "contradiction":
+            items = items.filter(contradicts_declaration=True)
+        elif self.outcome == "consent":
+            items = items.filter(consent_missing=True)
+        if self.category in Category.values:
+            items = items.alias(category_bit=F("category_flags").bitand(Category.flag(self.category))).filter(
+                category_bit__gt=0
+            )
+        if self.region:
+            items = items.filter(region=self.region)
+        if self.sla == SlaState.BREACHED:
+            items = items.filter(due_at__lte=now)
+        elif self.sla == SlaState.AT_RISK:
+            items = items.filter(due_at__gt=now, due_at__lte=at_risk_from(queue, now))
+        elif self.sla == SlaState.ON_TRACK:
+            items = items.filter(due_at__gt=at_risk_from(queue, now))
+        if self.contributor:
+            items = items.filter(contributor__username=self.contributor)
+        return items.order_by(*SORTS.get(self.sort, SORTS["priority"]))
+
+    def as_query(self) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode(
+            {k: v for k, v in self.__dict__.items() if v and not (k == "sort" and v == "priority")}
+        )
+
+
+def queue_items(
+    queue: str,
+    item_filter: QueueFilter,
+    *,
+    moderator: User | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Submission]:
+    """Items waiting in a queue (or, for "mine", claimed by the moderator), filtered and sorted."""
+    now = now or timezone.now()
+    items: QuerySet[Submission] = Submission.objects.filter(status=Status.AWAITING_REVIEW)
+    # "mine" spans queues; its SLA filter uses the review queue's target.
+    apply_queue: str = Queue.REVIEW
+    if queue == "mine":
+        items = items.filter(claimed_by=moderator, claim_expires_at__gt=now)
+    else:
+        items = items.filter(queue=queue)
+        apply_queue = queue
+    items = item_filter.apply(items, apply_queue, now)
+    return items.select_related("current_revision", "contributor", "claimed_by")
+
+
+@dataclass(frozen=True)
+class QueueFigures:
+    queue: str
+    size: int
+    oldest: datetime.datetime | None
+    breached: int
+
+    @property
+    def label(self) -> Any:
+        return Queue(self.queue).label
+
+
+def queue_figures(now: datetime.datetime | None = None) -> list[QueueFigures]:
+    """Size, oldest item and SLA breaches of every queue, in one query."""
+    now = now or timezone.now()
+    rows = (
+        Submission.objects.filter(status=Status.AWAITING_REVIEW)
+        .values("queue")
+        .annotate(
+            size=Count("id"), oldest=Min("awaiting_since"), breached=Count("id", filter=Q(due_at__lte=now))
+        )
+    )
+    by_queue: dict[str, dict[str, Any]] = {row["queue"]: dict(row) for row in rows}
+    empty: dict[str, Any] = {"size": 0, "oldest": None, "breached": 0}
+    return [
+        QueueFigures(
+            queue,
+            by_queue.get(queue, empty)["size"],
+            by_queue.get(queue, empty)["oldest"],
+            by_queue.get(queue, empty)["breached"],
+        )
+        for queue in Queue.values
+    ]
+
+
+def decisions_today(moderator: User, now: datetime.datetime | None = None) -> int:
+    start = timezone.localtime(now or timezone.now()).replace(hour=0, minute=0, second=0, microsecond=0)
+    return Decision.objects.filter(moderator=moderator, created_at__gte=start).count()

@@ -1,0 +1,37 @@
+"""Small template helpers for the review console."""
+
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+
+from moderation.services.priority import score_now
+
+register = template.Library()
+
+
+@register.filter
+def priority_now(item: Any) -> float:
+    """The item's priority score at this moment (its rank plus the points its age earns)."""
+    return score_now(item.priority_rank)
+
+
+@register.filter
+def blurs_media(user: Any) -> bool:
+    from moderation.views.review import blur_media
+
+    return blur_media(user)
+
+
+@register.filter
+def add_class(field: BoundField, css: str) -> Any:
+    """Render a form field with CSS classes (select fields get form-select, others form-control)."""
+    widget = field.field.widget
+    is_select = getattr(widget, "input_type", "") == "select"
+    classes = css if is_select else css.replace("form-select", "form-control")
+    return field.as_widget(attrs={"class": classes})
+
+
+@register.filter
+def get_item(mapping: dict, key: Any) -> Any:
+    return mapping.get(key) if mapping else None

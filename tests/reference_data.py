@@ -1,0 +1,31 @@
+"""The rows data migrations create (roles, permissions, the feature library, the policy taxonomy,
+the audit chain head), put back after a transactional test has flushed the database.
+
+pytest-django's serialized rollback does not restore them reliably when live-server tests follow
+ordinary ones on SQLite, so transactional tests call this instead of relying on it.
+"""
+
+import importlib
+
+from django.apps import apps
+from django.contrib.auth.models import Group
+
+DATA_MIGRATIONS = [
+    ("accounts.migrations.0002_roles", "create_roles"),
+    ("accounts.migrations.0004_admin_permissions", "grant"),
+    ("moderation.migrations.0002_library_permissions_reasons", "forwards"),
+    ("audit.migrations.0002_chain_head_and_append_only", "create_head"),
+]
+
+
+def ensure_reference_data() -> None:
+    if Group.objects.filter(name="contributor").exists():
+        return
+    # The migrations flip `models_module` on the app configs they get; keep the real ones intact.
+    saved = {config.label: config.models_module for config in apps.get_app_configs()}
+    try:
+        for module_name, function_name in DATA_MIGRATIONS:
+            getattr(importlib.import_module(module_name), function_name)(apps, None)
+    finally:
+        for config in apps.get_app_configs():
+            config.models_module = saved[config.label]
