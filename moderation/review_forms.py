@@ -19,16 +19,25 @@ OUTCOME_FILTERS = [
 
 
 class QueueFilterForm(forms.Form):
-    tier = forms.ChoiceField(choices=[("", _("Any tier")), *Tier.choices], required=False)
-    outcome = forms.ChoiceField(choices=OUTCOME_FILTERS, required=False)
-    category = forms.ChoiceField(choices=[("", _("Any category")), *Category.choices], required=False)
-    region = forms.ChoiceField(choices=[("", _("Any region")), *Region.choices], required=False)
-    sla = forms.ChoiceField(choices=[("", _("Any SLA state")), *SlaState.choices], required=False)
+    tier = forms.ChoiceField(label=_("AI tier"), choices=[("", _("Any tier")), *Tier.choices], required=False)
+    outcome = forms.ChoiceField(label=_("Check outcome"), choices=OUTCOME_FILTERS, required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("Any category")), *Category.choices], required=False
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), choices=[("", _("Any region")), *Region.choices], required=False
+    )
+    sla = forms.ChoiceField(
+        label=_("SLA"), choices=[("", _("Any SLA state")), *SlaState.choices], required=False
+    )
     contributor = forms.CharField(
-        max_length=150, required=False, widget=forms.TextInput(attrs={"placeholder": _("Contributor")})
+        label=_("Contributor"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("username")}),
     )
     sort = forms.ChoiceField(
-        choices=[("priority", _("Priority")), ("age", _("Oldest first"))], required=False
+        label=_("Sort"), choices=[("priority", _("Priority")), ("age", _("Oldest first"))], required=False
     )
 
     def to_filter(self) -> QueueFilter:

@@ -1,19 +1,31 @@
+"""`seed_demo`: the demo users, and a story that went through the real services and checks."""
+
 from io import StringIO
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
 from accounts.roles import Role
+from audit.services import verify_chain
+from labels.engine import inspect_file
+from moderation.models import Decision, Finding, PublishedRendition, Queue, Status, Submission
+from moderation.selectors import latest_runs
 
 
 @pytest.mark.django_db
-def test_it_creates_the_demo_users_idempotently(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_it_seeds_users_and_a_living_story_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-1")
     out = StringIO()
     call_command("seed_demo", stdout=out)
-    call_command("seed_demo", stdout=StringIO())
+    counts = (Submission.objects.count(), Decision.objects.count(), Finding.objects.count())
+    again = StringIO()
+    call_command("seed_demo", stdout=again)
+    assert "already there" in again.getvalue()
+    assert (Submission.objects.count(), Decision.objects.count(), Finding.objects.count()) == counts
+
     roles = {u.username: u.role for u in User.objects.prefetch_related("groups")}
     assert roles == {
         "admin": Role.ADMIN,
@@ -22,9 +34,47 @@ def test_it_creates_the_demo_users_idempotently(monkeypatch: pytest.MonkeyPatch)
         "alice": Role.CONTRIBUTOR,
         "bob": Role.CONTRIBUTOR,
     }
-    assert User.objects.get(username="admin").is_superuser
     assert "demo-pass-1" in out.getvalue()
-    for username in roles:
+    for username, landing in [("mod", "/review/"), ("alice", "/submissions/"), ("admin", "/admin/")]:
         client = Client()
-        response = client.post("/accounts/login/", {"username": username, "password": "demo-pass-1"})
-        assert response.status_code == 302, username
+        assert (
+            client.post("/accounts/login/", {"username": username, "password": "demo-pass-1"}).status_code
+            == 302
+        )
+        assert client.get("/").url == landing  # terms accepted, nothing in the way
+
+    def status_of(title: str) -> tuple[str, str]:
+        item = Submission.objects.get(current_revision__title=title)
+        return item.status, item.queue
+
+    assert status_of("Festival poster") == (Status.APPROVED, Queue.REVIEW)
+    assert status_of("Beach day")[0] == Status.REJECTED
+    assert status_of("Cat with sunglasses")[0] == Status.CHANGES_REQUESTED
+    assert status_of("Two labels") == (Status.AWAITING_REVIEW, Queue.ESCALATED)
+    assert status_of("Wedding video with Tom") == (Status.AWAITING_REVIEW, Queue.TAKEDOWN)
+    assert status_of("Autumn notes (draft)")[0] == Status.DRAFT
+    waiting = Submission.objects.filter(status=Status.AWAITING_REVIEW, queue=Queue.REVIEW)
+    assert waiting.count() == 9
+    assert {item.sla_state() for item in waiting} == {"on_track", "at_risk", "breached"}
+
+    def codes(title: str) -> set[str]:
+        """Findings of the newest run of each check: what the moderator sees now."""
+        item = Submission.objects.get(current_revision__title=title)
+        return {
+            finding.code for run in latest_runs(item.current_revision_id) for finding in run.findings.all()
+        }
+
+    assert "declaration_contradicts_metadata" in codes("Holiday snapshot")
+    assert "c2pa_tampered" in codes("Breaking: flood in the old town")
+    assert "generator_trace" in codes("Anime girl")
+    assert "tc260_multiple" in codes("Two labels")
+    assert "policy_match" in codes("Cheap watches")
+    assert "consent_missing" in codes("Street interview (cloned voice)")
+    assert "consent_missing" not in codes("Grandma, restored")
+
+    poster = PublishedRendition.objects.get(
+        submission__current_revision__title="Festival poster", media__isnull=False
+    )
+    report = inspect_file(default_storage.path(poster.file.name))
+    assert (report.tc260.count, report.tc260_labels[0].fields["ContentPropagator"]) == (1, "Provenant")
+    assert verify_chain()[1] is None

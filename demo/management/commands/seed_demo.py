@@ -1,6 +1,8 @@
-"""`python manage.py seed_demo`: the demo users (and, as features land, their content).
+"""`python manage.py seed_demo`: the demo users and a story of content for them.
 
 Idempotent: running it again resets the demo users' passwords and roles and adds nothing twice.
+The content (demo/story.py) goes through the real services and checks: `mod` meets a living
+queue, `alice` a contributor's history, `bob` what the checks are for.
 """
 
 import os
@@ -13,6 +15,7 @@ from accounts.models import TermsVersion, User
 from accounts.roles import Role
 from accounts.selectors import current_terms
 from accounts.services import identity_verify_id_card, terms_accept, user_set_role
+from demo.story import seed_story
 
 DEMO_USERS = [
     ("admin", Role.ADMIN, "Ada", "Admin"),
@@ -63,12 +66,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         password = os.environ.get("DEMO_PASSWORD", "provenant-demo")
         with transaction.atomic():
-            for username, role, first, last in DEMO_USERS:
-                self.ensure_user(username, role, first, last, password)
+            users = {
+                username: self.ensure_user(username, role, first, last, password)
+                for username, role, first, last in DEMO_USERS
+            }
             self.ensure_cleared_contributors()
         self.stdout.write(self.style.SUCCESS(f"Demo users (password: {password}):"))
         for username, role, _first, _last in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {role.label}")
+        self.stdout.write(self.style.SUCCESS("Demo content:"))
+        if not seed_story(
+            {name: User.objects.get(pk=user.pk) for name, user in users.items()}, self.stdout.write
+        ):
+            self.stdout.write("  already there")
 
     def ensure_user(self, username: str, role: Role, first: str, last: str, password: str) -> User:
         user, _created = User.objects.get_or_create(
@@ -92,4 +102,6 @@ class Command(BaseCommand):
             user = User.objects.get(username=username)
             if not user.is_identity_verified:
                 identity_verify_id_card(user=user, number=number)
-            terms_accept(user=user, terms=terms)
+        # Everyone in the demo has accepted the terms, so each lands on their own page at once.
+        for username, _role, _first, _last in DEMO_USERS:
+            terms_accept(user=User.objects.get(username=username), terms=terms)

@@ -1,0 +1,399 @@
+"""The demo's content: submissions that go through the real services and checks, so that `mod`
+meets a living queue and `alice` a contributor's history.
+
+Every item is made the way a person would make it: uploaded through `submission_create`,
+submitted, checked by the real label, consent and policy checks, asked for consent through the
+real links, decided with `review_decide`. One thing is staged: items waiting for review get
+arrival times spread over the last day and a half, so the queue shows its SLA states.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.utils import timezone
+
+from accounts.models import User
+from consent.models import ConsentRecord
+from consent.services import consent_grant, consent_request_send, consent_self_confirm, consent_withdraw
+from consent.tokens import request_token, withdraw_token
+from demo import media
+from moderation.models import CheckRun, DecisionOutcome, PolicyReason, PolicyRule, Revision, Submission
+from moderation.services.checks import check_run_execute
+from moderation.services.policy import policy_rule_save
+from moderation.services.priority import apply_outcome
+from moderation.services.review import review_add_note as add_note
+from moderation.services.review import review_claim, review_decide
+from moderation.services.submissions import PersonInput, RevisionInput, submission_create, submission_submit
+
+MARKER_TITLE = "Lake at dawn"
+
+
+@dataclass
+class Item:
+    contributor: str
+    title: str
+    files: list[tuple[str, Callable[[], bytes]]] = field(default_factory=list)
+    body: str = ""
+    declared_ai: bool = False
+    categories: list[str] = field(default_factory=list)
+    persons: list[PersonInput] = field(default_factory=list)
+    region: str = "cn"
+    prompt: str = ""
+    submit: bool = True
+    then: Callable[[Submission, dict[str, User]], None] | None = None
+    waited_hours: float = 0
+
+
+def _arrived_hours_ago(submission: Submission, hours: float) -> None:
+    """Stage the arrival time of an item waiting for review; its SLA and priority follow."""
+    when = timezone.now() - timedelta(hours=hours)
+    Revision.objects.filter(pk=submission.current_revision_id).update(submitted_at=when)
+    Submission.objects.filter(pk=submission.pk).update(submitted_at=when, awaiting_since=when)
+    submission.refresh_from_db()
+    apply_outcome(submission)
+
+
+def _run_checks(submission: Submission) -> None:
+    """Run the pending checks now, as a worker would (also inside a test's transaction, where
+    after-commit hooks never fire)."""
+    for run_id in CheckRun.objects.filter(submission=submission, status="pending").values_list(
+        "pk", flat=True
+    ):
+        check_run_execute(run_id=run_id, worker="seed_demo")
+
+
+def _upload(name: str, make: Callable[[], bytes]) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, make())
+
+
+def _grant(submission: Submission, person_key: str, users: dict[str, User]) -> ConsentRecord:
+    request = consent_request_send(
+        submission=submission, person_key=person_key, channel="email", actor=submission.contributor
+    )
+    record = consent_grant(
+        token=request_token(request.pk, request.nonce),
+        separate=True,
+        text_version="person-1",
+        ip="198.51.100.23",
+        user_agent="Demo browser",
+    )
+    _run_checks(submission)
+    return record
+
+
+def _decide(submission: Submission, moderator: User, outcome: str, **kwargs: Any) -> None:
+    submission.refresh_from_db()
+    review_claim(submission=submission, moderator=moderator)
+    submission.refresh_from_db()
+    review_decide(
+        submission=submission,
+        moderator=moderator,
+        outcome=outcome,
+        expected_version=submission.version,
+        **kwargs,
+    )
+
+
+def _reason(code: str) -> PolicyReason:
+    return PolicyReason.objects.get(code=code)
+
+
+def approve(submission: Submission, users: dict[str, User]) -> None:
+    _decide(submission, users["mod"], DecisionOutcome.APPROVED)
+
+
+def reject_unlabelled(submission: Submission, users: dict[str, User]) -> None:
+    _decide(
+        submission,
+        users["mod"],
+        DecisionOutcome.REJECTED,
+        reason=_reason("unlabelled-ai"),
+        explanation="The picture was generated with an AI tool but was declared as a photograph.",
+    )
+
+
+def ask_changes(submission: Submission, users: dict[str, User]) -> None:
+    _decide(
+        submission,
+        users["mod"],
+        DecisionOutcome.CHANGES_REQUESTED,
+        reason=_reason("quality"),
+        explanation="Please crop out the watermark in the lower corner and submit again.",
+    )
+
+
+def escalate(submission: Submission, users: dict[str, User]) -> None:
+    _decide(
+        submission,
+        users["mod"],
+        DecisionOutcome.ESCALATED,
+        note="Two conflicting implicit labels: one says AI, the other says possibly. Needs a senior call.",
+    )
+
+
+def consent_from_mei(submission: Submission, users: dict[str, User]) -> None:
+    person = submission.current_revision.persons.get(name="Mei Chen")  # type: ignore[union-attr]
+    _grant(submission, person.person_key, users)
+    add_note(
+        submission=submission,
+        author=users["mod"],
+        text="Consent from Mei arrived by link; file hashes match.",
+    )
+
+
+def ask_li_wei(submission: Submission, users: dict[str, User]) -> None:
+    person = submission.current_revision.persons.get(name="Li Wei")  # type: ignore[union-attr]
+    consent_request_send(
+        submission=submission, person_key=person.person_key, channel="email", actor=submission.contributor
+    )
+    _run_checks(submission)
+
+
+def self_consent_then_approve(submission: Submission, users: dict[str, User]) -> None:
+    person = submission.current_revision.persons.get(relation="self")  # type: ignore[union-attr]
+    consent_self_confirm(
+        submission=submission,
+        person_key=person.person_key,
+        actor=submission.contributor,
+        confirmed=True,
+        text_version="self-1",
+    )
+    _run_checks(submission)
+    approve(submission, users)
+
+
+def published_then_withdrawn(submission: Submission, users: dict[str, User]) -> None:
+    person = submission.current_revision.persons.get(name="Tom Zhang")  # type: ignore[union-attr]
+    record = _grant(submission, person.person_key, users)
+    approve(submission, users)
+    consent_withdraw(
+        token=withdraw_token(record.pk, record.withdraw_nonce), ip="198.51.100.77", user_agent="Demo browser"
+    )
+
+
+STORY = [
+    # alice: a contributor's history, and clean work in the queue
+    Item(
+        "alice",
+        MARKER_TITLE,
+        [("lake.jpg", lambda: media.picture("dawn", 1))],
+        body="First light over the lake, shot on a phone.",
+        declared_ai=False,
+        waited_hours=1,
+    ),
+    Item(
+        "alice",
+        "Neon city (generated)",
+        [("neon-city.jpg", lambda: media.with_c2pa(media.picture("night", 2)))],
+        body="Made with an image model; the file carries its C2PA credentials.",
+        declared_ai=True,
+        categories=["other_generation"],
+        prompt="a neon city at night, rain, cinematic",
+        waited_hours=2,
+    ),
+    Item(
+        "alice",
+        "Festival poster",
+        [("poster.jpg", lambda: media.with_tc260(media.picture("poster", 3)))],
+        body="Poster for the lantern festival, generated with a domestic model.",
+        declared_ai=True,
+        categories=["other_generation"],
+        then=approve,
+    ),
+    Item(
+        "alice",
+        "Grandma, restored",
+        [("grandma.jpg", lambda: media.picture("studio", 4))],
+        body="An old family photo, colourised and with the face restored by AI.",
+        declared_ai=True,
+        categories=["face_manipulation"],
+        persons=[PersonInput("Mei Chen", "other", email="mei.chen@example.com")],
+        then=consent_from_mei,
+        waited_hours=8,
+    ),
+    Item(
+        "alice",
+        "Street interview (cloned voice)",
+        [("interview.wav", media.wav_with_tc260)],
+        body="The interviewee's answers read by a synthetic voice.",
+        declared_ai=True,
+        categories=["voice_synthesis"],
+        persons=[PersonInput("Li Wei", "other", email="li.wei@example.com")],
+        then=ask_li_wei,
+        waited_hours=5,
+    ),
+    Item(
+        "alice",
+        "Me as an astronaut",
+        [("astronaut.jpg", lambda: media.with_iptc_ai(media.picture("studio", 5)))],
+        body="A portrait of me generated from a selfie.",
+        declared_ai=True,
+        categories=["face_generation"],
+        persons=[PersonInput("Alice Liddell", "self")],
+        then=self_consent_then_approve,
+    ),
+    Item(
+        "alice",
+        "Beach day",
+        [("beach.jpg", lambda: media.with_c2pa(media.picture("sea", 6)))],
+        body="Holiday at the seaside.",
+        declared_ai=False,
+        then=reject_unlabelled,
+    ),
+    Item(
+        "alice",
+        "Cat with sunglasses",
+        [("cat.png", lambda: media.picture("forest", 7, fmt="PNG"))],
+        body="Our cat, with a filter.",
+        declared_ai=True,
+        categories=["other_generation"],
+        then=ask_changes,
+    ),
+    Item(
+        "alice",
+        "Wedding video with Tom",
+        [("wedding.jpg", lambda: media.picture("studio", 8))],
+        body="Face swap for the wedding slideshow.",
+        declared_ai=True,
+        categories=["face_swap"],
+        persons=[PersonInput("Tom Zhang", "other", email="tom.zhang@example.com")],
+        then=published_then_withdrawn,
+    ),
+    Item(
+        "alice",
+        "Autumn notes (draft)",
+        [("forest.jpg", lambda: media.picture("forest", 9))],
+        body="Still writing this one.",
+        submit=False,
+    ),
+    # bob: what the checks are for
+    Item(
+        "bob",
+        "Holiday snapshot",
+        [("holiday.jpg", lambda: media.with_c2pa(media.picture("sea", 10)))],
+        body="Just a photo from my trip.",
+        declared_ai=False,
+        waited_hours=20,
+    ),
+    Item(
+        "bob",
+        "Breaking: flood in the old town",
+        [("flood.jpg", lambda: media.tampered(media.picture("night", 11)))],
+        body="Photo from the scene.",
+        declared_ai=True,
+        categories=["other_generation"],
+        waited_hours=26,
+    ),
+    Item(
+        "bob",
+        "Anime girl",
+        [("anime.png", lambda: media.with_sd_parameters(media.picture("forest", 12, "PNG")))],
+        body="Drawn by me.",
+        declared_ai=False,
+        waited_hours=19.5,
+    ),
+    Item(
+        "bob",
+        "Two labels",
+        [("two-labels.jpg", lambda: media.with_two_tc260(media.picture("poster", 13)))],
+        body="Exported twice from two apps.",
+        declared_ai=True,
+        categories=["other_generation"],
+        then=escalate,
+        waited_hours=10,
+    ),
+    Item(
+        "bob",
+        "Cheap watches",
+        body="Best replica watches in town, message me for prices!",
+        declared_ai=False,
+        waited_hours=12,
+    ),
+    Item(
+        "bob",
+        "Mountain panorama",
+        [("mountains.jpg", lambda: media.picture("dawn", 14))],
+        body="Stitched from three photos.",
+        declared_ai=False,
+        region="eu",
+        waited_hours=30,
+    ),
+]
+
+POLICY_RULES = [
+    ("replica-goods", "Counterfeit goods", "replica watches", False, "all"),
+    (
+        "gambling-cn",
+        "Online gambling (prohibited in mainland China)",
+        r"(博彩|赌球|online casino)",
+        True,
+        "cn",
+    ),
+    (
+        "election-deepfake",
+        "Deepfakes of candidates before an election",
+        r"deepfake of (the )?(president|candidate)",
+        True,
+        "eu",
+    ),
+]
+
+
+def seed_policy_rules(actor: User) -> None:
+    for code, description, pattern, is_regex, region in POLICY_RULES:
+        if not PolicyRule.objects.filter(code=code).exists():
+            policy_rule_save(
+                rule=PolicyRule(
+                    code=code, description=description, pattern=pattern, is_regex=is_regex, region=region
+                ),
+                actor=actor,
+            )
+
+
+def seed_story(users: dict[str, User], log: Callable[[str], None]) -> bool:
+    """Create the story once. Returns False when it is already there."""
+    if Submission.objects.filter(contributor=users["alice"], current_revision__title=MARKER_TITLE).exists():
+        return False
+    seed_policy_rules(users["admin"])
+    # Checks run right here (the real checks, inline); mail and texts stay in memory.
+    with override_settings(
+        BACKGROUND_JOBS=False,
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        SMS_BACKEND="accounts.sms.LocmemBackend",
+    ):
+        for item in STORY:
+            contributor = users[item.contributor]
+            data = RevisionInput(
+                title=item.title,
+                body=item.body,
+                prompt=item.prompt,
+                declared_ai=item.declared_ai,
+                categories=item.categories,
+                region=item.region,
+                no_real_person=not item.persons,
+                persons=item.persons,
+            )
+            submission, outcome = submission_create(
+                contributor=contributor, data=data, uploads=[_upload(name, make) for name, make in item.files]
+            )
+            if outcome.refused:
+                raise RuntimeError(f"demo file refused: {outcome.refused}")
+            if item.submit:
+                submission_submit(submission=submission, actor=contributor)
+                _run_checks(submission)
+            if item.then is not None:
+                item.then(submission, users)
+            submission.refresh_from_db()
+            if item.waited_hours and submission.status == "awaiting_review":
+                _arrived_hours_ago(submission, item.waited_hours)
+                submission.refresh_from_db()
+            log(
+                f"  #{submission.pk:<3} {item.contributor:<6} {submission.get_status_display():<18} "
+                f"{submission.get_queue_display() if submission.status == 'awaiting_review' else '':<16} "
+                f"{item.title}"
+            )
+    return True
