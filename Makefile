@@ -32,7 +32,7 @@ run: install
 		echo "REDIS_URL is set: starting an RQ worker with its scheduler and the stale-check sweep"; \
 		trap 'kill 0' INT TERM EXIT; \
 		$(BIN)/python manage.py rqworker $(QUEUES) --with-scheduler & \
-		$(BIN)/python manage.py rqcron moderation.cron & \
+		$(BIN)/python manage.py rqcron config.cron & \
 		$(BIN)/python manage.py runserver $(ADDR); \
 	else \
 		$(BIN)/python manage.py runserver $(ADDR); \

@@ -32,10 +32,6 @@ def run_check_inline(run_id: int) -> str:
             continue
 
 
-def requeue_stale_checks() -> dict[str, int]:
-    return check_services.check_runs_requeue_stale().as_dict()
-
-
 def make_thumbnail(media_id: int) -> None:
     from moderation.services.submissions import media_make_thumbnail
 

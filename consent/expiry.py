@@ -1,0 +1,50 @@
+"""Consents end: when one expires on published content, the content goes down like a withdrawal.
+
+Run hourly by the scheduler (config/cron.py) or `python manage.py expire_consents`.
+"""
+
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record_event
+from consent.models import ConsentRecord
+from consent.selectors import consent_gaps
+from moderation.models import Submission
+from moderation.services.takedown import submission_open_takedown
+
+
+def consents_expire(*, now: datetime | None = None) -> int:
+    """Take down published content whose consent has run out; return how many were taken down.
+
+    Steps: find published submissions with an expired, unwithdrawn consent; for each, ask the
+    live coverage (another consent may still cover the person); take down what is uncovered.
+    """
+    now = now or timezone.now()
+    candidates = (
+        Submission.objects.published()
+        .filter(
+            pk__in=ConsentRecord.objects.filter(expires_at__lte=now, withdrawn_at__isnull=True).values(
+                "submission_id"
+            )
+        )
+        .select_related("current_revision")
+    )
+    taken_down = 0
+    for submission in candidates:
+        if submission.current_revision is None:
+            continue
+        gaps = consent_gaps(submission.current_revision, now=now)
+        if not gaps:
+            continue
+        names = ", ".join(gap.name for gap in gaps)
+        if submission_open_takedown(
+            submission=submission,
+            reason=_("The consent of %(names)s has expired.") % {"names": names},
+            details={"expired_consent": [gap.person_key for gap in gaps]},
+        ):
+            taken_down += 1
+    if taken_down:
+        record_event(action="consent.expiry_sweep", details={"taken_down": taken_down})
+    return taken_down
