@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 ADDR ?= 127.0.0.1:8000
 QUEUES := default checks media
 
-.PHONY: run test install install-dev lint typecheck worker clean
+.PHONY: run test install install-dev lint typecheck worker messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ lint: install-dev
 
 typecheck: install-dev
 	$(BIN)/mypy .
+
+# After changing user-facing strings: update the zh-hans catalog, translate, then compile.
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=test-artifacts \
+		--ignore=tests --ignore=bench
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/media var/static test-artifacts

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import record_event
@@ -70,7 +71,7 @@ def checks_rerun(
     recorded outcome is refreshed.
     """
     if submission.status in (Status.DRAFT, Status.WITHDRAWN) or submission.current_revision is None:
-        raise CheckNotAllowed("Only submitted content has checks to run.")
+        raise CheckNotAllowed(_("Only submitted content has checks to run."))
     Submission.objects.filter(pk=submission.pk, status=Status.AWAITING_REVIEW).update(
         status=Status.CHECKING, version=F("version") + 1, updated_at=timezone.now()
     )

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from accounts.services import assert_can_submit
@@ -80,6 +81,14 @@ def _require_owner(submission: Submission, actor: User) -> None:
         raise PermissionDenied(_("Only the contributor can change this submission."))
 
 
+# How a refused transition reads: "This submission is approved, so it cannot be withdrawn."
+REFUSED_VERB = {
+    "submission.submitted": pgettext_lazy("refused transition", "submitted"),
+    "submission.withdrawn": pgettext_lazy("refused transition", "withdrawn"),
+    "submission.revision_started": pgettext_lazy("refused transition", "revised"),
+}
+
+
 def _transition(
     submission: Submission,
     *,
@@ -101,7 +110,7 @@ def _transition(
         submission.refresh_from_db(fields=["status"])
         raise InvalidTransition(
             _("This submission is %(status)s, so it cannot be %(action)s.")
-            % {"status": submission.get_status_display().lower(), "action": _(action.rsplit(".", 1)[-1])}
+            % {"status": submission.get_status_display().lower(), "action": REFUSED_VERB[action]}
         )
     submission.refresh_from_db()
     record_event(
