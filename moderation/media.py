@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from moderation.intake import FileType, Inspected, UploadRefused, inspect
@@ -57,7 +58,7 @@ def check_upload(upload: UploadedFile) -> tuple[Inspected, str]:
     """Inspect an upload without storing it; return what it is and its SHA-256."""
     if getattr(upload, "oversized", False):
         largest = max(settings.UPLOAD_MAX_BYTES.values()) // (1024 * 1024)
-        raise UploadRefused(f"the file is larger than the {largest} MB any file may be")
+        raise UploadRefused(_("the file is larger than the %(mb)s MB any file may be") % {"mb": largest})
     size = upload.size or 0
     stream = cast(BinaryIO, upload.file)
     inspected = inspect(stream, size)

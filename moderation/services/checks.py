@@ -102,14 +102,19 @@ def check_run_execute(*, run_id: int, worker: str) -> str:
     )
     if not claimed:
         return "skipped: not pending"
-    run = CheckRun.objects.select_related("revision", "submission").get(pk=run_id)
+    run = (
+        CheckRun.objects.select_related("revision")
+        .annotate(submission_status=F("submission__status"))
+        .get(pk=run_id)
+    )
     # Only the first run of a submission finds it "submitted"; the others skip the update.
-    if run.submission.status == Status.SUBMITTED and Submission.objects.filter(
+    if run.submission_status == Status.SUBMITTED and Submission.objects.filter(  # type: ignore[attr-defined]
         pk=run.submission_id, status=Status.SUBMITTED
     ).update(status=Status.CHECKING, updated_at=now):
         record_event(
             action="submission.checking",
-            target=run.submission,
+            target_type="moderation.submission",
+            target_id=run.submission_id,
             details={"from": "submitted", "to": "checking"},
         )
     try:
@@ -147,11 +152,11 @@ def check_run_finish(
     The submission row is locked first, so of two runs finishing at once the second sees the
     first as finished and exactly one of them completes the submission.
     """
-    submission = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("current_revision", "contributor")
-        .get(pk=run.submission_id)
+    # A light lock first: most runs are not the last one and need nothing more of the row.
+    locked = Submission.objects.select_for_update().filter(pk=run.submission_id).values_list(
+        "current_revision_id", flat=True
     )
+    current_revision_id = locked.get()
     finished = CheckRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts).update(
         status=status,
         summary=summary[:500],
@@ -174,16 +179,16 @@ def check_run_finish(
             for f in findings or []
         ]
     )
-    submission_complete_checks(submission=submission)
+    submission_complete_checks(submission_id=run.submission_id, revision_id=current_revision_id)
     return f"finished: {status}"
 
 
-def submission_complete_checks(*, submission: Submission) -> bool:
+def submission_complete_checks(*, submission_id: int, revision_id: int | None) -> bool:
     """When no run of the current revision is unfinished, record the outcome; move a checking
     submission to the review queue. Call with the submission row locked. True if it moved."""
-    revision_id = submission.current_revision_id
     if revision_id is None or CheckRun.objects.filter(revision_id=revision_id).unfinished().exists():
         return False
+    submission = Submission.objects.select_related("current_revision", "contributor").get(pk=submission_id)
     apply_outcome(submission)
     moved = Submission.objects.filter(
         pk=submission.pk, status__in=[Status.SUBMITTED, Status.CHECKING]
