@@ -51,7 +51,9 @@ class Item:
 def _arrived_hours_ago(submission: Submission, hours: float) -> None:
     """Stage the arrival time of an item waiting for review; its SLA and priority follow."""
     when = timezone.now() - timedelta(hours=hours)
-    Revision.objects.filter(pk=submission.current_revision_id).update(submitted_at=when)
+    Revision.objects.filter(submission=submission, pk=submission.current_revision_id or 0).update(
+        submitted_at=when
+    )
     Submission.objects.filter(pk=submission.pk).update(submitted_at=when, awaiting_since=when)
     submission.refresh_from_db()
     apply_outcome(submission)

@@ -33,6 +33,19 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+# What the queue filters read (moderation.queues.QueueFilter), kept in the queue indexes.
+QUEUE_FILTER_COLUMNS = [
+    "tier",
+    "region",
+    "category_flags",
+    "has_blocking_findings",
+    "is_tampered",
+    "contradicts_declaration",
+    "consent_missing",
+    "due_at",
+]
+
+
 class SubmissionQuerySet(models.QuerySet["Submission"]):
     def owned_by(self, user: "User") -> "SubmissionQuerySet":
         return self.filter(contributor=user)
@@ -104,13 +117,16 @@ class Submission(models.Model):
         verbose_name_plural = _("submissions")
         indexes = [
             models.Index(fields=["contributor", "-created_at"], name="submission_contributor_idx"),
+            # The two queue orders. After the sort key they carry every column a queue filter
+            # reads, so a filtered page of ids and its capped count come from the index alone
+            # (index-only scans), however few items match (see moderation.queues).
             models.Index(
-                fields=["queue", "-priority_rank", "id"],
+                fields=["queue", "-priority_rank", "id", *QUEUE_FILTER_COLUMNS],
                 name="submission_queue_rank_idx",
                 condition=Q(status="awaiting_review"),
             ),
             models.Index(
-                fields=["queue", "awaiting_since", "id"],
+                fields=["queue", "awaiting_since", "id", *QUEUE_FILTER_COLUMNS],
                 name="submission_queue_age_idx",
                 condition=Q(status="awaiting_review"),
             ),

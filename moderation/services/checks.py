@@ -108,7 +108,7 @@ def check_run_execute(*, run_id: int, worker: str) -> str:
         .get(pk=run_id)
     )
     # Only the first run of a submission finds it "submitted"; the others skip the update.
-    if run.submission_status == Status.SUBMITTED and Submission.objects.filter(  # type: ignore[attr-defined]
+    if run.submission_status == Status.SUBMITTED and Submission.objects.filter(
         pk=run.submission_id, status=Status.SUBMITTED
     ).update(status=Status.CHECKING, updated_at=now):
         record_event(
@@ -153,8 +153,10 @@ def check_run_finish(
     first as finished and exactly one of them completes the submission.
     """
     # A light lock first: most runs are not the last one and need nothing more of the row.
-    locked = Submission.objects.select_for_update().filter(pk=run.submission_id).values_list(
-        "current_revision_id", flat=True
+    locked = (
+        Submission.objects.select_for_update()
+        .filter(pk=run.submission_id)
+        .values_list("current_revision_id", flat=True)
     )
     current_revision_id = locked.get()
     finished = CheckRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts).update(

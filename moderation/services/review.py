@@ -66,7 +66,9 @@ def review_claim_next(*, moderator: User, queue: str = Queue.REVIEW) -> Submissi
     """Claim the highest-priority free item of a queue, or return None when there is none.
 
     On PostgreSQL the candidate row is locked with SKIP LOCKED, so concurrent moderators each get
-    a different item without waiting on one another.
+    a different item without waiting on one another. The candidate comes from the queue's
+    priority index (queue, -priority_rank, id), the first free row in that order, and is
+    returned as locked and updated here: no second read.
     """
     _require_queue_access(moderator, queue)
     # Keep what you already hold: a moderator works one claimed item at a time from a queue.
@@ -87,16 +89,19 @@ def review_claim_next(*, moderator: User, queue: str = Queue.REVIEW) -> Submissi
         candidates = free_items(queue, now).exclude(contributor=moderator).order_by("-priority_rank", "id")
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-        item = candidates.only("pk").first()
+        item = candidates.first()
         if item is None:
             return None
+        expires = claim_expiry(now)
         Submission.objects.filter(pk=item.pk).update(
-            claimed_by=moderator, claim_expires_at=claim_expiry(now), version=F("version") + 1
+            claimed_by=moderator, claim_expires_at=expires, version=F("version") + 1
         )
+        # The row is locked, so these are the values just written.
+        item.claimed_by, item.claim_expires_at, item.version = moderator, expires, item.version + 1
         record_event(
             action="review.claimed", actor=moderator, target=item, details={"queue": queue, "next": True}
         )
-    return Submission.objects.get(pk=item.pk)
+    return item
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from moderation.models import (
     Status,
     Submission,
 )
-from moderation.queues import QueueFilter, decisions_today, queue_figures, queue_items
+from moderation.queues import QueueFilter, QueuePaginator, decisions_today, queue_figures, queue_items
 from moderation.review_forms import BulkDecisionForm, DecisionForm, NoteForm, QueueFilterForm
 from moderation.selectors import decisions_for, latest_runs, provenance_summary
 from moderation.services.checks import CheckNotAllowed, checks_rerun
@@ -81,13 +81,15 @@ def review_home(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_GET
 def queue_list(request: AuthenticatedRequest, queue: str) -> HttpResponse:
-    """One queue, filtered and sorted, a page at a time (the query count stays flat)."""
+    """One queue, filtered and sorted, a page at a time (the query count stays flat, and so does
+    the cost of a page: see QueuePaginator)."""
     queue_name = _queue_for(request, queue)
     form = QueueFilterForm(request.GET or None)
     item_filter = form.to_filter() if request.GET else QueueFilter()
     now = timezone.now()
     items = queue_items(queue_name, item_filter, moderator=request.user, now=now)
-    page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    page = QueuePaginator(items, QUEUE_PAGE_SIZE, page=number).get_page(number)
     return render(
         request,
         "moderation/queue_list.html",
@@ -120,18 +122,17 @@ def _neighbours(item: Submission) -> tuple[int | None, int | None]:
     same_queue = Submission.objects.filter(status=Status.AWAITING_REVIEW, queue=item.queue).exclude(
         pk=item.pk
     )
+    # The bounds on priority_rank let the queue index start at this item instead of the top.
     after = (
-        same_queue.filter(
-            Q(priority_rank__lt=item.priority_rank) | Q(priority_rank=item.priority_rank, id__gt=item.pk)
-        )
+        same_queue.filter(priority_rank__lte=item.priority_rank)
+        .filter(Q(priority_rank__lt=item.priority_rank) | Q(priority_rank=item.priority_rank, id__gt=item.pk))
         .order_by("-priority_rank", "id")
         .values_list("pk", flat=True)
         .first()
     )
     before = (
-        same_queue.filter(
-            Q(priority_rank__gt=item.priority_rank) | Q(priority_rank=item.priority_rank, id__lt=item.pk)
-        )
+        same_queue.filter(priority_rank__gte=item.priority_rank)
+        .filter(Q(priority_rank__gt=item.priority_rank) | Q(priority_rank=item.priority_rank, id__lt=item.pk))
         .order_by("priority_rank", "-id")
         .values_list("pk", flat=True)
         .first()

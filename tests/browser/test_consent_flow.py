@@ -25,8 +25,15 @@ def latest_consent_run(submission: Submission) -> CheckRun:
 
 def test_it_asks_for_consent_and_the_person_grants_it_in_the_browser(browser: Browser, db: None) -> None:
     alice: User = make_contributor("alice")
-    item = awaiting(alice, files=[unique_image()], declared_ai=True, categories=["face_swap"],
-                    no_real_person=False, persons=[person()], title="Wedding slideshow")
+    item = awaiting(
+        alice,
+        files=[unique_image()],
+        declared_ai=True,
+        categories=["face_swap"],
+        no_real_person=False,
+        persons=[person()],
+        title="Wedding slideshow",
+    )
     assert latest_consent_run(item).status == RunStatus.FAILED
 
     contributor = browser.page_for("alice")

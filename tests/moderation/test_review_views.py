@@ -118,6 +118,26 @@ def test_it_keeps_the_queue_query_count_flat(
     assert len(response.context["page"]) == 25
 
 
+def test_it_counts_a_long_queue_only_as_far_as_it_needs(
+    alice: User, mod_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("moderation.queues.QUEUE_COUNT_LIMIT", 2)
+    monkeypatch.setattr("moderation.views.review.QUEUE_PAGE_SIZE", 1)
+    items = [awaiting(alice) for _ in range(4)]
+    in_order = list(Submission.objects.filter(pk__in=[i.pk for i in items]).order_by("-priority_rank", "id"))
+
+    first = mod_client.get("/review/queue/review/")
+    assert [item.pk for item in first.context["page"]] == [in_order[0].pk]
+    assert b"more than 2 items" in first.content
+    assert b"Page 1 of more than 2" in first.content
+    assert first.context["page"].has_next()
+
+    # Deeper pages count at least two pages past themselves, so here the count is exact again.
+    third = mod_client.get("/review/queue/review/?page=3")
+    assert [item.pk for item in third.context["page"]] == [in_order[2].pk]
+    assert b"4 items" in third.content and b"Page 3 of 4" in third.content
+
+
 def test_it_claims_the_next_item(alice: User, mod: User, mod_client: Client) -> None:
     item = awaiting(alice)
     response = mod_client.post("/review/queue/review/claim-next/")
