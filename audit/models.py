@@ -1,8 +1,13 @@
 """The append-only audit trail.
 
-Every row stores the SHA-256 of its own content chained to the hash of the row before it,
-so editing or removing any row breaks the chain from that point on (`verify_audit_log`).
-The head row remembers the last link, which also catches rows removed from the end.
+Every row stores the SHA-256 of its own content chained to the hash of the row before it in
+its chain, so editing or removing any row breaks the chain from that point on
+(`verify_audit_log`). Each chain's head row remembers its last link, which also catches rows
+removed from the end.
+
+There are AUDIT_CHAINS chains, and an event joins the chain of its target: writers to
+different targets never wait for one another, and all events about one submission or user
+stay in one chain. Moving a row to another chain breaks both chains.
 """
 
 import hashlib
@@ -14,6 +19,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 GENESIS_HASH = "0" * 64
+# Heads exist for this many chains (created by a migration); AUDIT_CHAINS uses up to this many.
+MAX_CHAINS = 64
 
 
 class AppendOnlyError(Exception):
@@ -32,7 +39,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    seq = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
+    chain = models.PositiveSmallIntegerField(_("chain"), default=0, editable=False)
+    seq = models.PositiveBigIntegerField(_("sequence"), editable=False)
     created_at = models.DateTimeField(_("time"), editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -55,13 +63,14 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = ["-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")]
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} by {self.actor_label}"
+        return f"#{self.seq}/{self.chain} {self.action} by {self.actor_label}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -72,7 +81,10 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
     def canonical_content(self) -> bytes:
-        """The bytes the hash covers: every field but the hashes, in a fixed JSON form."""
+        """The bytes the hash covers: every field but the hashes, in a fixed JSON form.
+
+        The chain number is left out on purpose: rows written before chains existed keep their
+        hashes, and a row moved to another chain still breaks the links of both."""
         content = {
             "seq": self.seq,
             "created_at": self.created_at.isoformat(timespec="microseconds"),
@@ -91,8 +103,10 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row: the sequence number and hash of the newest event. Writers lock it in turn."""
+    """One row per chain: the sequence number and hash of its newest event. Writers to the
+    chain lock it in turn."""
 
+    chain = models.PositiveSmallIntegerField(unique=True, default=0)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
@@ -100,4 +114,4 @@ class AuditChainHead(models.Model):
         verbose_name = _("audit chain head")
 
     def __str__(self) -> str:
-        return f"head at #{self.seq}"
+        return f"chain {self.chain} at #{self.seq}"

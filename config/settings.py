@@ -167,6 +167,13 @@ if env_bool("BEHIND_TLS_PROXY", False):
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# --- Audit trail -----------------------------------------------------------------------------
+
+# Events are chained per target in this many hash chains, so writers rarely wait on each other.
+AUDIT_CHAINS = env_int("AUDIT_CHAINS", 16)
+if not 1 <= AUDIT_CHAINS <= 64:
+    raise ImproperlyConfigured("AUDIT_CHAINS must be between 1 and 64.")
+
 # --- E-mail -----------------------------------------------------------------------------------
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -14,7 +14,7 @@ DATA_MIGRATIONS = [
     ("accounts.migrations.0002_roles", "create_roles"),
     ("accounts.migrations.0004_admin_permissions", "grant"),
     ("moderation.migrations.0002_library_permissions_reasons", "forwards"),
-    ("audit.migrations.0002_chain_head_and_append_only", "create_head"),
+    ("audit.migrations.0003_chains", "create_heads"),
 ]
 
 

@@ -40,7 +40,8 @@ def test_it_links_each_event_to_the_previous_one(alice: User) -> None:
     assert (first.seq, second.seq, third.seq) == (1, 2, 3)
     assert second.prev_hash == first.hash
     assert third.prev_hash == second.hash
-    assert AuditChainHead.objects.get(pk=1).hash == third.hash
+    assert first.chain == second.chain == third.chain  # one actor, no target: one chain
+    assert AuditChainHead.objects.get(chain=third.chain).hash == third.hash
     assert verify_chain() == (3, None)
     assert "Audit chain intact: 3 events verified." in run_verify()
 
@@ -51,7 +52,10 @@ def test_it_names_an_event_edited_through_sql(alice: User) -> None:
     with pytest.raises(CommandError) as excinfo:
         run_verify()
     assert excinfo.value.returncode == 1
-    assert f"event #2 (id {second.id}): its content was changed after it was recorded" in str(excinfo.value)
+    assert (
+        f"event #2 of chain {second.chain} (id {second.id}): its content was changed after it was recorded"
+        in str(excinfo.value)
+    )
 
 
 def test_it_names_an_event_removed_through_sql(alice: User) -> None:
@@ -59,7 +63,7 @@ def test_it_names_an_event_removed_through_sql(alice: User) -> None:
     raw_sql("DELETE FROM audit_auditevent WHERE id = %s", [second.id])
     with pytest.raises(CommandError) as excinfo:
         run_verify()
-    assert "event #2: missing: the chain jumps from #1 to #3" in str(excinfo.value)
+    assert f"event #2 of chain {second.chain}: missing: the chain jumps from #1 to #3" in str(excinfo.value)
 
 
 def test_it_notices_the_newest_event_removed(alice: User) -> None:
@@ -102,3 +106,24 @@ def test_it_records_system_events_without_an_actor() -> None:
         "42",
         None,
     )
+
+
+def test_it_keeps_each_targets_events_in_one_chain_and_spreads_targets(alice: User, bob: User) -> None:
+    alice_events = [record_event(action="test.a", actor=alice, target=alice) for _ in range(3)]
+    assert {event.chain for event in alice_events} == {alice_events[0].chain}
+    assert [event.seq for event in alice_events][1:] == [alice_events[0].seq + 1, alice_events[0].seq + 2]
+    chains = {
+        record_event(action="test.t", target_type="moderation.submission", target_id=i).chain
+        for i in range(200)
+    }
+    assert len(chains) == 16  # AUDIT_CHAINS
+    assert verify_chain()[1] is None
+
+
+def test_it_notices_an_event_moved_to_another_chain(alice: User) -> None:
+    _first, second, _third = record_three(alice)
+    other = (second.chain + 1) % 16
+    raw_sql("UPDATE audit_auditevent SET chain = %s WHERE id = %s", [other, second.id])
+    checked, broken = verify_chain()
+    assert broken is not None
+    assert broken.chain in (second.chain, other)
