@@ -18,6 +18,12 @@ It needs no Django settings and no database; it needs Debian's exiftool on the P
 
 from __future__ import annotations
 
+import sys
+
+# bench/queue.py shares its name with the standard library's `queue`: keep bench/ (this
+# script's own directory) off the import path, or the first `import queue` finds it.
+sys.path.pop(0)
+
 import argparse
 import random
 import shutil

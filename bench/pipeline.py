@@ -20,6 +20,12 @@ Steps:
 
 from __future__ import annotations
 
+import sys
+
+# bench/queue.py shares its name with the standard library's `queue`: keep bench/ (this
+# script's own directory) off the import path, or the first `import queue` finds it.
+sys.path.pop(0)
+
 import argparse
 import os
 import subprocess

@@ -609,7 +609,7 @@ def claim_round(claimers: list[int], per_claimer: int, think: float = 0.0) -> Cl
 
     from audit.models import AuditEvent
 
-    last_seq = AuditEvent.objects.aggregate(last=Max("seq"))["last"] or 0
+    last_id = AuditEvent.objects.aggregate(last=Max("id"))["last"] or 0
     connections.close_all()  # the children must not share the parent's connection
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(len(claimers) + 1)
@@ -629,7 +629,7 @@ def claim_round(claimers: list[int], per_claimer: int, think: float = 0.0) -> Cl
     lost = sum(1 for pk in claimed if pk < 0)
     ids = [pk for pk in claimed if pk > 0]
     audited = list(
-        AuditEvent.objects.filter(seq__gt=last_seq, action="review.claimed")
+        AuditEvent.objects.filter(id__gt=last_id, action="review.claimed")
         .values("target_id")
         .annotate(n=Count("id"))
     )

@@ -94,18 +94,42 @@ def describe_refused(head: bytes) -> str:
     return _("not an image, video or audio format we accept")
 
 
-POLYGLOT_MARKERS = (b"<html", b"<script", b"<svg", b"<?php", b"<!doctype html", b"<iframe")
+# Markup that makes a file a web page too. Each is long enough (5+ bytes, case folded) that
+# compressed pixel data contains one by chance in about one file in a million, not one in a
+# thousand as a bare "<svg" would.
+POLYGLOT_MARKERS = (
+    b"<html",
+    b"<script",
+    b"<svg xmlns",
+    b"<?php",
+    b"<!doctype html",
+    b"<iframe",
+    b"javascript:",
+)
+ZIP_END_OF_DIRECTORY = b"PK\x05\x06"
+
+
+def _ends_with_zip_directory(tail: bytes) -> bool:
+    """A real ZIP ends with its end-of-directory record: signature, 18 bytes, then its comment
+    (whose length the record states) up to the last byte. Random bytes rarely line up so."""
+    position = tail.rfind(ZIP_END_OF_DIRECTORY)
+    while position != -1:
+        record = tail[position : position + 22]
+        if len(record) == 22 and position + 22 + struct.unpack("<H", record[20:22])[0] == len(tail):
+            return True
+        position = tail.rfind(ZIP_END_OF_DIRECTORY, 0, position)
+    return False
 
 
 def find_polyglot(head: bytes, tail: bytes) -> str | None:
-    """A second format hiding in the file: markup or a ZIP directory (GIFAR-style)."""
+    """A second format hiding in the file: markup, or a ZIP archive appended (GIFAR-style)."""
     for chunk in (head[16:].lower(), tail.lower()):
         for marker in POLYGLOT_MARKERS:
             if marker in chunk:
                 return _("it also contains web page or script markup (%(marker)s)") % {
                     "marker": marker.decode()
                 }
-    if b"PK\x05\x06" in tail or b"PK\x01\x02" in tail:
+    if _ends_with_zip_directory(tail):
         return _("it also contains a ZIP archive")
     return None
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from moderation.intake import UploadRefused, inspect
+from moderation.intake import UploadRefused, find_polyglot, inspect
 from moderation.models import MediaKind
 from tests.media_samples import (
     EXE,
@@ -150,3 +150,26 @@ def test_it_refuses_an_oversized_file_by_its_type_limit(settings) -> None:
     settings.UPLOAD_MAX_BYTES = {"image": 1024, "video": 10_000_000, "audio": 10_000_000}
     data = image_bytes("PNG", (300, 300), (1, 2, 3)) + b"\x00" * 2048
     assert refusal(data).endswith("MB allowed for image files")
+
+
+def test_it_does_not_mistake_random_pixel_data_for_markup() -> None:
+    """Compressed pixels are random bytes; short markers used to match them one file in a thousand."""
+    import random
+
+    rng = random.Random(1170)
+    for _ in range(300):
+        noise = bytes(rng.getrandbits(8) for _ in range(4096))
+        assert find_polyglot(b"\xff\xd8\xff\xe0" + noise, noise[-2048:]) is None
+    # The kinds of bytes that used to trip it: "<svg" and a stray ZIP signature inside pixel data.
+    assert find_polyglot(b"\xff\xd8\xff" + b"\x10<SvG\x99" * 3, b"PK\x05\x06" + b"\x01" * 100) is None
+
+
+def test_it_still_finds_an_appended_zip_with_a_comment() -> None:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("a.txt", "x")
+        archive.comment = b"made by a polyglot tool"
+    assert find_polyglot(b"\xff\xd8\xff", out.getvalue()) == "it also contains a ZIP archive"
