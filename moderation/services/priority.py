@@ -59,23 +59,42 @@ def due_at(queue: str, waiting_since: datetime) -> datetime:
     return waiting_since + timedelta(hours=settings.SLA_HOURS[queue])
 
 
+def newest_outcome(revision_id: int) -> tuple[str, list[tuple[str, str, str]]]:
+    """The label tier and the (check, code, severity) of each finding of the newest run of each
+    check. Two light queries: no run results or finding messages are loaded."""
+    from moderation.models import CheckRun, Finding
+
+    newest: dict[str, tuple[int, str | None]] = {}
+    runs = (
+        CheckRun.objects.filter(revision_id=revision_id)
+        .order_by("kind", "-created_at", "-id")
+        .values_list("id", "kind", "result__tier")
+    )
+    for run_id, kind, tier in runs:
+        newest.setdefault(kind, (run_id, tier))
+    kind_of = {run_id: kind for kind, (run_id, _tier) in newest.items()}
+    findings = [
+        (kind_of[run_id], code, severity)
+        for run_id, code, severity in Finding.objects.filter(run_id__in=kind_of).values_list(
+            "run_id", "code", "severity"
+        )
+    ]
+    return (newest.get("label", (0, None))[1] or Tier.NONE), findings
+
+
 def apply_outcome(submission: Submission) -> None:
     """Recompute tier, flags, priority and due time from the newest runs; save them."""
-    from moderation.selectors import latest_runs
-
     revision = submission.current_revision
-    runs = latest_runs(submission.current_revision_id)
-    findings = [finding for run in runs for finding in run.findings.all()]
-    codes = {finding.code for finding in findings}
-    label_run = next((run for run in runs if run.kind == "label"), None)
-    consent_run = next((run for run in runs if run.kind == "consent"), None)
-
-    submission.tier = (label_run.result.get("tier") if label_run else None) or Tier.NONE
-    submission.has_blocking_findings = any(f.severity == Severity.BLOCKING for f in findings)
+    tier, findings = newest_outcome(submission.current_revision_id or 0)
+    codes = {code for _kind, code, _severity in findings}
+    submission.tier = tier
+    submission.has_blocking_findings = any(
+        severity == Severity.BLOCKING for _kind, _code, severity in findings
+    )
     submission.is_tampered = "c2pa_tampered" in codes
     submission.contradicts_declaration = "declaration_contradicts_metadata" in codes
-    submission.consent_missing = bool(
-        consent_run and any(f.severity == Severity.BLOCKING for f in consent_run.findings.all())
+    submission.consent_missing = any(
+        kind == "consent" and severity == Severity.BLOCKING for kind, _code, severity in findings
     )
     if revision is not None:
         submission.region = revision.region
