@@ -284,8 +284,8 @@ def main() -> None:
     for count, rate, p50, p95, n in rows:
         print(f"{count:>7} | {rate:>13.1f} | {p50 * 1000:>8.0f} ms | {p95 * 1000:>8.0f} ms | {n} submissions")
     print(
-        f"\nthroughput: {args.submissions} submissions each, 3 checks per submission "
-        f"(mean of the whole batch, submit to the last 'awaiting review')"
+        f"\nthroughput: a backlog of {args.submissions} submissions (3 checks each) drained by the workers, "
+        f"timed from the first check claimed after the resume to the last one finished"
     )
     print(
         f"latency: upload start (inspect, hash, store, submit) to 'awaiting review', "
