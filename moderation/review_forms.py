@@ -49,11 +49,18 @@ class QueueFilterForm(forms.Form):
         return QueueFilter(**data)
 
 
+# What the moderator does (the buttons); the Decision records the outcome ("Approved" …).
+DECISION_ACTIONS = [
+    (DecisionOutcome.APPROVED, _("Approve")),
+    (DecisionOutcome.REJECTED, _("Reject")),
+    (DecisionOutcome.CHANGES_REQUESTED, _("Request changes")),
+    (DecisionOutcome.ESCALATED, _("Escalate")),
+]
 SANCTION_CHOICES = [("", _("No sanction")), *Sanction.Kind.choices]
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(choices=DecisionOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(choices=DECISION_ACTIONS, widget=forms.RadioSelect)
     reason = forms.ModelChoiceField(
         queryset=PolicyReason.objects.filter(is_active=True),
         required=False,
