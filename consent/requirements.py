@@ -17,7 +17,7 @@ from django_stubs_ext import StrOrPromise
 from consent.models import BiometricKind
 from labels.engine import InspectOptions, inspect_file
 from labels.findings import biometric_edit_actions, model_release_info
-from moderation.models import Category, DepictedPerson, Relation, Revision
+from moderation.models import Category, DepictedPerson, MediaFile, Relation, Revision
 
 CATEGORY_KINDS = {
     Category.FACE_GENERATION: BiometricKind.FACE,
@@ -101,10 +101,12 @@ def _file_signals(sha256: str, stored_name: str, display_name: str) -> str:
     return signals
 
 
-def file_signals(revision: Revision) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def file_signals(
+    revision: Revision, media: list[MediaFile] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     edits: list[dict[str, Any]] = []
     releases: list[dict[str, Any]] = []
-    for item in revision.media.all():
+    for item in media if media is not None else revision.media.all():
         signals = json.loads(_file_signals(item.sha256, item.file.name or "", item.original_name))
         edits += signals["edits"]
         releases += signals["releases"]
@@ -116,7 +118,7 @@ def consent_need(revision: Revision, *, read_files: bool = True) -> ConsentNeed:
     once per file: the result is cached by SHA-256). `read_files=False` skips the last step."""
     persons = list(revision.persons.all())
     media = list(revision.media.all())
-    edits, releases = file_signals(revision) if read_files else ([], [])
+    edits, releases = file_signals(revision, media) if read_files else ([], [])
     category_kinds = kinds_of_categories(revision.categories)
     reasons = []
     if category_kinds:
