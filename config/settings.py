@@ -96,7 +96,9 @@ _rq_connection = {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEO
 RQ_QUEUES = {name: dict(_rq_connection) for name in ("default", "checks", "media")}
 RQ_SHOW_ADMIN_LINK = BACKGROUND_JOBS
 # Our services decide when to send (after commit); django-rq must not defer on its own.
-RQ = {"COMMIT_MODE": "auto"}
+# Workers run jobs in their own process: forking one per job is three times slower
+# (bench/pipeline.py), and a worker that dies mid-job loses nothing (requeue_stale_checks).
+RQ = {"COMMIT_MODE": "auto", "WORKER_CLASS": "rq.worker.SimpleWorker"}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
