@@ -3,6 +3,7 @@ library (Deep Synthesis Art. 10, R27). Each match is a finding carrying the libr
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -20,8 +21,39 @@ def normalise(text: str) -> str:
 
 
 def library_version() -> int:
+    return library_state()[0]
+
+
+def library_state() -> tuple[int, str]:
+    """The library's version and the moment it changed (which also tells a restored database apart)."""
     library = FeatureLibrary.objects.filter(pk=1).first()
-    return library.version if library else 0
+    return (library.version, library.updated_at.isoformat()) if library else (0, "")
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: PolicyRule
+    pattern: re.Pattern[str]
+
+
+# The active rules, compiled, for one state of the library: every rule change bumps its version,
+# so a worker reads and compiles the rules once per change instead of once per check.
+_compiled: dict[tuple[int, str], list[CompiledRule]] = {}
+
+
+def compiled_rules(state: tuple[int, str]) -> list[CompiledRule]:
+    if state not in _compiled:
+        _compiled.clear()
+        _compiled[state] = [
+            CompiledRule(
+                rule,
+                re.compile(
+                    rule.pattern if rule.is_regex else re.escape(normalise(rule.pattern)), re.IGNORECASE
+                ),
+            )
+            for rule in PolicyRule.objects.filter(is_active=True)
+        ]
+    return _compiled[state]
 
 
 @register
@@ -34,19 +66,16 @@ class PolicyCheck(Check):
         return f"{self.version}+lib{library_version()}"
 
     def run(self, revision: Revision) -> CheckResult:
-        version = library_version()
+        state = library_state()
+        version = state[0]
         fields = {"title": revision.title, "text": revision.body, "prompt": revision.prompt}
         texts = {name: normalise(value) for name, value in fields.items() if value}
         rules = [
-            rule
-            for rule in PolicyRule.objects.filter(is_active=True)
-            if rule.applies_to_region(revision.region)
+            compiled for compiled in compiled_rules(state) if compiled.rule.applies_to_region(revision.region)
         ]
         findings = []
-        for rule in rules:
-            pattern = re.compile(
-                rule.pattern if rule.is_regex else re.escape(normalise(rule.pattern)), re.IGNORECASE
-            )
+        for compiled in rules:
+            rule, pattern = compiled.rule, compiled.pattern
             for field_name, text in texts.items():
                 matches = list(pattern.finditer(text))
                 if not matches:

@@ -191,10 +191,12 @@ def submission_complete_checks(*, submission_id: int, revision_id: int | None) -
     if revision_id is None or CheckRun.objects.filter(revision_id=revision_id).unfinished().exists():
         return False
     submission = Submission.objects.select_related("current_revision", "contributor").get(pk=submission_id)
-    apply_outcome(submission)
+    outcome = apply_outcome(submission, save=False)
     moved = Submission.objects.filter(
         pk=submission.pk, status__in=[Status.SUBMITTED, Status.CHECKING]
-    ).update(status=Status.AWAITING_REVIEW, version=F("version") + 1, updated_at=timezone.now())
+    ).update(status=Status.AWAITING_REVIEW, version=F("version") + 1, updated_at=timezone.now(), **outcome)
+    if not moved:  # a decided submission whose checks re-ran: record the outcome, keep the status
+        Submission.objects.filter(pk=submission.pk).update(**outcome)
     if moved:
         record_event(
             action="submission.awaiting_review",

@@ -82,8 +82,24 @@ def newest_outcome(revision_id: int) -> tuple[str, list[tuple[str, str, str]]]:
     return (newest.get("label", (0, None))[1] or Tier.NONE), findings
 
 
-def apply_outcome(submission: Submission) -> None:
-    """Recompute tier, flags, priority and due time from the newest runs; save them."""
+OUTCOME_FIELDS = [
+    "tier",
+    "has_blocking_findings",
+    "is_tampered",
+    "contradicts_declaration",
+    "consent_missing",
+    "region",
+    "category_flags",
+    "awaiting_since",
+    "priority_score",
+    "priority_rank",
+    "due_at",
+]
+
+
+def apply_outcome(submission: Submission, *, save: bool = True) -> dict[str, object]:
+    """Recompute tier, flags, priority and due time from the newest runs; return them, and save
+    them unless the caller writes them with its own update."""
     revision = submission.current_revision
     tier, findings = newest_outcome(submission.current_revision_id or 0)
     codes = {code for _kind, code, _severity in findings}
@@ -104,18 +120,6 @@ def apply_outcome(submission: Submission) -> None:
     submission.priority_score = base_score(submission, strike_count(submission))
     submission.priority_rank = rank_for(submission.priority_score, submission.awaiting_since)
     submission.due_at = due_at(submission.queue, submission.awaiting_since)
-    submission.save(
-        update_fields=[
-            "tier",
-            "has_blocking_findings",
-            "is_tampered",
-            "contradicts_declaration",
-            "consent_missing",
-            "region",
-            "category_flags",
-            "awaiting_since",
-            "priority_score",
-            "priority_rank",
-            "due_at",
-        ]
-    )
+    if save:
+        submission.save(update_fields=OUTCOME_FIELDS)
+    return {field: getattr(submission, field) for field in OUTCOME_FIELDS}
