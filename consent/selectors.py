@@ -1,7 +1,8 @@
 """Reads about consent, evaluated live from the records (never from the last check run).
 
 `consent_gaps(revision)` is what the review decision service asks before an approval;
-`consent_overview(submission)` is what the submission page shows for each depicted person.
+`consent_panel(submission, ...)` is what the submission and review pages show for each depicted
+person.
 """
 
 from dataclasses import dataclass, field

@@ -1,18 +1,20 @@
-"""What the consent services share: errors, scope snapshots, re-running the check, wording."""
+"""What the consent services share: errors, the locked submission, scope snapshots, new records,
+re-running the check, wording."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import record_event
-from consent import texts
-from consent.models import Scope
+from consent import texts, tokens
+from consent.models import ConsentRecord, Scope
 from consent.requirements import ConsentNeed
-from consent.selectors import CLOSED_STATUSES
+from consent.selectors import CLOSED_STATUSES, ConsentState, person_consents
 from moderation.models import Category, DepictedPerson, Region, Revision, Status, Submission
 from moderation.services.checks import checks_rerun
 
@@ -37,6 +39,21 @@ def require_open(submission: Submission) -> None:
         )
 
 
+def lock_open_submission(submission: Submission, actor: User) -> Submission:
+    """The submission, locked, once the actor is its contributor and it is still open.
+
+    One consent action at a time per submission: no two requests to one person from a double click.
+    """
+    locked = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("current_revision")
+        .get(pk=submission.pk)
+    )
+    require_owner(locked, actor)
+    require_open(locked)
+    return locked
+
+
 def person_in(revision: Revision, person_key: str) -> DepictedPerson:
     person = revision.persons.filter(person_key=person_key).first()
     if person is None:
@@ -56,6 +73,47 @@ def scope_of(revision: Revision, person: DepictedPerson, need: ConsentNeed) -> d
         "categories": [c.value for c in revision.categories],
         "region": revision.region,
     }
+
+
+def scope_copy(item: Scope) -> dict[str, Any]:
+    """The snapshot of a request or document, for the consent record it turns into."""
+    return {
+        "submission_id": item.submission_id,
+        "revision": item.revision,
+        "person_key": item.person_key,
+        "person_name": item.person_name,
+        "media_sha256": item.media_sha256,
+        "biometric_kinds": item.biometric_kinds,
+        "categories": item.categories,
+        "region": item.region,
+    }
+
+
+def has_consented(revision: Revision, person_key: str, *, need: ConsentNeed, now: datetime) -> bool:
+    """An active consent of this person already covers the revision."""
+    consent = next(
+        c for c in person_consents(revision, need=need, now=now) if c.person.person_key == person_key
+    )
+    return consent.state == ConsentState.GRANTED
+
+
+def new_record(
+    scope: dict[str, Any], *, method: str, now: datetime, ip: str | None, user_agent: str, **fields: Any
+) -> ConsentRecord:
+    """A separate consent given now, valid for CONSENT_VALIDITY_DAYS, with its own withdrawal
+    nonce; not saved yet, so that its text can be rendered from it first."""
+    return ConsentRecord(
+        **scope,
+        method=method,
+        separate=True,
+        language=get_language() or settings.LANGUAGE_CODE,
+        granted_at=now,
+        ip=ip,
+        user_agent=user_agent[:400],
+        expires_at=now + timedelta(days=settings.CONSENT_VALIDITY_DAYS),
+        withdraw_nonce=tokens.new_nonce(),
+        **fields,
+    )
 
 
 def recheck(submission: Submission, *, decided_too: bool = False) -> None:

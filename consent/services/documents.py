@@ -1,18 +1,16 @@
 """Signed release documents: uploaded by the contributor, counting only once a moderator approves."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from consent import texts, tokens
+from consent import texts
 from consent.documents import inspect_release
 from consent.models import ConsentRecord, Method, ReleaseDocument
 from consent.requirements import consent_need
@@ -22,10 +20,11 @@ from consent.services.common import (
     ConsentActionError,
     as_iso,
     audit,
+    lock_open_submission,
+    new_record,
     person_in,
     recheck,
-    require_open,
-    require_owner,
+    scope_copy,
     scope_of,
     text_params,
 )
@@ -40,13 +39,7 @@ def release_document_upload(
     """Store a signed release (JPEG, PNG or PDF, checked by its bytes) at a random private path for a
     moderator to review. A newer upload for the same person replaces a pending one."""
     now = now or timezone.now()
-    locked = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("current_revision")
-        .get(pk=submission.pk)
-    )
-    require_owner(locked, actor)
-    require_open(locked)
+    locked = lock_open_submission(submission, actor)
     revision = locked.current_revision
     if revision is None:
         raise ConsentActionError(_("There is nothing to upload a release for."))
@@ -128,29 +121,17 @@ def release_document_approve(
         if submission.current_revision
         else None
     )
-    record = ConsentRecord(
-        submission_id=locked.submission_id,
-        revision_id=locked.revision_id,
-        person_key=locked.person_key,
-        person_name=locked.person_name,
-        media_sha256=locked.media_sha256,
-        biometric_kinds=locked.biometric_kinds,
-        categories=locked.categories,
-        region=locked.region,
+    record = new_record(
+        scope_copy(locked),
         method=Method.RELEASE_DOCUMENT,
-        separate=True,
-        language=get_language() or settings.LANGUAGE_CODE,
+        now=now,
+        ip=ip,
+        user_agent=user_agent,
         person_email=person.email if person else "",
         person_phone=person.phone if person else "",
-        granted_at=now,
-        ip=ip,
-        user_agent=user_agent[:400],
-        expires_at=now + timedelta(days=settings.CONSENT_VALIDITY_DAYS),
         document=locked,
         confirmed_by=actor,
-        withdraw_nonce=tokens.new_nonce(),
     )
-    record.revision = locked.revision
     rendered = texts.render(
         texts.DOCUMENT,
         **text_params(record, contributor=submission.contributor),

@@ -1,12 +1,10 @@
 """Consent given by the contributor for themself, and withdrawing any consent."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -15,15 +13,16 @@ from consent import texts, tokens
 from consent.access import record_for_withdraw_token
 from consent.models import ConsentRecord, Method
 from consent.requirements import consent_need
-from consent.selectors import ConsentState, consent_gaps, person_consents, when
+from consent.selectors import consent_gaps, when
 from consent.services.common import (
     ConsentActionError,
     as_iso,
     audit,
+    has_consented,
+    lock_open_submission,
+    new_record,
     person_in,
     recheck,
-    require_open,
-    require_owner,
     scope_of,
     text_params,
 )
@@ -47,13 +46,7 @@ def consent_self_confirm(
     """The contributor is the person depicted: their verified identity and an explicit
     confirmation of the self-consent text count as their consent."""
     now = now or timezone.now()
-    locked = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("current_revision")
-        .get(pk=submission.pk)
-    )
-    require_owner(locked, actor)
-    require_open(locked)
+    locked = lock_open_submission(submission, actor)
     revision = locked.current_revision
     if revision is None:
         raise ConsentActionError(_("There is nothing to confirm."))
@@ -69,24 +62,16 @@ def consent_self_confirm(
     need = consent_need(revision)
     if not need.required:
         raise ConsentActionError(_("Consent is not needed for this content."))
-    state = next(
-        c for c in person_consents(revision, need=need, now=now) if c.person.person_key == person_key
-    )
-    if state.state == ConsentState.GRANTED:
+    if has_consented(revision, person_key, need=need, now=now):
         raise ConsentActionError(_("You have already confirmed this."))
-    scope = scope_of(revision, person, need)
-    record = ConsentRecord(
-        **scope,
+    record = new_record(
+        scope_of(revision, person, need),
         method=Method.SELF_VERIFIED,
-        separate=True,
-        language=get_language() or settings.LANGUAGE_CODE,
-        person_email=actor.email,
-        granted_at=now,
+        now=now,
         ip=ip,
-        user_agent=user_agent[:400],
-        expires_at=now + timedelta(days=settings.CONSENT_VALIDITY_DAYS),
+        user_agent=user_agent,
+        person_email=actor.email,
         confirmed_by=actor,
-        withdraw_nonce=tokens.new_nonce(),
     )
     rendered = texts.render(texts.SELF, text_version, **text_params(record, contributor=actor))
     record.text_version, record.text = rendered.version, rendered.text

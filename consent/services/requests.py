@@ -7,7 +7,6 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -15,31 +14,24 @@ from consent import texts, tokens
 from consent.access import request_for_token, request_still_fits
 from consent.models import Channel, ConsentRecord, ConsentRequest, Method
 from consent.requirements import consent_need
-from consent.selectors import ConsentState, person_consents, when
+from consent.selectors import when
 from consent.services import delivery
 from consent.services.common import (
     ConsentActionError,
     as_iso,
     audit,
+    has_consented,
+    lock_open_submission,
     mask_contact,
+    new_record,
     person_in,
     person_text,
     recheck,
-    require_open,
-    require_owner,
+    scope_copy,
     scope_of,
 )
 from moderation.models import Relation, Submission
 from moderation.notifications import notify
-
-
-def _locked(submission: Submission) -> Submission:
-    # One consent action at a time per submission: no two requests to one person from a double click.
-    return (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("current_revision")
-        .get(pk=submission.pk)
-    )
 
 
 def _issue(
@@ -47,10 +39,9 @@ def _issue(
 ) -> ConsentRequest:
     """Steps: lock; the contributor, an open submission, a real other person with a contact for
     the channel, consent needed and not already given; within the daily limit; supersede any
-    pending link; a new request with a new nonce; audit; send after commit."""
-    locked = _locked(submission)
-    require_owner(locked, actor)
-    require_open(locked)
+    pending link; a new request with a new nonce; audit; send after commit; the consent check
+    runs again."""
+    locked = lock_open_submission(submission, actor)
     revision = locked.current_revision
     if revision is None:
         raise ConsentActionError(_("There is nothing to ask consent for."))
@@ -68,10 +59,7 @@ def _issue(
     need = consent_need(revision)
     if not need.required:
         raise ConsentActionError(_("Consent is not needed for this content."))
-    state = next(
-        c for c in person_consents(revision, need=need, now=now) if c.person.person_key == person_key
-    )
-    if state.state == ConsentState.GRANTED:
+    if has_consented(revision, person_key, need=need, now=now):
         raise ConsentActionError(_("%(name)s has already consented to this content.") % {"name": person.name})
     mine = ConsentRequest.objects.filter(submission=locked, person_key=person_key)
     pending = mine.filter(status=ConsentRequest.Status.PENDING)
@@ -153,9 +141,7 @@ def consent_request_remind(
 ) -> ConsentRequest:
     """Send the pending link again, at most once per CONSENT_REMINDER_INTERVAL_HOURS."""
     now = now or timezone.now()
-    locked = _locked(submission)
-    require_owner(locked, actor)
-    require_open(locked)
+    locked = lock_open_submission(submission, actor)
     consent_request = (
         ConsentRequest.objects.filter(
             submission=locked, person_key=person_key, status=ConsentRequest.Status.PENDING, expires_at__gt=now
@@ -209,6 +195,15 @@ def consent_request_view(*, consent_request: ConsentRequest, now: datetime | Non
     )
 
 
+def _use_up(
+    consent_request: ConsentRequest, status: str, *, now: datetime, ip: str | None, user_agent: str
+) -> None:
+    """Record the person's answer, when and where it was given: the link works no more."""
+    ConsentRequest.objects.filter(pk=consent_request.pk).update(
+        status=status, answered_at=now, answered_ip=ip, answered_user_agent=user_agent[:400]
+    )
+
+
 @transaction.atomic
 def consent_grant(
     *,
@@ -235,35 +230,20 @@ def consent_grant(
         raise ConsentActionError(_("The consent text was updated. Please read it again and confirm."))
     submission = consent_request.submission
     rendered = person_text(consent_request, contributor=submission.contributor)
-    record = ConsentRecord.objects.create(
-        submission_id=consent_request.submission_id,
-        revision_id=consent_request.revision_id,
-        person_key=consent_request.person_key,
-        person_name=consent_request.person_name,
-        media_sha256=consent_request.media_sha256,
-        biometric_kinds=consent_request.biometric_kinds,
-        categories=consent_request.categories,
-        region=consent_request.region,
+    record = new_record(
+        scope_copy(consent_request),
         method=Method.SMS_LINK if consent_request.channel == Channel.SMS else Method.EMAIL_LINK,
-        separate=True,
+        now=now,
+        ip=ip,
+        user_agent=user_agent,
         text_version=rendered.version,
         text=rendered.text,
-        language=get_language() or settings.LANGUAGE_CODE,
         person_email=consent_request.contact if consent_request.channel == Channel.EMAIL else "",
         person_phone=consent_request.contact if consent_request.channel == Channel.SMS else "",
-        granted_at=now,
-        ip=ip,
-        user_agent=user_agent[:400],
-        expires_at=now + timedelta(days=settings.CONSENT_VALIDITY_DAYS),
         request=consent_request,
-        withdraw_nonce=tokens.new_nonce(),
     )
-    ConsentRequest.objects.filter(pk=consent_request.pk).update(
-        status=ConsentRequest.Status.GRANTED,
-        answered_at=now,
-        answered_ip=ip,
-        answered_user_agent=user_agent[:400],
-    )
+    record.save()
+    _use_up(consent_request, ConsentRequest.Status.GRANTED, now=now, ip=ip, user_agent=user_agent)
     audit(
         "consent.granted",
         submission=submission,
@@ -297,12 +277,7 @@ def consent_refuse(
     """The person refuses through their link. The link is used up; the contributor is told."""
     now = now or timezone.now()
     consent_request = request_for_token(token, now=now, lock=True)
-    ConsentRequest.objects.filter(pk=consent_request.pk).update(
-        status=ConsentRequest.Status.REFUSED,
-        answered_at=now,
-        answered_ip=ip,
-        answered_user_agent=user_agent[:400],
-    )
+    _use_up(consent_request, ConsentRequest.Status.REFUSED, now=now, ip=ip, user_agent=user_agent)
     consent_request.refresh_from_db()
     submission = consent_request.submission
     audit(

@@ -3,6 +3,8 @@
 They work without JavaScript: plain forms, POST with CSRF, redirect to a result page.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -98,6 +100,23 @@ def _meta(request: HttpRequest) -> tuple[str | None, str]:
     return client_ip(request), request.META.get("HTTP_USER_AGENT", "")
 
 
+def _done(outcome: str) -> HttpResponseBase:
+    return redirect(reverse("consent_done") + f"?outcome={outcome}")
+
+
+def _answer(
+    request: HttpRequest, token: str, service: Callable[..., object], outcome: str
+) -> HttpResponseBase:
+    """An answer that needs nothing but the link (refuse, withdraw): recorded with where and how it
+    was given, then the outcome page; a dead link says why."""
+    ip, user_agent = _meta(request)
+    try:
+        service(token=token, ip=ip, user_agent=user_agent)
+    except ConsentLinkError as error:
+        return link_error(request, error)
+    return _done(outcome)
+
+
 @login_not_required
 @require_POST
 def consent_grant_submit(request: HttpRequest, token: str) -> HttpResponseBase:
@@ -121,18 +140,13 @@ def consent_grant_submit(request: HttpRequest, token: str) -> HttpResponseBase:
         return link_error(request, error)
     except ConsentActionError as exc:
         return _page(request, consent_request, token, error=str(exc))
-    return redirect(reverse("consent_done") + "?outcome=granted")
+    return _done("granted")
 
 
 @login_not_required
 @require_POST
 def consent_refuse_submit(request: HttpRequest, token: str) -> HttpResponseBase:
-    ip, user_agent = _meta(request)
-    try:
-        consent_refuse(token=token, ip=ip, user_agent=user_agent)
-    except ConsentLinkError as error:
-        return link_error(request, error)
-    return redirect(reverse("consent_done") + "?outcome=refused")
+    return _answer(request, token, consent_refuse, "refused")
 
 
 @login_not_required
@@ -177,9 +191,4 @@ def consent_withdraw_page(request: HttpRequest, token: str) -> HttpResponseBase:
 @login_not_required
 @require_POST
 def consent_withdraw_submit(request: HttpRequest, token: str) -> HttpResponseBase:
-    ip, user_agent = _meta(request)
-    try:
-        consent_withdraw(token=token, ip=ip, user_agent=user_agent)
-    except ConsentLinkError as error:
-        return link_error(request, error)
-    return redirect(reverse("consent_done") + "?outcome=withdrawn")
+    return _answer(request, token, consent_withdraw, "withdrawn")
