@@ -65,6 +65,8 @@ class HistoryInline(admin.TabularInline):
 LIFT_INTRO = _(
     "Lifted sanctions end now and no longer count as strikes. Lifting a closure reopens the account."
 )
+REJECT_TITLE = _("Reject identity verification")
+REJECT_INTRO = _("Pending attempts are rejected and verified ones revoked. The user sees the reason.")
 
 HIDE_SAVE_BUTTONS = {
     "show_save": False,
@@ -79,18 +81,23 @@ def form_action(
     request: HttpRequest,
     queryset: QuerySet[Any],
     *,
-    form: forms.Form,
+    form_class: type[forms.Form],
+    form_kwargs: dict[str, Any] | None = None,
     title: StrOrPromise,
     intro: StrOrPromise,
     apply: Callable[[forms.Form], None],
 ) -> HttpResponse | None:
     """An admin action with an intermediate page.
 
-    The changelist posts the action with the selected rows; this renders `form` with those
-    rows as hidden fields. Submitting it posts the same action again with `apply=1`, and once
-    the form validates `apply(form)` runs and Django redirects back to the changelist.
+    The changelist posts the action with the selected rows; this renders a `form_class` form with
+    those rows as hidden fields. Submitting it posts the same action again with `apply=1`: the
+    form is bound to that POST, and once it validates `apply(form)` runs and Django redirects back
+    to the changelist.
     """
-    if request.POST.get("apply") and form.is_bound and form.is_valid():
+    applying = bool(request.POST.get("apply"))
+    kwargs = form_kwargs or {}
+    form = form_class(request.POST, **kwargs) if applying else form_class(**kwargs)
+    if applying and form.is_valid():
         apply(form)
         return None
     context = {
@@ -105,10 +112,3 @@ def form_action(
         "media": modeladmin.media + form.media,
     }
     return TemplateResponse(request, "admin/accounts/action_form.html", context)
-
-
-def bound_if_applying(request: HttpRequest, form_class: type[forms.Form], **kwargs: Any) -> forms.Form:
-    """The action form, bound to the POST only when it is the intermediate page being submitted."""
-    if request.POST.get("apply"):
-        return form_class(request.POST, **kwargs)
-    return form_class(**kwargs)

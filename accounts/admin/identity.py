@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.admin.base import HIDE_SAVE_BUTTONS, bound_if_applying, form_action
+from accounts.admin.base import HIDE_SAVE_BUTTONS, REJECT_INTRO, REJECT_TITLE, form_action
 from accounts.forms import ReasonForm
 from accounts.models import IdentityVerification
 from accounts.services import VerificationError, identity_verification_approve, identity_verification_reject
@@ -188,8 +188,8 @@ class IdentityVerificationAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            form=bound_if_applying(request, ReasonForm),
-            title=_("Reject identity verification"),
-            intro=_("Pending attempts are rejected and verified ones revoked. The user sees the reason."),
+            form_class=ReasonForm,
+            title=REJECT_TITLE,
+            intro=REJECT_INTRO,
             apply=apply,
         )

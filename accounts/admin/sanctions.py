@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.admin.base import HIDE_SAVE_BUTTONS, LIFT_INTRO, bound_if_applying, form_action
+from accounts.admin.base import HIDE_SAVE_BUTTONS, LIFT_INTRO, form_action
 from accounts.forms import ReasonForm
 from accounts.models import Sanction
 from accounts.services import SanctionError, sanction_lift, sanction_report_to_authority
@@ -100,7 +100,7 @@ class SanctionAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            form=bound_if_applying(request, ReasonForm),
+            form_class=ReasonForm,
             title=_("Lift sanctions"),
             intro=LIFT_INTRO,
             apply=apply,

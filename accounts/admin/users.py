@@ -12,7 +12,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.admin.base import LIFT_INTRO, AuditedAdminMixin, HistoryInline, bound_if_applying, form_action
+from accounts.admin.base import (
+    LIFT_INTRO,
+    REJECT_INTRO,
+    REJECT_TITLE,
+    AuditedAdminMixin,
+    HistoryInline,
+    form_action,
+)
 from accounts.forms import LiftForm, ReasonForm, SanctionForm
 from accounts.identifiers import mask
 from accounts.models import IdentityVerification, Sanction, TermsAcceptance, User
@@ -272,7 +279,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
             self,
             request,
             queryset,
-            form=bound_if_applying(request, ConfirmForm),
+            form_class=ConfirmForm,
             title=_("Approve identity documents"),
             intro=intro,
             apply=apply,
@@ -304,9 +311,9 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
             self,
             request,
             queryset,
-            form=bound_if_applying(request, ReasonForm),
-            title=_("Reject identity verification"),
-            intro=_("Pending attempts are rejected and verified ones revoked. The user sees the reason."),
+            form_class=ReasonForm,
+            title=REJECT_TITLE,
+            intro=REJECT_INTRO,
             apply=apply,
         )
 
@@ -364,7 +371,8 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
             self,
             request,
             queryset,
-            form=bound_if_applying(request, SanctionForm, kind=kind),
+            form_class=SanctionForm,
+            form_kwargs={"kind": kind},
             title=kind.label,
             intro=SANCTION_INTROS[kind],
             apply=apply,
@@ -405,7 +413,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
             self,
             request,
             queryset,
-            form=bound_if_applying(request, LiftForm),
+            form_class=LiftForm,
             title=_("Lift sanctions"),
             intro=LIFT_INTRO,
             apply=apply,

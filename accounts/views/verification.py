@@ -5,6 +5,7 @@ Form errors render the page again; success redirects to My account.
 """
 
 import mimetypes
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -86,19 +87,6 @@ def add_error(form: forms.Form, field: str | None, error: VerificationError | Va
     form.add_error(field, error.message if isinstance(error, VerificationError) else error)
 
 
-def finish(
-    request: AuthenticatedRequest, attempt: IdentityVerification, form: forms.Form, method: str
-) -> HttpResponse:
-    """Redirect after a numbered attempt, or show why it was refused."""
-    if attempt.status == IdentityVerification.Status.VERIFIED:
-        messages.success(
-            request, _("Your identity is verified (%(masked)s).") % {"masked": attempt.masked_identifier}
-        )
-        return redirect("account")
-    form.add_error(None, attempt.rejection_reason)
-    return render_method(request, method, form)
-
-
 # --- Mobile phone ------------------------------------------------------------------------------
 
 
@@ -156,6 +144,34 @@ def verify_phone_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse
 # --- ID card and USCC --------------------------------------------------------------------------
 
 
+def submit_number(
+    request: AuthenticatedRequest,
+    method: str,
+    form_class: type[IdCardForm | UsccForm],
+    field: str,
+    verify: Callable[..., IdentityVerification],
+) -> HttpResponse:
+    """Steps: the form; the service, called with the number as `field` (a malformed number or
+    one this account already verified is an error on that field); then My account when the
+    attempt is verified, or the page again saying why it was refused."""
+    require_contributor(request)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return render_method(request, method, form)
+    try:
+        attempt = verify(user=request.user, ip=client_ip(request), **{field: form.cleaned_data[field]})
+    except (VerificationError, ValidationError) as error:
+        add_error(form, field, error)
+        return render_method(request, method, form)
+    if attempt.status == IdentityVerification.Status.VERIFIED:
+        messages.success(
+            request, _("Your identity is verified (%(masked)s).") % {"masked": attempt.masked_identifier}
+        )
+        return redirect("account")
+    form.add_error(None, attempt.rejection_reason)
+    return render_method(request, method, form)
+
+
 @require_GET
 def verify_id_card(request: AuthenticatedRequest) -> HttpResponse:
     require_contributor(request)
@@ -164,18 +180,7 @@ def verify_id_card(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 def verify_id_card_submit(request: AuthenticatedRequest) -> HttpResponse:
-    require_contributor(request)
-    form = IdCardForm(request.POST)
-    if not form.is_valid():
-        return render_method(request, "id_card", form)
-    try:
-        attempt = identity_verify_id_card(
-            user=request.user, number=form.cleaned_data["number"], ip=client_ip(request)
-        )
-    except (VerificationError, ValidationError) as error:
-        add_error(form, "number", error)
-        return render_method(request, "id_card", form)
-    return finish(request, attempt, form, "id_card")
+    return submit_number(request, "id_card", IdCardForm, "number", identity_verify_id_card)
 
 
 @require_GET
@@ -186,18 +191,7 @@ def verify_uscc(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 def verify_uscc_submit(request: AuthenticatedRequest) -> HttpResponse:
-    require_contributor(request)
-    form = UsccForm(request.POST)
-    if not form.is_valid():
-        return render_method(request, "uscc", form)
-    try:
-        attempt = identity_verify_uscc(
-            user=request.user, code=form.cleaned_data["code"], ip=client_ip(request)
-        )
-    except (VerificationError, ValidationError) as error:
-        add_error(form, "code", error)
-        return render_method(request, "uscc", form)
-    return finish(request, attempt, form, "uscc")
+    return submit_number(request, "uscc", UsccForm, "code", identity_verify_uscc)
 
 
 # --- Documents ---------------------------------------------------------------------------------
