@@ -29,7 +29,6 @@ sys.path.pop(0)
 import argparse
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -37,48 +36,25 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import common  # noqa: E402
+
 BENCH_DB = "provenant_bench"
 BENCH_REDIS_DB = 14
 
 
 def configure_environment() -> dict[str, str]:
-    base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/provenant"))
-    if base.scheme not in ("postgres", "postgresql"):
-        sys.exit("bench/pipeline.py needs PostgreSQL: set DATABASE_URL=postgres://…")
     redis = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": urlunsplit((base.scheme, base.netloc, f"/{BENCH_DB}", "", "")),
-        "REDIS_URL": urlunsplit((redis.scheme, redis.netloc, f"/{BENCH_REDIS_DB}", "", "")),
-        "MEDIA_ROOT": str(ROOT / "var" / "bench-media"),
-        "LOG_LEVEL": "WARNING",
-        # Production settings: DEBUG off (no per-query logging in the workers).
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEF",
-        "IDENTITY_HMAC_KEY": "bench-only-identity-hmac-key",
-    }
-    os.environ.update(env)
-    return env
+    return common.configure_environment(
+        BENCH_DB,
+        "bench/pipeline.py",
+        REDIS_URL=urlunsplit((redis.scheme, redis.netloc, f"/{BENCH_REDIS_DB}", "", "")),
+        MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
+    )
 
 
 def recreate_database(env: dict[str, str]) -> None:
-    import psycopg2
-
-    url = urlsplit(env["DATABASE_URL"])
-    admin = psycopg2.connect(
-        dbname="postgres", user=url.username, password=url.password, host=url.hostname, port=url.port or 5432
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    admin.close()
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        check=True,
-    )
+    common.recreate_database(env, BENCH_DB)
+    common.manage(env, "migrate", "--noinput")
 
 
 def start_workers(count: int, worker_class: str, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:

@@ -55,12 +55,10 @@ import argparse
 import multiprocessing
 import os
 import statistics
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue as ProcessQueue
@@ -71,6 +69,8 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import common  # noqa: E402
+
 BENCH_DB = "provenant_queue_bench"
 MODERATOR = "qb-moderator"
 SENIOR = "qb-senior"
@@ -80,48 +80,21 @@ SEEDED_TABLES = ["moderation_submission", "moderation_revision", "moderation_che
 
 
 def configure_environment() -> dict[str, str]:
-    base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/provenant"))
-    if base.scheme not in ("postgres", "postgresql"):
-        sys.exit("bench/queue.py needs PostgreSQL: set DATABASE_URL=postgres://…")
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": urlunsplit((base.scheme, base.netloc, f"/{BENCH_DB}", "", "")),
-        "LOG_LEVEL": "WARNING",
-        # Production settings: DEBUG off, real secrets, the test client's host allowed.
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEF",
-        "IDENTITY_HMAC_KEY": "bench-only-identity-hmac-key",
-        "ALLOWED_HOSTS": "testserver",
-    }
-    os.environ.update(env)
-    return env
-
-
-def admin_connection(env: dict[str, str]) -> Any:
-    import psycopg2
-
-    url = urlsplit(env["DATABASE_URL"])
-    admin = psycopg2.connect(
-        dbname="postgres", user=url.username, password=url.password, host=url.hostname, port=url.port or 5432
-    )
-    admin.autocommit = True
-    return admin
+    # The test client's host must be allowed with DEBUG off.
+    return common.configure_environment(BENCH_DB, "bench/queue.py", ALLOWED_HOSTS="testserver")
 
 
 def database_is_seeded(env: dict[str, str]) -> bool:
     import psycopg2
 
-    admin = admin_connection(env)
+    admin = common.connect(env, autocommit=True)
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
         exists = cursor.fetchone() is not None
     admin.close()
     if not exists:
         return False
-    url = urlsplit(env["DATABASE_URL"])
-    conn = psycopg2.connect(
-        dbname=BENCH_DB, user=url.username, password=url.password, host=url.hostname, port=url.port or 5432
-    )
+    conn = common.connect(env, BENCH_DB)
     try:
         with conn.cursor() as cursor:
             cursor.execute("SELECT EXISTS (SELECT 1 FROM moderation_submission)")
@@ -133,23 +106,10 @@ def database_is_seeded(env: dict[str, str]) -> bool:
         conn.close()
 
 
-def create_database(env: dict[str, str]) -> None:
-    admin = admin_connection(env)
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    admin.close()
-
-
 def migrate(env: dict[str, str]) -> None:
     """Migrate, and collect the static files the manifest storage of DEBUG-off pages needs."""
-    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command, "-v", "0"],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            check=True,
-        )
+    common.manage(env, "migrate", "--noinput")
+    common.manage(env, "collectstatic", "--noinput")
 
 
 # --- Seeding -----------------------------------------------------------------------------------
@@ -679,7 +639,7 @@ def main() -> None:
     reuse = args.keep and database_is_seeded(env)
     if not reuse:
         print(f"Creating database {BENCH_DB} …")
-        create_database(env)
+        common.recreate_database(env, BENCH_DB)
     migrate(env)
     import django
 
