@@ -123,7 +123,9 @@ class SubmissionForm(forms.Form):
 
 class PersonForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    relation = forms.ChoiceField(label=_("Who is it?"), choices=Relation.choices, required=False)
+    relation = forms.ChoiceField(
+        label=_("Who is it?"), choices=[("", _("Choose…")), *Relation.choices], required=False
+    )
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(
         label=_("Mobile phone"),

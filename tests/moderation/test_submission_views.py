@@ -269,3 +269,13 @@ def test_it_reports_check_status_as_json(alice: User, alice_client: Client, bob_
     assert data["finished"] is False
     assert sorted(check["kind"] for check in data["checks"]) == ["consent", "label", "policy"]
     assert bob_client.get(f"/submissions/{submission.pk}/checks.json").status_code == 404
+
+
+def test_it_asks_who_a_named_person_is(alice_client: Client) -> None:
+    data = form_data(
+        **{"no_real_person": "", "persons-0-name": "Carol", "persons-0-email": "carol@example.com"}
+    )
+    response = alice_client.post("/submissions/new/", data)
+    assert response.status_code == 200
+    assert response.context["persons"].forms[0].errors["relation"] == ["Say who this person is."]
+    assert not Submission.objects.exists()
