@@ -1,6 +1,6 @@
-"""Who is asking, for the audit trail: the client IP and user agent of the current request.
+"""Who is asking, for the audit trail: the client IP of the current request.
 
-The middleware sets them once per request so services deep in a call stack can record
+The middleware sets it once per request so services deep in a call stack can record
 events without every signature carrying the request.
 """
 
@@ -14,7 +14,6 @@ from django.http import HttpRequest
 @dataclass(frozen=True)
 class RequestMeta:
     ip: str | None
-    user_agent: str
 
 
 current_request_meta: ContextVar[RequestMeta | None] = ContextVar("current_request_meta", default=None)
@@ -32,4 +31,4 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def request_meta(request: HttpRequest) -> RequestMeta:
-    return RequestMeta(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:400])
+    return RequestMeta(ip=client_ip(request))

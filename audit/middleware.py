@@ -6,7 +6,7 @@ from audit.context import current_request_meta, request_meta
 
 
 class AuditContextMiddleware:
-    """Makes the client IP and user agent of this request available to the audit service."""
+    """Makes the client IP of this request available to the audit service."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

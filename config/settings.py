@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.AuditContextMiddleware",
+    # Logs out suspended sessions and sends users to new terms.
+    "accounts.middleware.AccountStandingMiddleware",
     # AxesMiddleware must be last: it turns lockouts raised during login into responses.
     "axes.middleware.AxesMiddleware",
 ]
@@ -128,10 +130,8 @@ STORAGES = {
 # --- Accounts and security -------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# ModelBackend's subclass refuses suspended accounts and loads each request's user with its standing.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.AccountBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -251,15 +251,6 @@ SLA_AT_RISK_FRACTION = 0.75
 CLAIM_LEASE_MINUTES = env_int("CLAIM_LEASE_MINUTES", 15)
 
 # --- Accounts: identity verification, terms of service, sanctions ---------------------------------
-# Everything below belongs to the accounts app (issue 3). It adds to the lists above rather than
-# reorganising them.
-
-# ModelBackend's subclass refuses suspended accounts and loads each request's user with its standing.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.AccountBackend"]
-# Logs out suspended sessions and sends users to new terms; AxesMiddleware stays last.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "accounts.middleware.AccountStandingMiddleware"
-)
 
 # Text messages for phone verification: a dotted path, like EMAIL_BACKEND.
 SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.ConsoleBackend")
@@ -309,7 +300,7 @@ LABELS_C2PA_TRUST_ANCHORS = (
 )
 PUBLISHED_ROOT = "published"
 
-# --- Consent (issue 7) --------------------------------------------------------------------------
+# --- Consent --------------------------------------------------------------------------------------
 # Separate consent (单独同意) of every real person whose face, voice or body is synthesised:
 # Deep Synthesis Provisions Art. 14, PIPL Arts. 28-29. Everything below belongs to the consent app.
 

@@ -39,7 +39,6 @@ MP3 = FileType("audio/mpeg", MediaKind.AUDIO, "mp3")
 WAV = FileType("audio/wav", MediaKind.AUDIO, "wav")
 M4A = FileType("audio/mp4", MediaKind.AUDIO, "m4a")
 
-ALLOWED_TYPES = (JPEG, PNG, GIF, WEBP, MP4, WEBM, MP3, WAV, M4A)
 AUDIO_MP4_BRANDS = {b"M4A ", b"M4B ", b"M4P "}
 
 

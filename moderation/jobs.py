@@ -1,7 +1,8 @@
 """Background jobs: thin wrappers that take ids and call the services.
 
-Plain functions enqueued by `moderation.queueing` (not `@job`, which binds the queue's
-connection at import time, before settings may point it elsewhere).
+Plain functions enqueued by `moderation.queueing` (check runs) and by
+`moderation.services.submissions.media_send_thumbnails` (thumbnails), not `@job`, which binds
+the queue's connection at import time, before settings may point it elsewhere.
 """
 
 import os

@@ -26,9 +26,6 @@ class User(AbstractUser):
     def role(self) -> Role | None:
         return role_for(self.role_names, is_superuser=self.is_superuser)
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     @property
     def is_contributor(self) -> bool:
         return self.role == Role.CONTRIBUTOR

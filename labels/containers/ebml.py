@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from labels.containers.base import MAX_DEPTH, MAX_ENTRIES, ByteSource, RawMetadata, decode_text
 
-_EBML_HEADER = 0x1A45DFA3
 _SEGMENT = 0x18538067
 _TAGS = 0x1254C367
 _TAG = 0x7373

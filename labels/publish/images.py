@@ -73,10 +73,6 @@ class PublishResult:
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # read-back mismatches; empty when all is well
 
-    @property
-    def c2pa_signed(self) -> bool:
-        return self.c2pa_status == SIGNED
-
     def to_json(self) -> dict[str, Any]:
         return {
             "dest_path": str(self.dest_path),

@@ -5,6 +5,7 @@ with `@register`, and import its module below.
 """
 
 from moderation.checks.base import Check, CheckResult, FindingSpec, TransientCheckError
+from moderation.models import Revision
 
 REGISTRY: dict[str, Check] = {}
 
@@ -18,8 +19,8 @@ def get_check(kind: str) -> Check:
     return REGISTRY[kind]
 
 
-def applicable_checks(revision: object) -> list[Check]:
-    return [check for check in REGISTRY.values() if check.applies_to(revision)]  # type: ignore[arg-type]
+def applicable_checks(revision: Revision) -> list[Check]:
+    return [check for check in REGISTRY.values() if check.applies_to(revision)]
 
 
 from moderation.checks import consent, label, policy  # noqa: E402, F401  (registration)

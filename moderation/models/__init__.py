@@ -11,7 +11,6 @@ from moderation.models.checks import (
     Severity,
 )
 from moderation.models.choices import (
-    BIOMETRIC_CATEGORIES,
     Category,
     MediaKind,
     Queue,
@@ -33,7 +32,6 @@ from moderation.models.review import (
 from moderation.models.submissions import DepictedPerson, MediaFile, Revision, Submission
 
 __all__ = [
-    "BIOMETRIC_CATEGORIES",
     "FINISHED_RUN_STATUSES",
     "Category",
     "CheckRun",

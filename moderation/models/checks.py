@@ -90,12 +90,6 @@ class CheckRun(models.Model):
     def is_finished(self) -> bool:
         return self.status in FINISHED_RUN_STATUSES
 
-    @property
-    def duration_ms(self) -> int | None:
-        if self.started_at and self.finished_at:
-            return int((self.finished_at - self.started_at).total_seconds() * 1000)
-        return None
-
 
 class Finding(models.Model):
     run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="findings")

@@ -19,7 +19,6 @@ class Status(models.TextChoices):
 WITHDRAWABLE = frozenset(
     {Status.DRAFT, Status.SUBMITTED, Status.CHECKING, Status.AWAITING_REVIEW, Status.CHANGES_REQUESTED}
 )
-DECIDED = frozenset({Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED})
 
 
 class Queue(models.TextChoices):
@@ -69,18 +68,6 @@ class Category(models.TextChoices):
     @classmethod
     def from_flags(cls, flags: int) -> list["Category"]:
         return [category for i, category in enumerate(cls) if flags & (1 << i)]
-
-
-# Categories whose subject is a person's face, voice or body: these need the person's consent.
-BIOMETRIC_CATEGORIES = frozenset(
-    {
-        Category.VOICE_SYNTHESIS,
-        Category.FACE_GENERATION,
-        Category.FACE_SWAP,
-        Category.FACE_MANIPULATION,
-        Category.BODY_MANIPULATION,
-    }
-)
 
 
 class Relation(models.TextChoices):

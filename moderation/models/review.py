@@ -85,10 +85,6 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} #{self.submission_id}"
 
-    @property
-    def is_final(self) -> bool:
-        return self.outcome != DecisionOutcome.ESCALATED
-
 
 class ReviewNote(models.Model):
     """Internal notes between moderators; never shown to the contributor."""

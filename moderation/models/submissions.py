@@ -16,8 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from moderation.models.choices import (
-    BIOMETRIC_CATEGORIES,
-    DECIDED,
     WITHDRAWABLE,
     Category,
     MediaKind,
@@ -150,14 +148,6 @@ class Submission(models.Model):
         return self.status in WITHDRAWABLE
 
     @property
-    def is_decided(self) -> bool:
-        return self.status in DECIDED
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status == Status.DRAFT
-
-    @property
     def is_published(self) -> bool:
         return self.published_at is not None and self.publication_hidden_at is None
 
@@ -172,10 +162,6 @@ class Submission(models.Model):
         if self.due_at - now <= target * (1 - settings.SLA_AT_RISK_FRACTION):
             return SlaState.AT_RISK
         return SlaState.ON_TRACK
-
-    @property
-    def waiting_for(self) -> timedelta | None:
-        return timezone.now() - self.awaiting_since if self.awaiting_since else None
 
     def claim_is_active(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -221,10 +207,6 @@ class Revision(models.Model):
     @property
     def categories(self) -> list[Category]:
         return Category.from_flags(self.category_flags)
-
-    @property
-    def biometric_categories(self) -> list[Category]:
-        return [c for c in self.categories if c in BIOMETRIC_CATEGORIES]
 
 
 def media_upload_to(instance: "MediaFile", filename: str) -> str:

@@ -21,7 +21,6 @@ from moderation.models import (
     Finding,
     Revision,
     RunStatus,
-    Severity,
     Status,
     Submission,
 )
@@ -263,11 +262,3 @@ def check_runs_requeue_stale(*, now: datetime | None = None) -> SweepReport:
     if report.lease_expired or report.resent or report.gave_up:
         record_event(action="checks.requeued", details=report.as_dict())
     return report
-
-
-def blocking_findings(submission: Submission) -> list[Finding]:
-    """Blocking findings of the newest run of each check on the current revision."""
-    from moderation.selectors import latest_runs
-
-    runs = latest_runs(submission.current_revision_id)
-    return [f for run in runs for f in run.findings.all() if f.severity == Severity.BLOCKING]

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from moderation.models import Queue, Severity, Submission, Tier
+from accounts.selectors import strike_count
+from moderation.models import CheckRun, Finding, Queue, Severity, Submission, Tier
 
 # Priority points. Age adds AGE_POINTS_PER_HOUR on top, through the rank (see `rank_for`).
 POINTS = {
@@ -36,14 +37,6 @@ def score_now(rank: float, now: datetime | None = None) -> float:
     return rank + AGE_POINTS_PER_HOUR * hours_since_epoch(now or timezone.now())
 
 
-def strike_count(submission: Submission) -> int:
-    try:
-        from accounts.selectors import strike_count as count
-    except ImportError:  # accounts without sanctions
-        return 0
-    return count(submission.contributor)
-
-
 def base_score(submission: Submission, strikes: int) -> float:
     score = float(TIER_POINTS.get(Tier(submission.tier), 0))
     score += POINTS["blocking"] if submission.has_blocking_findings else 0
@@ -62,8 +55,6 @@ def due_at(queue: str, waiting_since: datetime) -> datetime:
 def newest_outcome(revision_id: int) -> tuple[str, list[tuple[str, str, str]]]:
     """The label tier and the (check, code, severity) of each finding of the newest run of each
     check. Two light queries: no run results or finding messages are loaded."""
-    from moderation.models import CheckRun, Finding
-
     newest: dict[str, tuple[int, str | None]] = {}
     runs = (
         CheckRun.objects.filter(revision_id=revision_id)
@@ -117,7 +108,7 @@ def apply_outcome(submission: Submission, *, save: bool = True) -> dict[str, obj
         submission.category_flags = revision.category_flags
     if submission.awaiting_since is None:
         submission.awaiting_since = (revision.submitted_at if revision else None) or timezone.now()
-    submission.priority_score = base_score(submission, strike_count(submission))
+    submission.priority_score = base_score(submission, strike_count(submission.contributor))
     submission.priority_rank = rank_for(submission.priority_score, submission.awaiting_since)
     submission.due_at = due_at(submission.queue, submission.awaiting_since)
     if save:

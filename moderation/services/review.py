@@ -26,7 +26,6 @@ from moderation.models import (
     PolicyReason,
     Queue,
     ReviewNote,
-    Severity,
     Status,
     Submission,
 )
@@ -54,6 +53,20 @@ def _require_queue_access(moderator: User, queue: str) -> None:
         raise PermissionDenied
     if queue == Queue.ESCALATED and not moderator.is_senior_moderator:
         raise PermissionDenied(_("Only senior moderators work the escalated queue."))
+
+
+def _require_reviewable(item: Submission, moderator: User, now: datetime.datetime) -> None:
+    """Refuse an item no longer waiting for review or held by someone else (409), or the
+    moderator's own submission (403)."""
+    if item.status != Status.AWAITING_REVIEW:
+        raise ReviewConflict(
+            _("This item is no longer waiting for review (it is %(status)s).")
+            % {"status": item.get_status_display().lower()}
+        )
+    if item.claim_is_active(now) and item.claimed_by_id != moderator.pk:
+        raise ReviewConflict(_("%(name)s is reviewing this item.") % {"name": item.claimed_by})
+    if item.contributor_id == moderator.pk:
+        raise PermissionDenied(_("You cannot review your own submission."))
 
 
 def free_items(queue: str, now: datetime.datetime) -> QuerySet[Submission]:
@@ -110,23 +123,18 @@ def review_claim(*, submission: Submission, moderator: User) -> Submission:
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     _require_queue_access(moderator, locked.queue)
     now = timezone.now()
-    if locked.status != Status.AWAITING_REVIEW:
-        raise ReviewConflict(
-            _("This item is no longer waiting for review (it is %(status)s).")
-            % {"status": locked.get_status_display().lower()}
-        )
-    if locked.claim_is_active(now) and locked.claimed_by_id != moderator.pk:
-        raise ReviewConflict(_("%(name)s is reviewing this item.") % {"name": locked.claimed_by})
-    if locked.contributor_id == moderator.pk:
-        raise PermissionDenied(_("You cannot review your own submission."))
+    _require_reviewable(locked, moderator, now)
     renewing = locked.claimed_by_id == moderator.pk and locked.claim_is_active(now)
-    updates: dict[str, object] = {"claimed_by": moderator, "claim_expires_at": claim_expiry(now)}
+    expires = claim_expiry(now)
+    updates: dict[str, object] = {"claimed_by": moderator, "claim_expires_at": expires}
     if not renewing:
         updates["version"] = F("version") + 1
     Submission.objects.filter(pk=locked.pk).update(**updates)
+    # The row is locked, so these are the values just written.
+    locked.claimed_by, locked.claim_expires_at = moderator, expires
     if not renewing:
+        locked.version += 1
         record_event(action="review.claimed", actor=moderator, target=locked, details={"queue": locked.queue})
-    locked.refresh_from_db()
     return locked
 
 
@@ -181,7 +189,7 @@ def _check_decision_rules(
             _("Approval is impossible while consent is missing: %(who)s. No one can override this.")
             % {"who": "; ".join(f"{gap.name} ({gap.message})" for gap in gaps)}
         )
-    blocking = [finding for finding in findings if finding.severity == Severity.BLOCKING]
+    blocking = [finding for finding in findings if finding.is_blocking]
     if blocking:
         if not moderator.is_senior_moderator:
             raise DecisionRefused(
@@ -227,15 +235,7 @@ def review_decide(
         now = timezone.now()
         if item.version != expected_version:
             raise ReviewConflict(_("This item changed since you opened it. Reload it to see what changed."))
-        if item.status != Status.AWAITING_REVIEW:
-            raise ReviewConflict(
-                _("This item is no longer waiting for review (it is %(status)s).")
-                % {"status": item.get_status_display().lower()}
-            )
-        if item.claim_is_active(now) and item.claimed_by_id != moderator.pk:
-            raise ReviewConflict(_("%(name)s is reviewing this item.") % {"name": item.claimed_by})
-        if item.contributor_id == moderator.pk:
-            raise PermissionDenied(_("You cannot review your own submission."))
+        _require_reviewable(item, moderator, now)
         revision = item.current_revision
         assert revision is not None
         findings = _check_decision_rules(

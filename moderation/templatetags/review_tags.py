@@ -30,8 +30,3 @@ def add_class(field: BoundField, css: str) -> Any:
     is_select = getattr(widget, "input_type", "") == "select"
     classes = css if is_select else css.replace("form-select", "form-control")
     return field.as_widget(attrs={"class": classes})
-
-
-@register.filter
-def get_item(mapping: dict, key: Any) -> Any:
-    return mapping.get(key) if mapping else None

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +18,9 @@ from moderation.access import get_submission_for_review, require_reviewer
 from moderation.checks import REGISTRY
 from moderation.models import (
     DecisionOutcome,
+    Notification,
     Queue,
     ReviewerSettings,
-    Severity,
     Status,
     Submission,
 )
@@ -159,7 +159,7 @@ def _review_context(
         "submission": item,
         "revision": revision,
         "runs": runs,
-        "blocking": [f for run in runs for f in run.findings.all() if f.severity == Severity.BLOCKING],
+        "blocking": [f for run in runs for f in run.findings.all() if f.is_blocking],
         "provenance": provenance_summary(runs),
         "form": form or DecisionForm(initial={"version": item.version}),
         "note_form": NoteForm(),
@@ -376,8 +376,11 @@ def bulk_decide(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("bulk_grid")
     data = form.cleaned_data
     outcome = DecisionOutcome.APPROVED if data["action"] == "approve" else DecisionOutcome.REJECTED
-    done, refused = [], []
+    done: list[int] = []
+    refused: list[str] = []
+    found: set[int] = set()
     for item in _bulk_candidates(request).filter(pk__in=ids):
+        found.add(item.pk)
         try:
             review_decide(
                 submission=item,
@@ -391,8 +394,7 @@ def bulk_decide(request: AuthenticatedRequest) -> HttpResponse:
             done.append(item.pk)
         except (ReviewConflict, DecisionRefused) as exc:
             refused.append(f"#{item.pk}: {exc}")
-    missing = set(ids) - set(done) - {int(r.split(":")[0][1:]) for r in refused}
-    for pk in sorted(missing):
+    for pk in sorted(set(ids) - found):
         refused.append(_("#%(id)s is no longer in the bulk list (decided, claimed or blocked).") % {"id": pk})
     if done:
         messages.success(
@@ -414,19 +416,11 @@ def bulk_decide(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_GET
 def notification_list(request: AuthenticatedRequest) -> HttpResponse:
-    from moderation.models import Notification
-
     page = Paginator(Notification.objects.filter(user=request.user), 20).get_page(request.GET.get("page"))
     return render(request, "moderation/notifications.html", {"page": page})
 
 
 @require_POST
 def notification_read_all(request: AuthenticatedRequest) -> HttpResponse:
-    from moderation.models import Notification
-
     Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("notification_list")
-
-
-def get_published_or_404(pk: int) -> Submission:
-    return get_object_or_404(Submission.objects.published().select_related("current_revision"), pk=pk)

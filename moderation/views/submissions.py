@@ -14,7 +14,7 @@ from accounts.services import SubmissionNotAllowed, submission_gate
 from moderation.access import get_submission_for_user
 from moderation.forms import PersonFormSet, SubmissionForm, persons_from
 from moderation.models import FINISHED_RUN_STATUSES, Revision, Status, Submission
-from moderation.selectors import latest_runs
+from moderation.selectors import decisions_for, latest_runs, revision_history
 from moderation.services import submissions as services
 from moderation.services.submissions import InvalidTransition, SubmissionIncomplete, UploadOutcome
 
@@ -43,8 +43,6 @@ def submission_list(request: AuthenticatedRequest) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     page = Paginator(submissions, PAGE_SIZE).get_page(request.GET.get("page"))
-    from moderation.selectors import decisions_for
-
     decisions = decisions_for([s.current_revision_id for s in page if s.current_revision_id])
     rows = [(s, decisions.get(s.current_revision_id or 0)) for s in page]
     return render(
@@ -164,8 +162,6 @@ def submission_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = get_submission_for_user(
         request.user, pk, queryset=Submission.objects.select_related("current_revision", "contributor")
     )
-    from moderation.selectors import revision_history
-
     return render(
         request,
         "moderation/submission_detail.html",
