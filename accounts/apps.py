@@ -7,5 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        # django-axes lockouts are recorded in the audit trail.
-        from accounts import receivers  # noqa: F401
+        # django-axes lockouts are recorded in the audit trail; production settings are checked.
+        from accounts import checks, receivers  # noqa: F401

@@ -18,6 +18,7 @@ def test_it_passes_the_deploy_check_with_production_settings() -> None:
         "SECRET_KEY": "x7!k2#p9@q4$w8%e3^r6&t1*y5(u0)i-o=p+a[s]d{f}g|h;j:k,l.z<x>c?v/b",
         "ALLOWED_HOSTS": "provenant.example.com",
         "HTTPS": "1",
+        "IDENTITY_HMAC_KEY": "a-long-random-identity-key-for-this-test",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -43,3 +44,25 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off() -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_it_warns_when_identity_numbers_would_have_no_key() -> None:
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        HTTPS="1",
+        IDENTITY_HMAC_KEY="",
+        ALLOWED_HOSTS="provenant.example.com",
+        SECRET_KEY="x7!k2#p9@q4$w8%e3^r6&t1*y5(u0)i-o=p+a[s]d{f}g|h;j:k,l.z<x>c?v/b",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "(accounts.W001) IDENTITY_HMAC_KEY is not set" in result.stderr

@@ -174,11 +174,15 @@ class IdentityVerificationAdmin(admin.ModelAdmin):
         def apply(form: forms.Form) -> None:
             done = 0
             for attempt in queryset.filter(status__in=[Status.PENDING, Status.VERIFIED]):
-                identity_verification_reject(
-                    verification=attempt,
-                    actor=request.user,  # type: ignore[arg-type]
-                    reason=form.cleaned_data["reason"],
-                )
+                try:
+                    identity_verification_reject(
+                        verification=attempt,
+                        actor=request.user,  # type: ignore[arg-type]
+                        reason=form.cleaned_data["reason"],
+                    )
+                except VerificationError as error:  # decided by someone else meanwhile
+                    self.message_user(request, str(error), messages.WARNING)
+                    continue
                 done += 1
             self.message_user(
                 request, ngettext("Rejected %(n)d attempt.", "Rejected %(n)d attempts.", done) % {"n": done}
