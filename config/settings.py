@@ -238,6 +238,8 @@ CHECK_RESEND_AFTER_SECONDS = env_int("CHECK_RESEND_AFTER_SECONDS", 30)
 CHECK_MAX_ATTEMPTS = env_int("CHECK_MAX_ATTEMPTS", 3)
 CHECK_RETRY_INTERVALS = [5, 30, 120]
 CHECK_SWEEP_INTERVAL_SECONDS = env_int("CHECK_SWEEP_INTERVAL_SECONDS", 60)
+# Check jobs commit without waiting for the disk (PostgreSQL): a crash re-runs a check, loses none.
+CHECK_ASYNC_COMMIT = env_bool("CHECK_ASYNC_COMMIT", True)
 
 # --- Review -----------------------------------------------------------------------------------
 

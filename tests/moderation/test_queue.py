@@ -13,7 +13,7 @@ from rq.registry import ScheduledJobRegistry
 
 from accounts.models import User
 from moderation import checks
-from moderation.models import CheckRun, RunStatus, Status
+from moderation.models import CheckRun, Revision, RunStatus, Status
 from moderation.services.checks import check_runs_requeue_stale
 from tests.moderation.builders import submitted
 from tests.moderation.test_pipeline import FlakyCheck
@@ -100,3 +100,34 @@ def test_it_does_not_resend_runs_still_waiting_in_the_queue(
     report = check_runs_requeue_stale(now=timezone.now() + timedelta(minutes=1))
     assert report.resent == 0
     assert len(django_rq.get_queue("checks").job_ids) == 3
+
+
+def test_it_commits_check_jobs_asynchronously_and_restores_the_setting(
+    alice: User, postgres: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL only: inside a check job synchronous_commit is off; after it, back to on."""
+    from django.db import connection
+
+    from moderation import jobs
+
+    def synchronous_commit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return str(cursor.fetchone()[0])
+
+    seen: list[str] = []
+
+    class Spy(checks.Check):
+        kind = "spy"
+        version = "1"
+        title = "Spy"
+
+        def run(self, revision: Revision) -> checks.CheckResult:
+            seen.append(synchronous_commit())
+            return checks.CheckResult(summary="seen")
+
+    monkeypatch.setitem(checks.REGISTRY, "spy", Spy())
+    run = CheckRun.objects.get(submission=submitted(alice), kind="spy")
+    assert jobs.run_check(run.pk) == "finished: passed"
+    assert seen == ["off"]
+    assert synchronous_commit() == "on"
