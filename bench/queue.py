@@ -473,13 +473,13 @@ def page_size(size: int) -> Any:
 def queue_page_round(
     groups: list[UrlGroup], requests: int, clients: dict[bool, Client], size: int
 ) -> list[float]:
-    """`requests` requests round-robin over the groups, after one warm-up request each."""
+    """`requests` requests round-robin over the groups (at least one each), after a warm-up each."""
     timings = []
     with page_size(size):
         for group in groups:
             group.timings[size] = []
             get_ok(clients[group.senior], group.url)
-        for i in range(requests):
+        for i in range(max(requests, len(groups))):
             group = groups[i % len(groups)]
             elapsed = get_ok(clients[group.senior], group.url)
             group.timings[size].append(elapsed)
