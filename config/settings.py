@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "labels",
     "moderation",
     "consent",
+    "banks",
     "demo",
 ]
 
@@ -320,3 +321,19 @@ CONSENT_REMINDER_INTERVAL_HOURS = env_int("CONSENT_REMINDER_INTERVAL_HOURS", 24)
 CONSENT_MESSAGES_PER_PERSON_PER_DAY = env_int("CONSENT_MESSAGES_PER_PERSON_PER_DAY", 3)
 # Signed release documents (JPEG, PNG or PDF) uploaded by contributors.
 CONSENT_DOCUMENT_MAX_BYTES = env_int("CONSENT_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Known-content banks ----------------------------------------------------------------------
+# Hashes of content seen before (PDQ for images and video frames, SHA-256 for every file); the
+# match check compares each upload with the active banks. Everything below belongs to banks/.
+
+# PDQ hashes below this quality (0-100) are neither banked nor compared: featureless images and
+# black frames would match unrelated content. Meta recommends discarding quality <= 49.
+BANKS_MIN_QUALITY = env_int("BANKS_MIN_QUALITY", 50)
+# Video: frames sampled per second, and at most this many frames a file (long videos are sampled
+# more sparsely); ffmpeg gets this long per file.
+BANKS_VIDEO_FRAMES_PER_SECOND = float(env_str("BANKS_VIDEO_FRAMES_PER_SECOND", "1"))
+BANKS_VIDEO_MAX_FRAMES = env_int("BANKS_VIDEO_MAX_FRAMES", 120)
+BANKS_FFMPEG_TIMEOUT_SECONDS = env_int("BANKS_FFMPEG_TIMEOUT_SECONDS", 120)
+# Each worker rebuilds its in-memory PDQ index at least this often (and at once when a bank changes).
+BANKS_INDEX_RELOAD_SECONDS = env_int("BANKS_INDEX_RELOAD_SECONDS", 600)
+BANKS_IMPORT_MAX_MB = env_int("BANKS_IMPORT_MAX_MB", 50)
