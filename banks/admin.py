@@ -19,10 +19,21 @@ from banks.models import Bank, BankEntry, BankImport
 from banks.services import bank_entries_set_active, bank_import_csv
 
 
+IMPORTED = _("Imported %(added)s new hashes (%(duplicates)s already there, %(refused)s lines refused).")
+
+
 @admin.register(Bank)
 class BankAdmin(AuditedAdminMixin, admin.ModelAdmin):
     audit_prefix = "bank"
-    list_display = ["name", "action", "pdq_threshold", "is_active", "entry_count", "updated_at", "import_link"]
+    list_display = [
+        "name",
+        "action",
+        "pdq_threshold",
+        "is_active",
+        "entry_count",
+        "updated_at",
+        "import_link",
+    ]
     list_filter = ["action", "is_active"]
     search_fields = ["name", "purpose"]
     filter_horizontal = ["auto_add_reasons"]
@@ -48,7 +59,9 @@ class BankAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("import"))
     def import_link(self, bank: Bank) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("admin:banks_bank_import", args=[bank.pk]), _("Import CSV"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:banks_bank_import", args=[bank.pk]), _("Import CSV")
+        )
 
     def save_model(self, request: HttpRequest, obj: Bank, form: Any, change: bool) -> None:
         if not change:
@@ -89,7 +102,7 @@ class BankAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 if result.batch is not None:
                     self.message_user(
                         request,
-                        _("Imported %(added)s new hashes (%(duplicates)s already there, %(refused)s lines refused).")
+                        IMPORTED
                         % {
                             "added": result.batch.added,
                             "duplicates": result.batch.duplicates,
@@ -98,7 +111,9 @@ class BankAdmin(AuditedAdminMixin, admin.ModelAdmin):
                         messages.SUCCESS,
                     )
                 else:
-                    self.message_user(request, _("Nothing was imported: correct the lines below."), messages.ERROR)
+                    self.message_user(
+                        request, _("Nothing was imported: correct the lines below."), messages.ERROR
+                    )
         elif request.method == "GET":
             form = ImportForm()
         else:
@@ -112,18 +127,25 @@ class BankAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "title": _("Import hashes into %(bank)s") % {"bank": bank.name},
             "status": 400 if result is not None and not result.imported else 200,
         }
-        return TemplateResponse(
-            request, "admin/banks/bank/import.html", context, status=context["status"]
-        )
+        return TemplateResponse(request, "admin/banks/bank/import.html", context, status=context["status"])
 
 
 @admin.register(BankEntry)
 class BankEntryAdmin(admin.ModelAdmin):
-    list_display = ["short_value", "signal_type", "bank", "source", "submission", "quality", "added_at", "is_active"]
+    list_display = [
+        "short_value",
+        "signal_type",
+        "bank",
+        "source",
+        "submission",
+        "quality",
+        "added_at",
+        "is_active",
+    ]
     list_filter = ["bank", "signal_type", "source", "is_active"]
     search_fields = ["=value", "partner_reference", "=submission__id"]
     list_select_related = ["bank"]
-    readonly_fields = [
+    readonly_fields = (
         "bank",
         "signal_type",
         "value",
@@ -139,7 +161,7 @@ class BankEntryAdmin(admin.ModelAdmin):
         "added_by",
         "added_at",
         "is_active",
-    ]
+    )
     fields = readonly_fields
     actions = ["disable_entries", "enable_entries"]
 
@@ -156,19 +178,32 @@ class BankEntryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Disable selected entries (false positives)"), permissions=["change"])
     def disable_entries(self, request: HttpRequest, queryset: QuerySet[BankEntry]) -> None:
         done = bank_entries_set_active(entries=queryset, active=False, actor=request.user)  # type: ignore[arg-type]
-        self.message_user(request, ngettext("Disabled %(n)d entry.", "Disabled %(n)d entries.", done) % {"n": done})
+        self.message_user(
+            request, ngettext("Disabled %(n)d entry.", "Disabled %(n)d entries.", done) % {"n": done}
+        )
 
     @admin.action(description=_("Enable selected entries"), permissions=["change"])
     def enable_entries(self, request: HttpRequest, queryset: QuerySet[BankEntry]) -> None:
         done = bank_entries_set_active(entries=queryset, active=True, actor=request.user)  # type: ignore[arg-type]
-        self.message_user(request, ngettext("Enabled %(n)d entry.", "Enabled %(n)d entries.", done) % {"n": done})
+        self.message_user(
+            request, ngettext("Enabled %(n)d entry.", "Enabled %(n)d entries.", done) % {"n": done}
+        )
 
 
 @admin.register(BankImport)
 class BankImportAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "bank", "partner", "filename", "added", "duplicates", "refused", "imported_by"]
+    list_display = [
+        "created_at",
+        "bank",
+        "partner",
+        "filename",
+        "added",
+        "duplicates",
+        "refused",
+        "imported_by",
+    ]
     list_filter = ["bank"]
-    readonly_fields = [field.name for field in BankImport._meta.fields]
+    readonly_fields = tuple(field.name for field in BankImport._meta.fields)
     fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

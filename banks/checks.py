@@ -25,7 +25,11 @@ from moderation.models import MediaFile, Revision, Severity
 
 MATCH = "bank_match"
 
-SEVERITY = {Action.BLOCK: Severity.BLOCKING, Action.ESCALATE: Severity.BLOCKING, Action.FLAG: Severity.WARNING}
+SEVERITY = {
+    Action.BLOCK: Severity.BLOCKING,
+    Action.ESCALATE: Severity.BLOCKING,
+    Action.FLAG: Severity.WARNING,
+}
 
 
 @dataclass
@@ -41,7 +45,9 @@ class Match:
     frames_matched: int = 1
 
 
-def match_file(media: MediaFile, signals: list[FileSignal], banks: dict[int, Bank], submission_id: int) -> list[Match]:
+def match_file(
+    media: MediaFile, signals: list[FileSignal], banks: dict[int, Bank], submission_id: int
+) -> list[Match]:
     """Steps: SHA-256 in the database; PDQ hashes of enough quality through the in-memory index,
     at the largest active threshold, then each bank's own; keep the nearest entry per bank and
     earlier item, and count the distinct frames of the file that matched it."""
@@ -63,7 +69,9 @@ def match_file(media: MediaFile, signals: list[FileSignal], banks: dict[int, Ban
             for hit in index.search(signal.value, widest):
                 bank = banks.get(hit.bank_id)
                 if bank is not None and hit.distance <= bank.pdq_threshold:
-                    found.append((hit.entry_id, hit.distance, SignalType.PDQ, signal.frame_seconds, signal.pk))
+                    found.append(
+                        (hit.entry_id, hit.distance, SignalType.PDQ, signal.frame_seconds, signal.pk)
+                    )
     if not found:
         return []
     entries = {
@@ -72,14 +80,14 @@ def match_file(media: MediaFile, signals: list[FileSignal], banks: dict[int, Ban
         .exclude(submission_id=submission_id)
         .select_related("submission")
     }
-    best: dict[tuple[int, object], Match] = {}
-    frames: dict[tuple[int, object], set[int]] = defaultdict(set)
+    best: dict[tuple[int, int | str], Match] = {}
+    frames: dict[tuple[int, int | str], set[int]] = defaultdict(set)
     for entry_id, distance, signal_type, frame_seconds, signal_id in sorted(found, key=lambda item: item[1]):
         entry = entries.get(entry_id)
         if entry is None:
             continue
         # The earlier item, or for imports the partner's entry itself.
-        key = (entry.bank_id, entry.submission_id or f"entry-{entry.pk}")
+        key: tuple[int, int | str] = (entry.bank_id, entry.submission_id or f"entry-{entry.pk}")
         frames[key].add(signal_id)
         if key not in best:
             best[key] = Match(media, banks[entry.bank_id], entry, distance, signal_type, frame_seconds)

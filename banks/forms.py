@@ -16,7 +16,7 @@ class AddToBankForm(forms.Form):
         label=_("Bank"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
-    media = forms.ModelChoiceField(
+    file = forms.ModelChoiceField(
         queryset=MediaFile.objects.none(),
         required=False,
         label=_("File"),
@@ -32,7 +32,7 @@ class AddToBankForm(forms.Form):
 
     def __init__(self, *args: Any, revision_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["media"].queryset = MediaFile.objects.filter(revision_id=revision_id)  # type: ignore[attr-defined]
+        self.fields["file"].queryset = MediaFile.objects.filter(revision_id=revision_id or 0)  # type: ignore[attr-defined]
 
 
 class ImportForm(forms.Form):

@@ -125,7 +125,12 @@ class BankEntry(models.Model):
         related_name="+",
     )
     batch = models.ForeignKey(
-        BankImport, verbose_name=_("import"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        BankImport,
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     partner_reference = models.CharField(_("partner's reference"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -144,7 +149,9 @@ class BankEntry(models.Model):
         ]
         indexes = [
             # Exact (SHA-256) lookups; PDQ lookups go through the in-memory index.
-            models.Index(fields=["signal_type", "value"], name="bank_entry_lookup_idx", condition=Q(is_active=True)),
+            models.Index(
+                fields=["signal_type", "value"], name="bank_entry_lookup_idx", condition=Q(is_active=True)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -48,7 +48,10 @@ def media_signals(*, media: MediaFile) -> list[FileSignal]:
         return stored
     rows = [
         FileSignal(
-            media=media, signal_type=SignalType.SHA256, value=media.sha256.lower(), hasher_version=HASHER_VERSION
+            media=media,
+            signal_type=SignalType.SHA256,
+            value=media.sha256.lower(),
+            hasher_version=HASHER_VERSION,
         )
     ]
     complete = True
@@ -212,7 +215,8 @@ def bank_add_media(
                     note=note,
                 )
                 for item, signal in signals
-                if signal.signal_type == SignalType.SHA256 or (signal.quality or 0) >= settings.BANKS_MIN_QUALITY
+                if signal.signal_type == SignalType.SHA256
+                or (signal.quality or 0) >= settings.BANKS_MIN_QUALITY
             ]
             before = BankEntry.objects.filter(bank=bank).count()
             BankEntry.objects.bulk_create(entries, ignore_conflicts=True)

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
 from banks.forms import AddToBankForm
-from banks.services import bank_add_from_submission
 from banks.models import Source
+from banks.services import bank_add_from_submission
 from moderation.access import get_submission_for_review
 from moderation.models import Queue, Status, Submission
 
@@ -21,14 +21,18 @@ def bank_add_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = get_submission_for_review(
         request.user, pk, queryset=Submission.objects.select_related("current_revision")
     )
-    if item.queue == Queue.ESCALATED and item.status == Status.AWAITING_REVIEW and not request.user.is_senior_moderator:
+    if (
+        item.queue == Queue.ESCALATED
+        and item.status == Status.AWAITING_REVIEW
+        and not request.user.is_senior_moderator
+    ):
         raise PermissionDenied
     form = AddToBankForm(request.POST, revision_id=item.current_revision_id)
     if not form.is_valid():
         messages.error(request, _("Choose a bank (and a file of this item, if any)."))
         return redirect("review_item", pk=pk)
     bank = form.cleaned_data["bank"]
-    media = form.cleaned_data["media"]
+    media = form.cleaned_data["file"]
     bank_add_from_submission(
         submission=item,
         actor=request.user,
@@ -38,7 +42,8 @@ def bank_add_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         note=form.cleaned_data["note"],
     )
     messages.success(
-        request, _('The files are being added to bank "%(bank)s"; new uploads will be compared with them.')
+        request,
+        _('The files are being added to bank "%(bank)s"; new uploads will be compared with them.')
         % {"bank": bank.name},
     )
     return redirect("review_item", pk=pk)

@@ -43,7 +43,9 @@ def bob(db: None) -> User:
 
 @pytest.fixture
 def bank(db: None) -> Bank:
-    return Bank.objects.create(name="Non-consensual imagery", purpose="Refused for missing consent.", action=Action.BLOCK)
+    return Bank.objects.create(
+        name="Non-consensual imagery", purpose="Refused for missing consent.", action=Action.BLOCK
+    )
 
 
 def jpeg(image: Image.Image, quality: int = 90) -> bytes:
@@ -73,9 +75,27 @@ def video_of(image_data: bytes, *, size: str = "320x240", seconds: int = 3) -> b
         out = Path(folder) / "clip.mp4"
         subprocess.run(
             [
-                "ffmpeg", "-nostdin", "-v", "error", "-loop", "1", "-i", str(still), "-t", str(seconds),
-                "-r", "5", "-vf", f"scale={size.replace('x', ':')}", "-pix_fmt", "yuv420p",
-                "-c:v", "libx264", "-movflags", "+faststart", str(out),
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "error",
+                "-loop",
+                "1",
+                "-i",
+                str(still),
+                "-t",
+                str(seconds),
+                "-r",
+                "5",
+                "-vf",
+                f"scale={size.replace('x', ':')}",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:v",
+                "libx264",
+                "-movflags",
+                "+faststart",
+                str(out),
             ],
             check=True,
             timeout=120,

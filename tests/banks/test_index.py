@@ -31,9 +31,7 @@ def test_it_finds_exactly_what_a_scan_finds(threshold: int) -> None:
         packed[i + 1] = flip(packed[0], distance, rng)
     index = PdqIndex(np.arange(1, len(packed) + 1), np.full(len(packed), 9), packed)
     for query in (packed[0], flip(packed[0], 3, rng), packed[500]):
-        expected = sorted(
-            (int(d), i + 1) for i, d in enumerate(distances(packed, query)) if d <= threshold
-        )
+        expected = sorted((int(d), i + 1) for i, d in enumerate(distances(packed, query)) if d <= threshold)
         hits = index.search(hex_of(query), threshold)
         assert [(hit.distance, hit.entry_id) for hit in hits] == expected
         assert {hit.bank_id for hit in hits} <= {9}

@@ -168,4 +168,4 @@ def test_the_finding_shows_on_the_review_page(
     assert page.status_code == 200
     text = page.content.decode()
     assert "Non-consensual imagery" in text and f"#{earlier.pk}" in text
-    assert Source.ITEM == BankEntry.objects.filter(bank=bank).first().source
+    assert BankEntry.objects.filter(bank=bank).first().source == Source.ITEM

@@ -28,7 +28,9 @@ REFERENCE = [
 
 
 @pytest.mark.parametrize(("name", "expected", "quality"), EXACT)
-def test_it_reproduces_the_reference_hash_and_quality_bit_for_bit(name: str, expected: str, quality: int) -> None:
+def test_it_reproduces_the_reference_hash_and_quality_bit_for_bit(
+    name: str, expected: str, quality: int
+) -> None:
     result = pdq_hash_file(PDQ / name, exact=True)
     assert (result.hex, result.quality) == (expected, quality)
     # The working-size path changes nothing for images of at most 512 pixels.
