@@ -18,7 +18,6 @@ from banks.forms import ImportForm
 from banks.models import Bank, BankEntry, BankImport
 from banks.services import bank_entries_set_active, bank_import_csv
 
-
 IMPORTED = _("Imported %(added)s new hashes (%(duplicates)s already there, %(refused)s lines refused).")
 
 
