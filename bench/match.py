@@ -210,7 +210,7 @@ def video(seconds: int = 10) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "clip.mp4"
         source = f"testsrc2=size=640x360:rate=25:d={seconds}"
-        command = "ffmpeg -nostdin -v error -f lavfi -i SOURCE -pix_fmt yuv420p -c:v libx264 OUT".split()
+        command = ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "SOURCE", "-pix_fmt", "yuv420p", "-c:v", "libx264", "OUT"]
         subprocess.run([{"SOURCE": source, "OUT": str(out)}.get(part, part) for part in command], check=True)
         return out.read_bytes()
 
