@@ -209,9 +209,10 @@ def video(seconds: int = 10) -> bytes:
     """ffmpeg's moving test pattern, H.264, 25 frames a second."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "clip.mp4"
-        source = f"testsrc2=size=640x360:rate=25:d={seconds}"
-        command = ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "SOURCE", "-pix_fmt", "yuv420p", "-c:v", "libx264", "OUT"]
-        subprocess.run([{"SOURCE": source, "OUT": str(out)}.get(part, part) for part in command], check=True)
+        command = ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi"]
+        command += ["-i", f"testsrc2=size=640x360:rate=25:d={seconds}"]
+        command += ["-pix_fmt", "yuv420p", "-c:v", "libx264", str(out)]
+        subprocess.run(command, check=True)
         return out.read_bytes()
 
 
