@@ -112,7 +112,7 @@ def test_without_a_provider_the_page_records_a_well_formed_number(alice: User, a
 def test_with_a_provider_the_page_asks_for_the_name_and_verifies(
     alice: User, alice_client: Client, settings: object
 ) -> None:
-    settings.IDENTITY_PROVIDER = CONSOLE  # type: ignore[attr-defined]
+    settings.IDENTITY_PROVIDER = CONSOLE
     assert b'name="name"' in alice_client.get("/accounts/verify/id-card/").content
     missing = alice_client.post("/accounts/verify/id-card/submit/", {"number": NUMBER})
     assert missing.status_code == 200 and not IdentityVerification.objects.exists()

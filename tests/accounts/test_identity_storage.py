@@ -37,7 +37,7 @@ def every_value() -> list[tuple[str, str, str]]:
 def test_it_never_stores_a_whole_identity_number(
     alice: User, alice_client: Client, bob_client: Client, sms_outbox: list, settings: object
 ) -> None:
-    settings.IDENTITY_PROVIDER = ["accounts.identity_providers.ConsoleProvider"]  # type: ignore[attr-defined]
+    settings.IDENTITY_PROVIDER = ["accounts.identity_providers.ConsoleProvider"]
     # Verify through the real pages, so sessions, audit events and everything else are written.
     verified = alice_client.post("/accounts/verify/id-card/submit/", {"number": ID_NUMBER, "name": "Alice"})
     assert verified.status_code == 302
