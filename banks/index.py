@@ -104,10 +104,12 @@ class PdqIndex:
             parts += [order[s:e] for s, e in zip(starts, ends, strict=True) if e > s]
         hits: list[Hit] = []
         if parts:
-            candidates = np.unique(np.concatenate(parts))
+            # Measuring a candidate twice costs less than sorting them all to drop repeats.
+            candidates = np.concatenate(parts)
             found = distances(self.packed[candidates], query[0])
             near = found <= max_distance
-            for position, distance in zip(candidates[near], found[near], strict=True):
+            positions, first = np.unique(candidates[near], return_index=True)
+            for position, distance in zip(positions, found[near][first], strict=True):
                 hits.append(Hit(int(self.entry_ids[position]), int(self.bank_ids[position]), int(distance)))
         if len(self.delta_ids):
             found = distances(self.delta_packed, query[0])
