@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from banks.hashing import HASHER_VERSION
-from banks.index import bank_state, current_index
+from banks.index import PdqIndex, bank_state, current_index
 from banks.models import Action, Bank, BankEntry, FileSignal, SignalType
 from banks.services import media_signals
 from moderation.checks import register
@@ -46,32 +46,33 @@ class Match:
 
 
 def match_file(
-    media: MediaFile, signals: list[FileSignal], banks: dict[int, Bank], submission_id: int
+    media: MediaFile,
+    signals: list[FileSignal],
+    banks: dict[int, Bank],
+    submission_id: int,
+    index: PdqIndex | None,
 ) -> list[Match]:
     """Steps: SHA-256 in the database; PDQ hashes of enough quality through the in-memory index,
     at the largest active threshold, then each bank's own; keep the nearest entry per bank and
     earlier item, and count the distinct frames of the file that matched it."""
     sha = [signal.value for signal in signals if signal.signal_type == SignalType.SHA256]
     perceptual = [
-        signal
-        for signal in signals
+        (number, signal)
+        for number, signal in enumerate(signals)
         if signal.signal_type == SignalType.PDQ and (signal.quality or 0) >= settings.BANKS_MIN_QUALITY
     ]
-    found: list[tuple[int, int, str, float | None, int]] = []  # entry, distance, type, frame, signal
+    found: list[tuple[int, int, str, float | None, int]] = []  # entry, distance, type, frame, hash number
     exact = BankEntry.objects.filter(
         signal_type=SignalType.SHA256, value__in=sha, is_active=True, bank_id__in=banks
     ).values_list("pk", flat=True)
     found += [(entry_id, 0, SignalType.SHA256, None, -1) for entry_id in exact]
-    if perceptual:
-        index = current_index()
+    if perceptual and index is not None:
         widest = max(bank.pdq_threshold for bank in banks.values())
-        for signal in perceptual:
+        for number, signal in perceptual:
             for hit in index.search(signal.value, widest):
                 bank = banks.get(hit.bank_id)
                 if bank is not None and hit.distance <= bank.pdq_threshold:
-                    found.append(
-                        (hit.entry_id, hit.distance, SignalType.PDQ, signal.frame_seconds, signal.pk)
-                    )
+                    found.append((hit.entry_id, hit.distance, SignalType.PDQ, signal.frame_seconds, number))
     if not found:
         return []
     entries = {
@@ -164,6 +165,7 @@ class BankMatchCheck(Check):
         media = list(revision.media.all())
         findings: list[FindingSpec] = []
         files = []
+        index = current_index() if banks else None
         for item in media:
             signals = media_signals(media=item)
             perceptual = [s for s in signals if s.signal_type == SignalType.PDQ]
@@ -179,7 +181,7 @@ class BankMatchCheck(Check):
                 }
             )
             if banks:
-                matches = match_file(item, signals, banks, revision.submission_id)
+                matches = match_file(item, signals, banks, revision.submission_id, index)
                 findings += [finding_for(match, len(perceptual)) for match in matches]
         if findings:
             summary = _("%(count)s match(es) with %(banks)s active bank(s)") % {

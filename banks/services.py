@@ -71,10 +71,9 @@ def media_signals(*, media: MediaFile) -> list[FileSignal]:
         )
         for item in hashes
     ]
-    if not complete:
-        return rows
-    FileSignal.objects.bulk_create(rows, ignore_conflicts=True)
-    return list(FileSignal.objects.filter(media=media, hasher_version=HASHER_VERSION))
+    if complete:
+        FileSignal.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows
 
 
 # --- Adding an item's files to banks -------------------------------------------------------------
