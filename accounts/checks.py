@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -17,3 +17,24 @@ def identity_hmac_key_set(app_configs: Any, **kwargs: Any) -> list[CheckMessage]
             id="accounts.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def identity_providers_real(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """The console provider verifies nobody: never in production."""
+    if settings.DEBUG:
+        return []
+    messages: list[CheckMessage] = []
+    if any(path.endswith(".ConsoleProvider") for path in settings.IDENTITY_PROVIDER):
+        messages.append(
+            Error(
+                "IDENTITY_PROVIDER includes the development ConsoleProvider, which verifies nobody.",
+                hint="Use NationalIdentityProvider, CarrierThreeFactorProvider or DocumentReviewProvider.",
+                id="accounts.E002",
+            )
+        )
+    if not settings.IDENTITY_PROVIDER:
+        messages.append(
+            Error("IDENTITY_PROVIDER is empty: nobody can verify their identity.", id="accounts.E003")
+        )
+    return messages

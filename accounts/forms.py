@@ -178,15 +178,45 @@ class PhoneCodeForm(forms.Form):
 
 
 class IdCardForm(forms.Form):
+    """The number always; the name when a provider checks the person; the phone for the carrier."""
+
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=100,
+        required=False,
+        help_text=_("As written on the ID card."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     number = forms.CharField(
         label=_("Resident ID card number"),
         max_length=24,
         help_text=_("18 characters. Only the last four are kept readable; the rest is never stored."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=32,
+        required=False,
+        help_text=_("The number you verified by text message, registered in your name."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def __init__(
+        self, *args: Any, needs_name: bool = False, needs_phone: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = needs_name
+        self.fields["phone"].required = needs_phone
+        if not needs_name:
+            del self.fields["name"]
+        if not needs_phone:
+            del self.fields["phone"]
 
     def clean_number(self) -> str:
         return normalize_resident_id(self.cleaned_data["number"])
+
+    def clean_phone(self) -> str:
+        return normalize_e164(self.cleaned_data["phone"])
 
 
 class UsccForm(forms.Form):

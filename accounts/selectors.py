@@ -148,6 +148,14 @@ VERIFICATION_STATES = {
 }
 
 
+PROVIDER_LABELS = {
+    "sms": _("a text message to the phone"),
+    "carrier": _("the mobile carrier's check of name, ID number and phone"),
+    "national": _("the national online identity authentication service"),
+    "console": _("the development console (nothing was checked)"),
+}
+
+
 def is_identity_verified(user: User) -> bool:
     return IdentityVerification.objects.verified().filter(user=user).exists()
 
@@ -205,7 +213,7 @@ def verification_summary(user: User) -> VerificationSummary:
             verified_at=verified.decided_at,
             verified_by=verified.decided_by.get_username()
             if verified.decided_by
-            else str(_("automatic check")),
+            else str(PROVIDER_LABELS.get(verified.provider, _("automatic check"))),
             pending=pending,
         )
     return VerificationSummary(

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "labels",
     "moderation",
     "consent",
+    "banks",
     "demo",
 ]
 
@@ -320,3 +321,44 @@ CONSENT_REMINDER_INTERVAL_HOURS = env_int("CONSENT_REMINDER_INTERVAL_HOURS", 24)
 CONSENT_MESSAGES_PER_PERSON_PER_DAY = env_int("CONSENT_MESSAGES_PER_PERSON_PER_DAY", 3)
 # Signed release documents (JPEG, PNG or PDF) uploaded by contributors.
 CONSENT_DOCUMENT_MAX_BYTES = env_int("CONSENT_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Identity providers (real-name verification, R26) ------------------------------------------
+# Who confirms a person's identity: dotted paths, comma-separated (see accounts/identity_providers.py).
+# Development: the console provider (accepts any well-formed number) and document review. Production
+# needs at least one real one: the national service, the carrier check, or document review.
+_IDENTITY_DEFAULT = ["accounts.identity_providers.DocumentReviewProvider"]
+if DEBUG:
+    _IDENTITY_DEFAULT.insert(0, "accounts.identity_providers.ConsoleProvider")
+IDENTITY_PROVIDER = env_list("IDENTITY_PROVIDER", _IDENTITY_DEFAULT)
+IDENTITY_PROVIDER_TIMEOUT_SECONDS = env_int("IDENTITY_PROVIDER_TIMEOUT_SECONDS", 10)
+# The carrier three-factor check (name + ID number + mobile), through your aggregator.
+IDENTITY_CARRIER_URL = env_str("IDENTITY_CARRIER_URL")
+IDENTITY_CARRIER_APP_ID = env_str("IDENTITY_CARRIER_APP_ID")
+IDENTITY_CARRIER_SECRET = env_str("IDENTITY_CARRIER_SECRET")
+# The national online identity authentication service: our registration and its signing key (PEM).
+IDENTITY_NATIONAL_AUTHORIZE_URL = env_str("IDENTITY_NATIONAL_AUTHORIZE_URL")
+IDENTITY_NATIONAL_TOKEN_URL = env_str("IDENTITY_NATIONAL_TOKEN_URL")
+IDENTITY_NATIONAL_APP_ID = env_str("IDENTITY_NATIONAL_APP_ID")
+IDENTITY_NATIONAL_APP_SECRET = env_str("IDENTITY_NATIONAL_APP_SECRET")
+IDENTITY_NATIONAL_ISSUER = env_str("IDENTITY_NATIONAL_ISSUER")
+IDENTITY_NATIONAL_PUBLIC_KEY = env_str("IDENTITY_NATIONAL_PUBLIC_KEY")
+# An assertion older than this is refused, however long it claims to be valid.
+IDENTITY_NATIONAL_MAX_AGE_SECONDS = env_int("IDENTITY_NATIONAL_MAX_AGE_SECONDS", 300)
+# A started national-service login must come back within this many minutes.
+IDENTITY_NATIONAL_LOGIN_MINUTES = env_int("IDENTITY_NATIONAL_LOGIN_MINUTES", 10)
+
+# --- Known-content banks ----------------------------------------------------------------------
+# Hashes of content seen before (PDQ for images and video frames, SHA-256 for every file); the
+# match check compares each upload with the active banks. Everything below belongs to banks/.
+
+# PDQ hashes below this quality (0-100) are neither banked nor compared: featureless images and
+# black frames would match unrelated content. Meta recommends discarding quality <= 49.
+BANKS_MIN_QUALITY = env_int("BANKS_MIN_QUALITY", 50)
+# Video: frames sampled per second, and at most this many frames a file (long videos are sampled
+# more sparsely); ffmpeg gets this long per file.
+BANKS_VIDEO_FRAMES_PER_SECOND = float(env_str("BANKS_VIDEO_FRAMES_PER_SECOND", "1"))
+BANKS_VIDEO_MAX_FRAMES = env_int("BANKS_VIDEO_MAX_FRAMES", 120)
+BANKS_FFMPEG_TIMEOUT_SECONDS = env_int("BANKS_FFMPEG_TIMEOUT_SECONDS", 120)
+# Each worker rebuilds its in-memory PDQ index at least this often (and at once when a bank changes).
+BANKS_INDEX_RELOAD_SECONDS = env_int("BANKS_INDEX_RELOAD_SECONDS", 600)
+BANKS_IMPORT_MAX_MB = env_int("BANKS_IMPORT_MAX_MB", 50)

@@ -15,6 +15,7 @@ DATA_MIGRATIONS = [
     ("accounts.migrations.0004_admin_permissions", "grant"),
     ("moderation.migrations.0002_library_permissions_reasons", "forwards"),
     ("audit.migrations.0003_chains", "create_heads"),
+    ("banks.migrations.0001_initial", "grant"),
 ]
 
 

@@ -24,3 +24,6 @@ BACKGROUND_JOBS = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests state the C2PA trust list they want; by default no signer is trusted.
 LABELS_C2PA_TRUST_ANCHORS = None
+# Identity: document review only, so an ID number on its own is recorded as well-formed; tests of
+# the other providers configure them (tests/accounts/test_identity_providers.py).
+IDENTITY_PROVIDER = ["accounts.identity_providers.DocumentReviewProvider"]

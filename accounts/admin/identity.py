@@ -30,13 +30,14 @@ class IdentityVerificationAdmin(admin.ModelAdmin):
         "user",
         "method",
         "status",
+        "provider",
         "masked",
         "document_kind",
         "created_at",
         "decided_at",
         "decided_by",
     ]
-    list_filter = ["status", "method", "document_kind", "created_at"]
+    list_filter = ["status", "method", "provider", "document_kind", "created_at"]
     search_fields = ["user__username", "user__email", "=identifier_last4"]
     list_select_related = ["user", "decided_by"]
     fields = readonly_fields = (
@@ -52,6 +53,10 @@ class IdentityVerificationAdmin(admin.ModelAdmin):
         "created_at",
         "decided_at",
         "decided_by",
+        "provider",
+        "provider_reference",
+        "verified_fields",
+        "evidence",
         "rejection_reason",
     )
     change_form_template = "admin/accounts/identityverification/change_form.html"

@@ -1,6 +1,11 @@
 """Identity verification attempts (Deep Synthesis Provisions Art. 9, rule R26).
 
-One row per attempt, whatever its outcome. Identity numbers are never stored: a row keeps a
+One row per attempt, whatever its outcome. A row is *verified* only when something outside the
+user confirmed the person: a text message reached the phone (SMS), the carrier matched name, ID
+number and phone, the national online identity authentication service vouched for them, or an
+administrator reviewed a document. `provider`, `provider_reference`, `verified_fields` and
+`decided_at` record who confirmed what, and when. A number that merely passes its checksum is
+*well-formed*, which lets nobody publish. Identity numbers are never stored: a row keeps a
 keyed hash (to find the same number on two accounts) and the last four characters (to show a
 masked value). Document images live under MEDIA_ROOT at a random path and are deleted after
 the retention period; the row stays.
@@ -43,10 +48,12 @@ class IdentityVerification(models.Model):
         ID_CARD = "id_card", _("Resident ID card number")
         USCC = "uscc", _("Unified Social Credit Code")
         DOCUMENT = "document", _("Document reviewed by an administrator")
+        NATIONAL = "national", _("National online identity authentication service")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         VERIFIED = "verified", _("Verified")
+        WELL_FORMED = "well_formed", _("Number well-formed, person not verified")
         REJECTED = "rejected", _("Rejected")
         EXPIRED = "expired", _("Expired")
 
@@ -86,6 +93,13 @@ class IdentityVerification(models.Model):
         help_text=_("Empty when the check was automatic."),
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    # Who confirmed the identity and what: "sms", "carrier", "national", "operator", "console".
+    provider = models.CharField(_("provider"), max_length=32, blank=True)
+    # The provider's transaction id or assertion id: used once only (replay protection).
+    provider_reference = models.CharField(_("provider reference"), max_length=128, blank=True)
+    verified_fields = models.JSONField(_("verified fields"), default=list, blank=True)
+    # What the provider said beyond yes or no (carrier, assurance level, ...), never the numbers.
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
 
     objects = IdentityVerificationQuerySet.as_manager()
 
@@ -99,7 +113,13 @@ class IdentityVerification(models.Model):
                 fields=["method", "identifier_hash"],
                 condition=Q(status="verified") & ~Q(identifier_hash=""),
                 name="identity_number_verified_once",
-            )
+            ),
+            # A provider's answer counts once: a replayed transaction or assertion is refused.
+            models.UniqueConstraint(
+                fields=["provider", "provider_reference"],
+                condition=~Q(provider_reference=""),
+                name="identity_provider_reference_once",
+            ),
         ]
         indexes = [models.Index(fields=["request_ip", "created_at"], name="identity_ip_recent_idx")]
 

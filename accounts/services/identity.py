@@ -1,6 +1,11 @@
-"""Real-name verification by ID card number, Unified Social Credit Code or reviewed document.
+"""Real-name verification: an ID number checked by a provider, the national online identity
+authentication service, or a document an administrator reviews.
 
-Phone verification, which needs a one-time code, lives in accounts.services.phone.
+A number that passes its checksum is *well-formed*: recorded (to find it on two accounts), but
+nobody can publish on it. Verification needs a provider (accounts.identity_providers) to confirm
+the person; each verified attempt records the provider, its reference (usable once), the fields
+it confirmed and when. Phone verification, which needs a one-time code, lives in
+accounts.services.phone.
 
 Duplicates: an identity number verifies one account only. A second account presenting a
 number that is already verified elsewhere gets a *rejected* attempt, recorded with the keyed
@@ -11,8 +16,11 @@ enforces it too: a unique constraint on (method, hash) among verified attempts.
 """
 
 import datetime
+import hmac
 import logging
+import secrets
 import warnings
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,7 +32,23 @@ from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 from PIL import Image
 
-from accounts.identifiers import identifier_hash, normalize_resident_id, normalize_uscc
+from accounts.identifiers import (
+    code_hash,
+    identifier_hash,
+    normalize_e164,
+    normalize_resident_id,
+    normalize_uscc,
+)
+from accounts.identity_providers import (
+    AssertionRejected,
+    CheckOutcome,
+    DocumentReviewProvider,
+    NationalIdentityProvider,
+    NumberCheckProvider,
+    PersonClaim,
+    ProviderUnavailable,
+    number_check_provider,
+)
 from accounts.models import IdentityVerification, User
 from audit.services import record_event
 
@@ -68,13 +92,25 @@ def holder_of(method: str, digest: str) -> int | None:
     )
 
 
+def reference_used(provider: str, reference: str) -> bool:
+    return (
+        bool(reference)
+        and IdentityVerification.objects.filter(provider=provider, provider_reference=reference).exists()
+    )
+
+
 def save_verified(attempt: IdentityVerification, now: datetime.datetime) -> IdentityVerification:
-    """Mark a numbered attempt verified, or rejected as a duplicate if another account won a race."""
+    """Mark a numbered attempt verified, or rejected as a duplicate if another account won a race
+    (or as a replay if another attempt already used the provider's reference)."""
     attempt.status, attempt.decided_at = Status.VERIFIED, now
     try:
         with transaction.atomic():
             attempt.save()
     except IntegrityError:
+        if reference_used(attempt.provider, attempt.provider_reference):
+            raise VerificationError(
+                _("This answer from the identity provider was already used. Start again."), code="replay"
+            ) from None
         attempt.status = Status.REJECTED
         attempt.rejection_reason = _("This number is already verified on another account.")
         attempt.save()
@@ -92,12 +128,28 @@ def save_verified(attempt: IdentityVerification, now: datetime.datetime) -> Iden
     return attempt
 
 
+@dataclass(frozen=True)
+class NumberCheck:
+    """A provider's answer about a name and an ID number, for _record_number."""
+
+    provider: str
+    label: str
+    outcome: CheckOutcome
+
+
 @transaction.atomic
-def _verify_number(
-    *, user: User, method: str, number: str, ip: str | None, now: datetime.datetime | None
+def _record_number(
+    *,
+    user: User,
+    method: str,
+    number: str,
+    ip: str | None,
+    now: datetime.datetime | None,
+    check: NumberCheck | None = None,
 ) -> IdentityVerification:
     """Steps: hash the normalised number; refuse it when this account already verified it;
-    record a rejected attempt when another account did; else record a verified attempt."""
+    record a rejected attempt when another account did; without a provider's confirmation,
+    record it as well-formed only; with one, record what the provider confirmed."""
     now = now or timezone.now()
     digest = identifier_hash(method, number)
     holder = holder_of(method, digest)
@@ -113,38 +165,239 @@ def _verify_number(
         request_ip=ip,
         created_at=now,
     )
-    if holder is None:
-        return save_verified(attempt, now)
-    attempt.status, attempt.decided_at = Status.REJECTED, now
-    attempt.rejection_reason = _("This number is already verified on another account.")
-    attempt.save()
-    record_event(
-        action="identity.duplicate_refused",
-        actor=user,
-        target=user,
-        details=audit_details(attempt, other_user_id=holder),
+    if holder is not None:
+        attempt.status, attempt.decided_at = Status.REJECTED, now
+        attempt.rejection_reason = _("This number is already verified on another account.")
+        attempt.save()
+        record_event(
+            action="identity.duplicate_refused",
+            actor=user,
+            target=user,
+            details=audit_details(attempt, other_user_id=holder),
+        )
+        return attempt
+    if check is None:
+        attempt.status, attempt.decided_at = Status.WELL_FORMED, now
+        attempt.save()
+        record_event(
+            action="identity.number_well_formed", actor=user, target=user, details=audit_details(attempt)
+        )
+        return attempt
+    attempt.provider = check.provider
+    attempt.provider_reference = check.outcome.reference
+    attempt.evidence = check.outcome.evidence
+    if not check.outcome.matched:
+        attempt.status, attempt.decided_at = Status.REJECTED, now
+        attempt.rejection_reason = _(
+            "The name, ID number and phone number do not belong together according to %(provider)s."
+        ) % {"provider": check.label}
+        attempt.save()
+        record_event(
+            action="identity.check_failed",
+            actor=user,
+            target=user,
+            details=audit_details(attempt, provider=attempt.provider, evidence=attempt.evidence),
+        )
+        return attempt
+    attempt.verified_fields = list(check.outcome.verified_fields)
+    return save_verified(attempt, now)
+
+
+def _phone_is_verified_here(user: User, phone: str) -> bool:
+    digest = identifier_hash(Method.PHONE, phone)
+    return (
+        IdentityVerification.objects.verified()
+        .filter(user=user, method=Method.PHONE, identifier_hash=digest)
+        .exists()
     )
-    return attempt
 
 
 def identity_verify_id_card(
-    *, user: User, number: str, ip: str | None = None, now: datetime.datetime | None = None
+    *,
+    user: User,
+    number: str,
+    name: str = "",
+    phone: str = "",
+    provider: NumberCheckProvider | None = None,
+    ip: str | None = None,
+    now: datetime.datetime | None = None,
 ) -> IdentityVerification:
-    """Verify a resident ID number (GB 11643). Returns the attempt, verified or rejected.
+    """Check a resident ID number (GB 11643) and, through a provider, the person behind it.
 
-    Raises ValidationError for a malformed number (nothing is recorded) and VerificationError
-    when this account already verified the same number.
+    `provider` defaults to the first enabled number-checking provider (the carrier, or the
+    console in development); with none, the number is recorded as well-formed only. The carrier
+    also needs a mobile number already verified on this account by SMS: that is how we know the
+    person holds the phone the carrier links to the name and number.
+
+    Raises ValidationError for a malformed number or phone (nothing is recorded) and
+    VerificationError when the account already verified the number, the phone is not verified
+    here, the provider cannot be asked, or its answer was already used (replay).
     """
     today = timezone.localdate(now) if now else None
     normalised = normalize_resident_id(number, today=today)
-    return _verify_number(user=user, method=Method.ID_CARD, number=normalised, ip=ip, now=now)
+    provider = provider if provider is not None else number_check_provider()
+    check = None
+    if provider is not None:
+        if not name.strip():
+            raise VerificationError(_("Enter your name as it is written on your ID card."), code="name")
+        if provider.needs_phone:
+            phone = normalize_e164(phone)
+            if not _phone_is_verified_here(user, phone):
+                raise VerificationError(
+                    _("Verify this mobile number by text message first: the carrier checks it."),
+                    code="phone_not_verified",
+                )
+        if holder_of(Method.ID_CARD, identifier_hash(Method.ID_CARD, normalised)) == user.pk:
+            raise VerificationError(
+                _("This number is already verified on your account."), code="already_verified"
+            )
+        try:
+            outcome = provider.check(PersonClaim(name=name.strip(), id_number=normalised, phone=phone))
+        except ProviderUnavailable as exc:
+            logger.warning("Identity provider %s unavailable: %s", provider.key, exc)
+            raise VerificationError(
+                _("The identity check is unavailable right now. Try again later."), code="unavailable"
+            ) from exc
+        if reference_used(provider.key, outcome.reference):
+            raise VerificationError(
+                _("This answer from the identity provider was already used. Start again."), code="replay"
+            )
+        check = NumberCheck(provider.key, str(provider.label), outcome)
+    return _record_number(user=user, method=Method.ID_CARD, number=normalised, ip=ip, now=now, check=check)
 
 
 def identity_verify_uscc(
     *, user: User, code: str, ip: str | None = None, now: datetime.datetime | None = None
 ) -> IdentityVerification:
-    """Verify an organisation's Unified Social Credit Code (GB 32100), like identity_verify_id_card."""
-    return _verify_number(user=user, method=Method.USCC, number=normalize_uscc(code), ip=ip, now=now)
+    """Record an organisation's Unified Social Credit Code (GB 32100) as well-formed.
+
+    No provider checks organisations here: the business licence goes to document review.
+    """
+    return _record_number(user=user, method=Method.USCC, number=normalize_uscc(code), ip=ip, now=now)
+
+
+# --- The national online identity authentication service -----------------------------------------
+
+
+@transaction.atomic
+def identity_national_start(
+    *, user: User, provider: NationalIdentityProvider, redirect_uri: str, ip: str | None = None
+) -> tuple[IdentityVerification, str]:
+    """Open a pending attempt with a fresh single-use state (also the nonce); return it and the
+    URL to send the browser to. Earlier pending national attempts of the user are void."""
+    now = timezone.now()
+    IdentityVerification.objects.filter(user=user, method=Method.NATIONAL, status=Status.PENDING).update(
+        status=Status.EXPIRED, decided_at=now, code_hash=""
+    )
+    state = secrets.token_urlsafe(24)
+    attempt = IdentityVerification.objects.create(
+        user=user,
+        method=Method.NATIONAL,
+        provider=provider.key,
+        request_ip=ip,
+        created_at=now,
+        code_expires_at=now + datetime.timedelta(minutes=settings.IDENTITY_NATIONAL_LOGIN_MINUTES),
+    )
+    attempt.code_hash = code_hash(attempt.pk, state)
+    attempt.save(update_fields=["code_hash"])
+    record_event(action="identity.national_started", actor=user, target=user, details=audit_details(attempt))
+    return attempt, provider.start_url(state=state, redirect_uri=redirect_uri)
+
+
+def identity_national_complete(
+    *,
+    user: User,
+    provider: NationalIdentityProvider,
+    state: str,
+    code: str,
+    redirect_uri: str,
+    now: datetime.datetime | None = None,
+) -> IdentityVerification:
+    """Finish a national-service login: find the pending attempt by its state, redeem the code,
+    verify the assertion, and record what it attests. Raises VerificationError on any refusal."""
+    now = now or timezone.now()
+    attempt = next(
+        (
+            candidate
+            for candidate in IdentityVerification.objects.filter(
+                user=user, method=Method.NATIONAL, status=Status.PENDING
+            )
+            if candidate.code_hash
+            and hmac.compare_digest(candidate.code_hash, code_hash(candidate.pk, state))
+        ),
+        None,
+    )
+    if attempt is None:
+        raise VerificationError(
+            _("This sign-in is not one we started, or it was already used. Start again."), code="state"
+        )
+    if attempt.code_is_expired(now):
+        _close_national(attempt, Status.EXPIRED, now, _("The sign-in took too long."))
+        raise VerificationError(_("The sign-in took too long. Start again."), code="expired")
+    try:
+        assertion = provider.redeem(code=code, redirect_uri=redirect_uri, nonce=state)
+    except ProviderUnavailable as exc:
+        logger.warning("National identity service unavailable: %s", exc)
+        raise VerificationError(
+            _("The national identity service is unavailable right now. Try again later."), code="unavailable"
+        ) from exc
+    except AssertionRejected as exc:
+        _close_national(attempt, Status.REJECTED, now, str(exc))
+        raise VerificationError(
+            _("The national identity service's answer could not be verified: %(why)s.") % {"why": exc},
+            code="assertion",
+        ) from exc
+    with transaction.atomic():
+        attempt = IdentityVerification.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.status != Status.PENDING:
+            raise VerificationError(_("This sign-in was already used. Start again."), code="state")
+        if reference_used(provider.key, assertion.reference):
+            _close_national(attempt, Status.REJECTED, now, "replayed assertion")
+            raise VerificationError(
+                _("This answer from the identity provider was already used. Start again."), code="replay"
+            )
+        digest = identifier_hash(Method.NATIONAL, assertion.subject)
+        holder = holder_of(Method.NATIONAL, digest)
+        if holder == user.pk:
+            _close_national(attempt, Status.REJECTED, now, "already verified")
+            raise VerificationError(
+                _("This identity is already verified on your account."), code="already_verified"
+            )
+        attempt.identifier_hash, attempt.identifier_last4 = digest, assertion.subject[-4:]
+        attempt.provider_reference = assertion.reference
+        attempt.code_hash = ""
+        attested = assertion.claims.get("attested")
+        attested_fields = [str(item) for item in (attested if isinstance(attested, list) else [])][:10]
+        attempt.verified_fields = ["network_identity", *attested_fields]
+        attempt.evidence = {
+            "issuer": assertion.claims.get("iss"),
+            "auth_level": assertion.claims.get("auth_level"),
+            "issued_at": assertion.claims.get("iat"),
+        }
+        if holder is not None:
+            attempt.status, attempt.decided_at = Status.REJECTED, now
+            attempt.rejection_reason = _("This identity is already verified on another account.")
+            attempt.save()
+            record_event(
+                action="identity.duplicate_refused",
+                actor=user,
+                target=user,
+                details=audit_details(attempt, other_user_id=holder),
+            )
+            raise VerificationError(attempt.rejection_reason, code="duplicate")
+        return save_verified(attempt, now)
+
+
+def _close_national(attempt: IdentityVerification, status: str, now: datetime.datetime, reason: str) -> None:
+    IdentityVerification.objects.filter(pk=attempt.pk, status=Status.PENDING).update(
+        status=status, decided_at=now, code_hash="", rejection_reason=reason[:500]
+    )
+    record_event(
+        action="identity.national_refused",
+        actor=attempt.user,
+        target=attempt.user,
+        details=audit_details(attempt, reason=reason, status=status),
+    )
 
 
 # --- Documents reviewed by an administrator ----------------------------------------------------
@@ -211,7 +464,9 @@ def identity_verification_approve(
     if attempt.method != Method.DOCUMENT or attempt.status != Status.PENDING:
         raise VerificationError(_("Only pending documents can be approved."), code="not_pending")
     attempt.status, attempt.decided_at, attempt.decided_by = Status.VERIFIED, now or timezone.now(), actor
-    attempt.save(update_fields=["status", "decided_at", "decided_by"])
+    attempt.provider = DocumentReviewProvider.key
+    attempt.verified_fields = list(DocumentReviewProvider.FIELDS.get(attempt.document_kind, ()))
+    attempt.save(update_fields=["status", "decided_at", "decided_by", "provider", "verified_fields"])
     record_event(action="identity.verified", actor=actor, target=attempt.user, details=audit_details(attempt))
     attempt.user.forget_standing()
     verification.refresh_from_db()

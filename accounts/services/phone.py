@@ -155,4 +155,5 @@ def _check_code(
             code="wrong",
         )
     attempt.code_hash = ""
+    attempt.provider, attempt.verified_fields = "sms", ["phone"]
     return save_verified(attempt, now)

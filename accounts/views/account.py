@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedRequest
+from accounts.identity_providers import enabled_providers
 from accounts.selectors import (
     accepted_terms,
     active_sanctions,
@@ -30,5 +31,6 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
             "acceptance": accepted_terms(user),
             "current_terms": current_terms(),
             "gate": submission_gate(user) if user.is_contributor else None,
+            "providers": {provider.key for provider in enabled_providers()},
         },
     )

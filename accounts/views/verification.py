@@ -1,16 +1,19 @@
-"""Real-name verification pages, one method each: phone, ID card, USCC, document.
+"""Real-name verification pages, one method each: phone, ID card, USCC, document, and the
+national online identity authentication service.
 
 Each method has a page (GET) showing its form and an action (POST) that calls the service.
-Form errors render the page again; success redirects to My account.
+Form errors render the page again; success redirects to My account. What the ID card page asks
+for depends on the enabled provider (accounts.identity_providers): the carrier needs a name and
+a verified phone, the console a name, and without one the number is only recorded as well-formed.
+Document review and the national service exist only where enabled (404 otherwise).
 """
 
 import mimetypes
-from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,11 +24,14 @@ from django_stubs_ext import StrOrPromise
 from accounts.access import get_document_for_admin, get_own_phone_attempt, require_contributor
 from accounts.forms import DocumentForm, IdCardForm, PhoneCodeForm, PhoneForm, UsccForm
 from accounts.http import AuthenticatedRequest
+from accounts.identity_providers import NationalIdentityProvider, get_provider, number_check_provider
 from accounts.models import IdentityVerification
 from accounts.selectors import verification_summary
 from accounts.services import (
     VerificationError,
     identity_document_submit,
+    identity_national_complete,
+    identity_national_start,
     identity_verify_id_card,
     identity_verify_uscc,
     phone_verification_confirm,
@@ -44,16 +50,20 @@ PAGES: dict[str, dict[str, StrOrPromise]] = {
     "id_card": {
         "title": gettext_lazy("Verify with your resident ID card number"),
         "intro": gettext_lazy(
-            "We check the number's format and check character and keep only a keyed fingerprint of it "
-            "and its last four characters."
+            "We check the number's format and check character, then ask an identity provider whether the "
+            "number belongs to you. We keep only a keyed fingerprint of it and its last four characters."
         ),
         "submit": gettext_lazy("Verify"),
         "action": "verify_id_card_submit",
     },
     "uscc": {
         "title": gettext_lazy("Verify an organisation with its Unified Social Credit Code"),
-        "intro": gettext_lazy("For companies and other organisations publishing under one account."),
-        "submit": gettext_lazy("Verify"),
+        "intro": gettext_lazy(
+            "For companies and other organisations publishing under one account. We record the code once its "
+            "check character is right; an administrator then verifies the organisation from its business "
+            "licence (upload it under Verify with a document)."
+        ),
+        "submit": gettext_lazy("Record the code"),
         "action": "verify_uscc_submit",
     },
     "document": {
@@ -144,28 +154,33 @@ def verify_phone_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse
 # --- ID card and USCC --------------------------------------------------------------------------
 
 
-def submit_number(
-    request: AuthenticatedRequest,
-    method: str,
-    form_class: type[IdCardForm | UsccForm],
-    field: str,
-    verify: Callable[..., IdentityVerification],
+def id_card_form(request: AuthenticatedRequest) -> IdCardForm:
+    provider = number_check_provider()
+    return IdCardForm(
+        request.POST if request.method == "POST" else None,
+        needs_name=provider is not None,
+        needs_phone=bool(provider and provider.needs_phone),
+    )
+
+
+def after_number(
+    request: AuthenticatedRequest, method: str, form: forms.Form, attempt: IdentityVerification
 ) -> HttpResponse:
-    """Steps: the form; the service, called with the number as `field` (a malformed number or
-    one this account already verified is an error on that field); then My account when the
-    attempt is verified, or the page again saying why it was refused."""
-    require_contributor(request)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        return render_method(request, method, form)
-    try:
-        attempt = verify(user=request.user, ip=client_ip(request), **{field: form.cleaned_data[field]})
-    except (VerificationError, ValidationError) as error:
-        add_error(form, field, error)
-        return render_method(request, method, form)
+    """Verified: My account. Well-formed only: My account, saying what is still needed. Refused:
+    the page again with the reason."""
     if attempt.status == IdentityVerification.Status.VERIFIED:
         messages.success(
             request, _("Your identity is verified (%(masked)s).") % {"masked": attempt.masked_identifier}
+        )
+        return redirect("account")
+    if attempt.status == IdentityVerification.Status.WELL_FORMED:
+        messages.warning(
+            request,
+            _(
+                "The number %(masked)s is well-formed and recorded, but that does not show it is yours: "
+                "verify your identity with one of the methods below before you publish."
+            )
+            % {"masked": attempt.masked_identifier},
         )
         return redirect("account")
     form.add_error(None, attempt.rejection_reason)
@@ -175,12 +190,28 @@ def submit_number(
 @require_GET
 def verify_id_card(request: AuthenticatedRequest) -> HttpResponse:
     require_contributor(request)
-    return render_method(request, "id_card", IdCardForm())
+    return render_method(request, "id_card", id_card_form(request))
 
 
 @require_POST
 def verify_id_card_submit(request: AuthenticatedRequest) -> HttpResponse:
-    return submit_number(request, "id_card", IdCardForm, "number", identity_verify_id_card)
+    require_contributor(request)
+    form = id_card_form(request)
+    if not form.is_valid():
+        return render_method(request, "id_card", form)
+    try:
+        attempt = identity_verify_id_card(
+            user=request.user,
+            number=form.cleaned_data["number"],
+            name=form.cleaned_data.get("name", ""),
+            phone=form.cleaned_data.get("phone", ""),
+            ip=client_ip(request),
+        )
+    except (VerificationError, ValidationError) as error:
+        field = "phone" if getattr(error, "code", "") == "phone_not_verified" else None
+        add_error(form, field, error)
+        return render_method(request, "id_card", form)
+    return after_number(request, "id_card", form, attempt)
 
 
 @require_GET
@@ -191,21 +222,102 @@ def verify_uscc(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 def verify_uscc_submit(request: AuthenticatedRequest) -> HttpResponse:
-    return submit_number(request, "uscc", UsccForm, "code", identity_verify_uscc)
+    require_contributor(request)
+    form = UsccForm(request.POST)
+    if not form.is_valid():
+        return render_method(request, "uscc", form)
+    try:
+        attempt = identity_verify_uscc(
+            user=request.user, code=form.cleaned_data["code"], ip=client_ip(request)
+        )
+    except (VerificationError, ValidationError) as error:
+        add_error(form, "code", error)
+        return render_method(request, "uscc", form)
+    return after_number(request, "uscc", form, attempt)
+
+
+# --- The national online identity authentication service -----------------------------------------
+
+
+def national_provider() -> NationalIdentityProvider:
+    provider = get_provider(NationalIdentityProvider.key)
+    if not isinstance(provider, NationalIdentityProvider):
+        raise Http404
+    return provider
+
+
+def national_redirect_uri(request: AuthenticatedRequest) -> str:
+    return request.build_absolute_uri(reverse("verify_national_callback"))
+
+
+@require_GET
+def verify_national(request: AuthenticatedRequest) -> HttpResponse:
+    require_contributor(request)
+    national_provider()
+    return render(
+        request, "accounts/verify_national.html", {"summary": verification_summary(request.user), "error": ""}
+    )
+
+
+@require_POST
+def verify_national_start(request: AuthenticatedRequest) -> HttpResponse:
+    require_contributor(request)
+    provider = national_provider()
+    _attempt, url = identity_national_start(
+        user=request.user,
+        provider=provider,
+        redirect_uri=national_redirect_uri(request),
+        ip=client_ip(request),
+    )
+    return redirect(url)
+
+
+@require_GET
+def verify_national_callback(request: AuthenticatedRequest) -> HttpResponse:
+    """Where the national service sends the browser back, with `code` and `state`."""
+    require_contributor(request)
+    provider = national_provider()
+    try:
+        attempt = identity_national_complete(
+            user=request.user,
+            provider=provider,
+            state=request.GET.get("state", ""),
+            code=request.GET.get("code", ""),
+            redirect_uri=national_redirect_uri(request),
+        )
+    except VerificationError as error:
+        return render(
+            request,
+            "accounts/verify_national.html",
+            {"summary": verification_summary(request.user), "error": error.message},
+            status=400,
+        )
+    messages.success(
+        request, _("Your identity is verified by the national online identity authentication service.")
+    )
+    del attempt
+    return redirect("account")
 
 
 # --- Documents ---------------------------------------------------------------------------------
 
 
+def require_document_review() -> None:
+    if get_provider("operator") is None:
+        raise Http404
+
+
 @require_GET
 def verify_document(request: AuthenticatedRequest) -> HttpResponse:
     require_contributor(request)
+    require_document_review()
     return render_method(request, "document", DocumentForm())
 
 
 @require_POST
 def verify_document_upload(request: AuthenticatedRequest) -> HttpResponse:
     require_contributor(request)
+    require_document_review()
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         return render_method(request, "document", form)

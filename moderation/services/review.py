@@ -313,6 +313,17 @@ def review_decide(
                 )
             except SanctionError as exc:
                 raise DecisionRefused(str(exc)) from exc
+        if outcome == DecisionOutcome.REJECTED:
+            # Rejected content enters the banks configured for the reason (a takedown if it was published).
+            from banks.services import bank_add_from_submission
+
+            bank_add_from_submission(
+                submission=item,
+                revision=revision,
+                reason=reason,
+                actor=moderator,
+                source="takedown" if decision.from_queue == Queue.TAKEDOWN else "item",
+            )
         record_event(
             action="review.decided",
             actor=moderator,

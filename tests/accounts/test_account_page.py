@@ -5,8 +5,9 @@ from typing import Any
 from django.test import Client
 
 from accounts.models import User
-from accounts.services import identity_verify_id_card, sanction_impose
+from accounts.services import sanction_impose
 from tests.accounts.samples import VALID_IDS
+from tests.factories import verify_id_number
 
 
 def test_it_shows_an_unverified_contributor_how_to_verify(alice_client: Client) -> None:
@@ -19,13 +20,13 @@ def test_it_shows_an_unverified_contributor_how_to_verify(alice_client: Client) 
 
 
 def test_it_shows_the_masked_identity_and_history(alice: User, alice_client: Client) -> None:
-    identity_verify_id_card(user=alice, number=VALID_IDS[0])
+    verify_id_number(alice, VALID_IDS[0])
     page = alice_client.get("/accounts/me/")
     content = page.content.decode()
     assert "Verified" in content
     assert content.count("**************002X") >= 2  # the summary and the history
     assert VALID_IDS[0] not in content
-    assert "automatic check" in content
+    assert "the development console (nothing was checked)" in content
     assert "You cannot submit content yet" not in content
 
 

@@ -6,12 +6,12 @@ import pytest
 from django.test import Client
 
 from accounts.models import IdentityVerification, User
-from accounts.services import identity_document_submit, identity_verify_id_card
+from accounts.services import identity_document_submit
 from audit.models import AuditEvent
 from tests.accounts.admin_helpers import run_action
 from tests.accounts.conftest import upload
 from tests.accounts.samples import VALID_IDS
-from tests.factories import make_user
+from tests.factories import make_user, verify_id_number
 
 CHANGELIST = "/admin/accounts/identityverification/"
 Status = IdentityVerification.Status
@@ -63,7 +63,7 @@ def test_it_does_not_approve_twice_or_approve_numbers(
     ada_client.post(f"{CHANGELIST}{document.pk}/approve/")
     ada_client.post(f"{CHANGELIST}{document.pk}/approve/")
     assert AuditEvent.objects.filter(action="identity.verified").count() == 1
-    numbered = identity_verify_id_card(user=bob, number=VALID_IDS[0])
+    numbered = verify_id_number(bob, VALID_IDS[0])
     ada_client.post(f"{CHANGELIST}{numbered.pk}/approve/")
     assert AuditEvent.objects.filter(action="identity.verified").count() == 2  # bob's own, not another
 
@@ -96,13 +96,13 @@ def test_it_lists_attempts_masked_in_fixed_queries(
     ada_client: Client, django_assert_num_queries: Any
 ) -> None:
     for n in range(3):
-        identity_verify_id_card(user=make_user(f"c{n}"), number=VALID_IDS[n])
-    with django_assert_num_queries(8):
+        verify_id_number(make_user(f"c{n}"), VALID_IDS[n])
+    with django_assert_num_queries(9):
         page = ada_client.get(CHANGELIST)
     for n in range(3):
         make_user(f"d{n}")
         identity_document_submit(user=User.objects.get(username=f"d{n}"), upload=upload(), kind="id_card")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         page = ada_client.get(CHANGELIST)
     content = page.content.decode()
     assert "**************002X" in content

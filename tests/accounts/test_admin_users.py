@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from accounts.models import IdentityVerification, Sanction, User
 from accounts.roles import Role
-from accounts.services import identity_document_submit, identity_verify_id_card, sanction_impose
+from accounts.services import identity_document_submit, sanction_impose
 from audit.models import AuditEvent
 from tests.accounts.admin_helpers import change_form_data, run_action
 from tests.accounts.conftest import upload
 from tests.accounts.samples import VALID_IDS
-from tests.factories import make_user, resident_id
+from tests.factories import make_user, resident_id, verify_id_number
 
 CHANGELIST = "/admin/accounts/user/"
 Kind = Sanction.Kind
@@ -25,7 +25,7 @@ def populate(count: int, start: int, actor: User) -> None:
     for n in range(start, start + count):
         user = make_user(f"user{n:03d}", Role.CONTRIBUTOR)
         if n % 3 == 0:
-            identity_verify_id_card(user=user, number=resident_id(500 + n))
+            verify_id_number(user, resident_id(500 + n))
         elif n % 3 == 1:
             identity_document_submit(user=user, upload=upload(), kind="id_card")
         if n % 2 == 0:
@@ -36,7 +36,7 @@ def populate(count: int, start: int, actor: User) -> None:
 def test_it_lists_role_identity_sanction_and_strikes(
     alice: User, bob: User, mod: User, ada_client: Client
 ) -> None:
-    identity_verify_id_card(user=alice, number=VALID_IDS[0])
+    verify_id_number(alice, VALID_IDS[0])
     sanction_impose(user=bob, kind=Kind.SUSPENSION, reason="s", actor=mod)
     sanction_impose(user=bob, kind=Kind.WARNING, reason="w", actor=mod)
     page = ada_client.get(CHANGELIST)
@@ -65,7 +65,7 @@ def test_it_lists_users_in_a_number_of_queries_that_does_not_grow(
 def test_it_filters_by_role_identity_and_sanction(
     alice: User, bob: User, mod: User, ada_client: Client
 ) -> None:
-    identity_verify_id_card(user=alice, number=VALID_IDS[0])
+    verify_id_number(alice, VALID_IDS[0])
     identity_document_submit(user=bob, upload=upload(), kind="id_card")
     sanction_impose(user=bob, kind=Kind.RESTRICTION, reason="r", actor=mod)
 
@@ -89,8 +89,8 @@ def test_it_filters_by_role_identity_and_sanction(
 def test_it_finds_users_by_name_email_or_masked_identity(
     alice: User, bob: User, ada_client: Client, term: str
 ) -> None:
-    identity_verify_id_card(user=alice, number=VALID_IDS[0])
-    identity_verify_id_card(user=bob, number=VALID_IDS[1])
+    verify_id_number(alice, VALID_IDS[0])
+    verify_id_number(bob, VALID_IDS[1])
     page = ada_client.get(CHANGELIST, {"q": term})
     assert [user.username for user in page.context["cl"].result_list] == ["alice"]
 
@@ -197,7 +197,7 @@ def test_it_approves_pending_documents(alice: User, ada: User, ada_client: Clien
 
 
 def test_it_rejects_and_revokes_verification(alice: User, bob: User, ada: User, ada_client: Client) -> None:
-    verified = identity_verify_id_card(user=alice, number=VALID_IDS[0])
+    verified = verify_id_number(alice, VALID_IDS[0])
     pending = identity_document_submit(user=bob, upload=upload(), kind="id_card")
     response = run_action(
         ada_client, CHANGELIST, "reject_verification", [alice, bob], reason="Photo is not you."
@@ -272,7 +272,7 @@ def test_it_keeps_status_fields_read_only_and_never_deletes(alice: User, ada_cli
 def test_it_shows_history_inlines_read_only(alice: User, mod: User, ada_client: Client, terms: Any) -> None:
     from accounts.services import terms_accept
 
-    identity_verify_id_card(user=alice, number=VALID_IDS[0])
+    verify_id_number(alice, VALID_IDS[0])
     sanction_impose(user=alice, kind=Kind.WARNING, reason="Label it.", actor=mod)
     terms_accept(user=alice, terms=terms)
     terms_accept(user=User.objects.get(username="ada"), terms=terms)

@@ -10,18 +10,18 @@ from accounts.services import (
     GateReason,
     SubmissionNotAllowed,
     assert_can_submit,
-    identity_verify_id_card,
     sanction_impose,
     submission_gate,
     terms_accept,
 )
 from tests.accounts.samples import VALID_IDS
+from tests.factories import verify_id_number
 
 
 @pytest.fixture
 def cleared(alice: User, terms: TermsVersion) -> User:
     """alice, verified and with the current terms accepted: she may submit."""
-    identity_verify_id_card(user=alice, number=VALID_IDS[0])
+    verify_id_number(alice, VALID_IDS[0])
     terms_accept(user=alice, terms=terms)
     return alice
 
@@ -57,7 +57,7 @@ def test_it_ignores_terms_not_yet_in_force(cleared: User) -> None:
 
 
 def test_it_needs_no_terms_while_none_are_published(alice: User) -> None:
-    identity_verify_id_card(user=alice, number=VALID_IDS[0])
+    verify_id_number(alice, VALID_IDS[0])
     assert_can_submit(alice)
 
 
@@ -66,7 +66,7 @@ def test_it_lets_only_contributors_submit(
     persona: str, request: pytest.FixtureRequest, terms: TermsVersion
 ) -> None:
     user: User = request.getfixturevalue(persona)
-    identity_verify_id_card(user=user, number=VALID_IDS[1])
+    verify_id_number(user, VALID_IDS[1])
     terms_accept(user=user, terms=terms)
     assert reason(user) == GateReason.NOT_CONTRIBUTOR
 

@@ -1,4 +1,5 @@
-"""Organisations verify with their Unified Social Credit Code (GB 32100)."""
+"""Organisations record their Unified Social Credit Code (GB 32100): well-formed, not verified;
+the business licence then goes to document review."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,12 +13,12 @@ Status = IdentityVerification.Status
 CODE = VALID_USCCS[0]
 
 
-def test_it_verifies_a_valid_code(alice: User) -> None:
+def test_it_records_a_valid_code_as_well_formed(alice: User) -> None:
     attempt = identity_verify_uscc(user=alice, code=CODE.lower())
-    assert attempt.status == Status.VERIFIED
+    assert attempt.status == Status.WELL_FORMED
     assert attempt.method == IdentityVerification.Method.USCC
     assert attempt.masked_identifier == "**************0Y43"
-    assert User.objects.get(pk=alice.pk).is_identity_verified
+    assert not User.objects.get(pk=alice.pk).is_identity_verified
 
 
 def test_it_refuses_a_wrong_check_character(alice: User) -> None:
@@ -26,9 +27,9 @@ def test_it_refuses_a_wrong_check_character(alice: User) -> None:
     assert not IdentityVerification.objects.exists()
 
 
-def test_it_refuses_a_code_verified_by_another_organisation_account(alice: User, bob: User) -> None:
+def test_a_well_formed_code_on_another_account_holds_nothing(alice: User, bob: User) -> None:
     identity_verify_uscc(user=bob, code=CODE)
-    assert identity_verify_uscc(user=alice, code=CODE).status == Status.REJECTED
+    assert identity_verify_uscc(user=alice, code=CODE).status == Status.WELL_FORMED
 
 
 def test_it_keeps_id_numbers_and_credit_codes_apart(alice: User, bob: User) -> None:
@@ -36,14 +37,16 @@ def test_it_keeps_id_numbers_and_credit_codes_apart(alice: User, bob: User) -> N
 
     # Same 18 characters could never be both, but the hash is per method anyway.
     identity_verify_id_card(user=bob, number="11010519491231002X")
-    assert identity_verify_uscc(user=alice, code=CODE).status == Status.VERIFIED
+    assert identity_verify_uscc(user=alice, code=CODE).status == Status.WELL_FORMED
 
 
-def test_it_verifies_through_the_page(alice: User, alice_client: Client) -> None:
+def test_it_records_through_the_page_and_points_to_document_review(alice: User, alice_client: Client) -> None:
     assert alice_client.get("/accounts/verify/uscc/").status_code == 200
-    response = alice_client.post("/accounts/verify/uscc/submit/", {"code": CODE})
-    assert response.status_code == 302
-    assert User.objects.get(pk=alice.pk).is_identity_verified
+    response = alice_client.post("/accounts/verify/uscc/submit/", {"code": CODE}, follow=True)
+    assert response.redirect_chain == [("/accounts/me/", 302)]
+    assert b"does not show it is yours" in response.content
+    assert b"/accounts/verify/document/" in response.content
+    assert not User.objects.get(pk=alice.pk).is_identity_verified
 
 
 def test_it_explains_a_bad_code_on_the_page(alice_client: Client) -> None:
