@@ -4,6 +4,7 @@
   must be configured and readable: publishing refuses without them (R14), so approval would fail.
 - labels.W001: ffmpeg and ffprobe must be installed to publish video and audio (images do not need them).
 - labels.W002: the spoken audio prompt needs espeak-ng.
+- labels.W003: the English label wording must use characters the vendored font has (printable ASCII).
 """
 
 from __future__ import annotations
@@ -77,3 +78,22 @@ def media_tools_installed(app_configs: Any, **kwargs: Any) -> list[CheckMessage]
             )
         )
     return messages
+
+
+@register()
+def english_wording_drawable(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """The label font is a subset (labels/fonts/README.md): Chinese wording plus printable ASCII."""
+    english = getattr(settings, "LABELS_EXPLICIT_ENGLISH", None) or {}
+    if not isinstance(english, dict):
+        return []
+    missing = sorted({ch for text in english.values() for ch in str(text) if not " " <= ch <= "~"})
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"LABELS_EXPLICIT_ENGLISH uses characters the label font lacks: {''.join(missing)}; "
+            "they would be drawn as empty boxes on images and video.",
+            hint="Use printable ASCII, or extend the font subset as labels/fonts/README.md describes.",
+            id="labels.W003",
+        )
+    ]

@@ -28,7 +28,7 @@ from labels.publish import (
 
 from . import av_tools
 from .av_tools import ffmpeg, frame_at, label_on, make_video
-from .conftest import SigningCertificate
+from .conftest import CORPUS, SigningCertificate
 
 pytestmark = pytest.mark.skipif(not av_tools.have("ffmpeg"), reason="needs Debian's ffmpeg")
 
@@ -170,6 +170,25 @@ def test_it_signs_a_manifest_naming_the_original_and_the_evidence(
         "ContentProducer 001191110102MACQD9K64010000",
         'GB 45438 implicit label of the original (MP4 moov/udta/meta comment): Label "1" (AI-generated), '
         "ContentProducer 001191110102MACQD9K64010000",
+    ]
+
+
+def test_it_keeps_the_original_manifest_as_ingredient(
+    tmp_path: Path, signing: PublishSettings, certificate: SigningCertificate
+) -> None:
+    source = CORPUS / "av" / "mp4_c2pa_ai.mp4"
+
+    result = publish_video(source, tmp_path / "out.mp4", tier="confirmed", content_id="c1", settings=signing)
+
+    report = inspect_file(result.dest_path, options=InspectOptions(certificate.trust_anchors_pem))
+    assert (result.problems, result.c2pa_status) == ([], "signed")
+    assert report.c2pa is not None
+    assert (report.c2pa.validation_state, report.c2pa.manifests) == ("Trusted", 2)
+    assert report.c2pa.ingredients[0]["active_manifest"] is not None
+    assert sorted((a.action, a.active) for a in report.c2pa.actions) == [
+        ("c2pa.created", False),  # the original's own manifest, carried by the ingredient
+        ("c2pa.edited", True),
+        ("c2pa.opened", True),
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from labels.system_checks import c2pa_signing_configured, media_tools_installed
+from labels.system_checks import c2pa_signing_configured, english_wording_drawable, media_tools_installed
 
 from .conftest import CERTS
 
@@ -58,3 +58,14 @@ def test_it_warns_when_ffmpeg_or_espeak_is_missing(settings: Any) -> None:
     )
     settings.LABELS_AUDIO_PROMPT = "rhythm"
     assert ids(media_tools_installed(None)) == ["labels.W001"]
+
+
+def test_it_warns_when_the_english_wording_needs_glyphs_the_font_lacks(settings: Any) -> None:
+    settings.LABELS_EXPLICIT_ENGLISH = {"confirmed": "Made with AI"}
+    assert english_wording_drawable(None) == []
+
+    settings.LABELS_EXPLICIT_ENGLISH = {"confirmed": "Généré par IA"}
+    [warning] = english_wording_drawable(None)
+
+    assert warning.id == "labels.W003"
+    assert warning.msg.startswith("LABELS_EXPLICIT_ENGLISH uses characters the label font lacks: é;")
