@@ -148,7 +148,7 @@ def _join_decoded(
     source = f"[0:{audio.index}]{_like(audio)}[src]"
     order = [*labels, "[src]"] if job.settings.audio_prompt_position == "start" else ["[src]", *labels]
     graph = f"{chains};{source};{''.join(order)}concat=n={len(order)}:v=0:a=1[joined]"
-    covers = [s for s in job.probe.of_type("video") if s.is_attached_picture]
+    covers = _covers(job)
     output_streams = {audio.index: 0, **{s.index: i + 1 for i, s in enumerate(covers)}}
     label_on_stream = 0 if job.fmt is OGG else None
     arguments = [
@@ -198,7 +198,7 @@ def _join_mp3_frames(
     listing = job.workdir / "join.txt"
     order = [prompt, job.source] if job.settings.audio_prompt_position == "start" else [job.source, prompt]
     listing.write_text("".join(f"file {_concat_quote(path)}\n" for path in order), encoding="utf-8")
-    covers = [s for s in job.probe.of_type("video") if s.is_attached_picture]
+    covers = _covers(job)
     # Input 0 is the joined audio, input 1 the source for its metadata and cover pictures.
     output_streams = {audio.index: 0, **{s.index: i + 1 for i, s in enumerate(covers)}}
     run_ffmpeg(
@@ -220,6 +220,15 @@ def _join_mp3_frames(
         "reencoded": False,
         "covers_copied": len(covers),
     }
+
+
+def _covers(job: AvJob) -> list[Stream]:
+    """The cover pictures to copy: ffmpeg cannot write pictures into Ogg or WAV, so those lose them."""
+    covers = [s for s in job.probe.of_type("video") if s.is_attached_picture]
+    if covers and job.fmt in (OGG, WAV):
+        job.notes.append(f"{job.fmt.media_type} renditions cannot carry the cover picture: left out")
+        return []
+    return covers
 
 
 def _encoder(job: AvJob, audio: Stream) -> tuple[str, list[str]]:
