@@ -290,8 +290,8 @@ APPEALS_RESPONSE_DAYS = env_int("APPEALS_RESPONSE_DAYS", 15)
 # The platform's name or TC260 code, written as ContentPropagator in published files.
 LABELS_PUBLISHER_CODE = env_str("LABELS_PUBLISHER_CODE", "Provenant")
 LABELS_EXPLICIT_CORNER = env_str("LABELS_EXPLICIT_CORNER", "bottom-right")
-# The publisher's C2PA signing certificate chain and es256 key (PEM). Without them, published
-# files carry TC260 and IPTC labels but no new C2PA manifest. The demo uses public test certs.
+# The publisher's C2PA signing certificate chain and es256 key (PEM). Without them AI content is not
+# published (R14; `check --deploy` fails, labels.E001). DEBUG uses the public demo test certs.
 _demo_certs = BASE_DIR / "demo" / "certs"
 LABELS_C2PA_SIGN_CERT = env_str("LABELS_C2PA_SIGN_CERT") or (str(_demo_certs / "es256.pub") if DEBUG else "")
 LABELS_C2PA_SIGN_KEY = env_str("LABELS_C2PA_SIGN_KEY") or (str(_demo_certs / "es256.pem") if DEBUG else "")
@@ -362,3 +362,21 @@ BANKS_FFMPEG_TIMEOUT_SECONDS = env_int("BANKS_FFMPEG_TIMEOUT_SECONDS", 120)
 # Each worker rebuilds its in-memory PDQ index at least this often (and at once when a bank changes).
 BANKS_INDEX_RELOAD_SECONDS = env_int("BANKS_INDEX_RELOAD_SECONDS", 600)
 BANKS_IMPORT_MAX_MB = env_int("BANKS_IMPORT_MAX_MB", 50)
+
+# --- AI labels on video and audio (GB 45438 §5.3-5.4, R13-R17) ------------------------------------
+# Video: the explicit label shows from the first frame for this many seconds (at least 2), and
+# again over the last seconds when LABELS_VIDEO_END_LABEL is on.
+LABELS_VIDEO_LABEL_SECONDS = float(env_str("LABELS_VIDEO_LABEL_SECONDS", "3"))
+LABELS_VIDEO_END_LABEL = env_bool("LABELS_VIDEO_END_LABEL", False)
+# The one encode of the labelled video: H.264 (MP4, MOV, MKV) preset and CRF, VP9 (WebM) CRF.
+LABELS_VIDEO_X264_PRESET = env_str("LABELS_VIDEO_X264_PRESET", "veryfast")
+LABELS_VIDEO_X264_CRF = env_int("LABELS_VIDEO_X264_CRF", 23)
+LABELS_VIDEO_VP9_CRF = env_int("LABELS_VIDEO_VP9_CRF", 32)
+# Audio: rhythm (短长短短, Morse "AI"), voice (spoken 人工智能生成, needs espeak-ng) or both; start or end.
+LABELS_AUDIO_PROMPT = env_str("LABELS_AUDIO_PROMPT", "rhythm")
+LABELS_AUDIO_PROMPT_POSITION = env_str("LABELS_AUDIO_PROMPT_POSITION", "start")
+# The tools (Debian packages ffmpeg and espeak-ng) and the longest one ffmpeg run may take.
+LABELS_FFMPEG = env_str("LABELS_FFMPEG", "ffmpeg")
+LABELS_FFPROBE = env_str("LABELS_FFPROBE", "ffprobe")
+LABELS_ESPEAK = env_str("LABELS_ESPEAK", "espeak-ng")
+LABELS_AV_TIMEOUT_SECONDS = env_int("LABELS_AV_TIMEOUT_SECONDS", 3600)

@@ -14,6 +14,7 @@ from labels.containers.id3 import read_id3, tag_size
 from labels.containers.jpeg import read_jpeg
 from labels.containers.png import read_png
 from labels.containers.riff import read_riff
+from labels.containers.vorbis import read_flac, read_ogg
 
 __all__ = ["RawMetadata", "TextEntry", "read_container"]
 
@@ -22,8 +23,11 @@ _FALLBACK_SCAN_BYTES = 8 * 1024 * 1024
 
 
 def _read_mpeg_audio(buf: ByteSource, meta: RawMetadata) -> None:
-    if tag_size(buf):
-        read_id3(buf[: tag_size(buf)], meta, "MP3")
+    size = tag_size(buf)
+    if size:
+        read_id3(buf[:size], meta, "MP3")
+        if bytes(buf[size : size + 4]) == b"fLaC":
+            read_flac(buf, meta, start=size)  # FLAC behind an ID3 tag: how c2pa-rs signs FLAC
 
 
 _READERS: dict[str, Callable[[ByteSource, RawMetadata], None]] = {
@@ -42,6 +46,7 @@ _READERS: dict[str, Callable[[ByteSource, RawMetadata], None]] = {
     "audio/mpeg": _read_mpeg_audio,
     "video/webm": read_ebml,
     "video/x-matroska": read_ebml,
+    "audio/flac": read_flac,
 }
 
 
@@ -49,6 +54,8 @@ def read_container(buf: ByteSource, media_type: str) -> RawMetadata:
     """Collect the metadata of a file of ``media_type``; errors are recorded, never raised."""
     meta = RawMetadata()
     reader = _READERS.get(media_type)
+    if reader is None and bytes(buf[:4]) == b"OggS":
+        reader = read_ogg  # labels.media_types does not name Ogg (yet): dispatch on the capture pattern
     if reader is None:
         meta.errors.append(f"unsupported file type {media_type}; only a C2PA byte scan was done")
         head = bytes(buf[:_FALLBACK_SCAN_BYTES])

@@ -78,13 +78,25 @@ def _font_size_for(text: str, min_height: int) -> int:
     return size
 
 
-def draw_label(
-    image: Image.Image, tier: str, english: str, corner: str = "bottom-right"
-) -> tuple[Image.Image, DrawnLabel]:
-    """Return a copy of ``image`` (RGB or RGBA) with the label drawn on a semi-opaque box at ``corner``."""
+@dataclass(frozen=True)
+class _Layout:
+    lines: tuple[str, ...]
+    sizes: tuple[int, ...]
+    heights: tuple[int, ...]
+    box: tuple[int, int, int, int]
+    padding: int
+    gap: int
+    min_height: int
+    fits: bool
+
+    def drawn(self) -> DrawnLabel:
+        return DrawnLabel(self.box, self.heights[0], self.min_height, self.lines, self.fits)
+
+
+def _layout(width: int, height: int, tier: str, english: str, corner: str) -> _Layout:
+    """Where the label goes on a ``width`` x ``height`` picture, and the size of each line."""
     if corner not in CORNERS:
         raise ValueError(f"unknown corner {corner!r}; expected one of {', '.join(CORNERS)}")
-    width, height = image.size
     shortest = min(width, height)
     min_height = max(math.ceil(MIN_TEXT_HEIGHT_RATIO * shortest), 1)
     lines = [CHINESE_WORDING[tier]] + ([english] if english else [])
@@ -109,25 +121,54 @@ def draw_label(
     left = margin if corner.endswith("left") else width - margin - box_width
     top = margin if corner.startswith("top") else height - margin - box_height
     box = (left, top, left + box_width, top + box_height)
+    fits = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
+    return _Layout(tuple(lines), tuple(sizes), tuple(heights), box, padding, gap, min_height, fits)
 
-    background_is_light = _mean_luminance(image, box) >= 128
-    box_fill = (0, 0, 0, 180) if background_is_light else (255, 255, 255, 200)
-    text_fill = (255, 255, 255, 255) if background_is_light else (0, 0, 0, 255)
-    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+
+def _paint(overlay: Image.Image, layout: _Layout, origin: tuple[int, int], dark_box: bool) -> None:
+    """Draw the box and its lines on ``overlay`` (RGBA), the box's top-left corner at ``origin``."""
+    box_fill = (0, 0, 0, 180) if dark_box else (255, 255, 255, 200)
+    text_fill = (255, 255, 255, 255) if dark_box else (0, 0, 0, 255)
+    left, top = origin
+    right, bottom = left + layout.box[2] - layout.box[0], top + layout.box[3] - layout.box[1]
     draw = ImageDraw.Draw(overlay)
-    draw.rounded_rectangle(box, radius=max(padding // 2, 1), fill=box_fill)
-    y = top + padding
-    for index, line in enumerate(lines):
-        font = _font(sizes[index])
+    draw.rounded_rectangle((left, top, right, bottom), radius=max(layout.padding // 2, 1), fill=box_fill)
+    y = top + layout.padding
+    for index, line in enumerate(layout.lines):
+        font = _font(layout.sizes[index])
         bbox_left, bbox_top, _, _ = font.getbbox(line)
-        draw.text((left + padding - bbox_left, y - bbox_top), line, font=font, fill=text_fill)
-        y += heights[index] + gap
+        draw.text((left + layout.padding - bbox_left, y - bbox_top), line, font=font, fill=text_fill)
+        y += layout.heights[index] + layout.gap
+
+
+def draw_label(
+    image: Image.Image, tier: str, english: str, corner: str = "bottom-right"
+) -> tuple[Image.Image, DrawnLabel]:
+    """Return a copy of ``image`` (RGB or RGBA) with the label drawn on a semi-opaque box at ``corner``."""
+    layout = _layout(image.size[0], image.size[1], tier, english, corner)
+    # A dark box on light pictures, a light box on dark ones.
+    dark_box = _mean_luminance(image, layout.box) >= 128
+    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    _paint(overlay, layout, layout.box[:2], dark_box)
     labelled = Image.alpha_composite(image.convert("RGBA"), overlay)
     if image.mode != "RGBA":
         labelled = labelled.convert(image.mode)
-    fits = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
-    drawn = DrawnLabel(box, _ink_height(lines[0], sizes[0]), min_height, tuple(lines), fits)
-    return labelled, drawn
+    return labelled, layout.drawn()
+
+
+def label_overlay(
+    frame_size: tuple[int, int], tier: str, english: str, corner: str = "bottom-right"
+) -> tuple[Image.Image, DrawnLabel]:
+    """The label alone, as an RGBA picture the size of its box, for a frame of ``frame_size``.
+
+    ``DrawnLabel.box`` says where it goes on the frame. Used for video, where one picture is laid over
+    many frames: the box is always dark with white text, which reads on any frame behind it.
+    """
+    layout = _layout(frame_size[0], frame_size[1], tier, english, corner)
+    left, top, right, bottom = layout.box
+    overlay = Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0))
+    _paint(overlay, layout, (0, 0), dark_box=True)
+    return overlay, layout.drawn()
 
 
 def _mean_luminance(image: Image.Image, box: tuple[int, int, int, int]) -> float:

@@ -6,9 +6,10 @@ Steps:
    explicit label.
 3. Write the implicit labels: one TC260 label for the tier, the IPTC source type, the EXIF without
    old labels, PNG text chunks carried over.
-4. If the original had C2PA and a certificate is configured, sign a new manifest with the original
-   as parent ingredient.
-5. Write ``dest`` atomically, read it back with the engine and report any mismatch (R13).
+4. Sign a new C2PA manifest with the publisher's certificate, the original as parent ingredient and
+   the evidence for the label named in it (R14); without a certificate, refuse (PublishError).
+5. Read the rendition back with the engine; only when nothing is missing (R13, R14) write ``dest``
+   atomically. With problems, ``dest`` is not written and the result lists them.
 
 The original is never modified. JPEG, PNG and WebP keep their format; GIF becomes PNG (first frame),
 as do other animated sources' first frames.
@@ -19,7 +20,7 @@ from __future__ import annotations
 import io
 import os
 import struct
-import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,31 +31,35 @@ from PIL import Image, ImageOps, PngImagePlugin
 from labels import tc260
 from labels.containers import read_container
 from labels.engine import InspectOptions, inspect_bytes, read_pem
+from labels.publish.common import (
+    SIGNED,
+    SIGNING_FAILED,
+    Progress,
+    PublishError,
+    check_arguments,
+    require_signer,
+    verify_publication,
+    write_atomically,
+)
 from labels.publish.explicit import draw_label, wording
 from labels.publish.implicit import (
-    TIER_LABEL_VALUES,
     exif_without_labels,
     propagated_label,
     publication_xmp,
     source_type_to_write,
 )
 from labels.publish.settings import PublishSettings
-from labels.publish.signing import sign_rendition
+from labels.publish.signing import Credentials, ManifestFacts, evidence_from_report, sign_rendition
 from labels.report import MediaReport
 from labels.xmp import XMP_PACKET_LIMIT_JPEG
 
 OUTPUT_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "PNG"}
 FORMAT_MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
-# C2PA status values on the result.
-SIGNED = "signed"
-NOT_NEEDED = "not_needed"  # the source had no C2PA manifest
-NO_CERTIFICATE = "no_certificate"  # the source had one, but no signing credentials are configured
-SIGNING_FAILED = "signing_failed"
-
-
-class PublishError(Exception):
-    """The source cannot be published (unsupported format, undecodable image, bad arguments)."""
+IMAGE_EDIT_DESCRIPTION = (
+    "Explicit AI label drawn in a corner; GB 45438 implicit label and IPTC digital source type written"
+)
+__all__ = ["PublishError", "PublishResult", "publish_image", "verify_publication"]
 
 
 @dataclass
@@ -72,6 +77,11 @@ class PublishResult:
     readback: MediaReport
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # read-back mismatches; empty when all is well
+
+    @property
+    def published(self) -> bool:
+        """True when ``dest_path`` was written: the rendition read back as intended."""
+        return not self.problems
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -97,9 +107,20 @@ def publish_image(
     tier: str,
     content_id: str,
     settings: PublishSettings,
+    progress: Progress | None = None,
+    evidence: Sequence[str] = (),
 ) -> PublishResult:
+    """Write the labelled, signed rendition of the image ``src_path`` to ``dest_path``.
+
+    ``evidence`` names why the content is labelled AI beyond what the file says (the uploader's
+    declaration, the moderator's decision); it goes into the C2PA manifest. ``progress`` gets 0.0
+    and 1.0 (an image takes well under a second).
+    """
     source, dest = Path(src_path), Path(dest_path)
-    _check_arguments(source, dest, tier, content_id, settings)
+    check_arguments(source, dest, tier, content_id, settings)
+    require_signer(settings)
+    if progress is not None:
+        progress(0.0)
     original = source.read_bytes()
     options = InspectOptions(trust_anchors_pem=read_pem(settings.c2pa_trust_anchors))
     report = inspect_bytes(original, name=str(source), options=options)
@@ -123,12 +144,22 @@ def publish_image(
         labelled, output_format, xmp, exif, image.info.get("icc_profile"), original, report, settings
     )
     media_type = FORMAT_MEDIA_TYPES[output_format]
-    rendition, c2pa_status = _carry_c2pa(
-        rendition, media_type, source, dest, report, options, settings, notes
+    facts = ManifestFacts(
+        title=dest.name,
+        tier=tier,
+        source_type=source_type,
+        evidence=evidence_from_report(report, evidence),
+        edit_description=IMAGE_EDIT_DESCRIPTION,
     )
+    problems: list[str] = []
+    rendition, c2pa_status = _sign(rendition, media_type, source, report, options, settings, facts, problems)
 
-    _write_atomically(dest, rendition)
     readback = inspect_bytes(rendition, name=str(dest), options=options)
+    problems += verify_publication(readback, label.fields, source_type, c2pa_status == SIGNED)
+    if not problems:
+        write_atomically(dest, rendition)
+    if progress is not None:
+        progress(1.0)
     return PublishResult(
         dest_path=dest,
         media_type=media_type,
@@ -142,7 +173,7 @@ def publish_image(
         c2pa_status=c2pa_status,
         readback=readback,
         notes=notes,
-        problems=verify_publication(readback, label.fields, source_type, c2pa_status == SIGNED),
+        problems=problems,
     )
 
 
@@ -154,69 +185,35 @@ def _exif(image: Image.Image, report: MediaReport, notes: list[str]) -> bytes:
         return b""
 
 
-def _carry_c2pa(
+def _sign(
     rendition: bytes,
     media_type: str,
     source: Path,
-    dest: Path,
     report: MediaReport,
     options: InspectOptions,
     settings: PublishSettings,
-    notes: list[str],
+    facts: ManifestFacts,
+    problems: list[str],
 ) -> tuple[bytes, str]:
-    """Sign a new manifest with the original as parent when the original had C2PA (R14)."""
-    if report.c2pa is None:
-        return rendition, NOT_NEEDED
-    if not settings.can_sign:
-        notes.append(
-            "the source's C2PA manifest could not be carried over: no signing certificate configured"
-        )
-        return rendition, NO_CERTIFICATE
+    """Sign a new manifest, the original as parent ingredient (R14); a failure is a problem."""
+    credentials = Credentials(
+        cert_path=str(settings.c2pa_sign_cert),
+        key_path=str(settings.c2pa_sign_key),
+        trust_anchors_pem=options.trust_anchors_pem,
+    )
     try:
         signed = sign_rendition(
             rendition,
             media_type,
             source_path=source,
             source_media_type=report.media_type,
-            cert_path=str(settings.c2pa_sign_cert),
-            key_path=str(settings.c2pa_sign_key),
-            trust_anchors_pem=options.trust_anchors_pem,
-            title=dest.name,
+            credentials=credentials,
+            facts=facts,
         )
     except (c2pa.C2paError, OSError) as error:
-        notes.append(f"C2PA signing failed: {error}")
+        problems.append(f"C2PA signing failed: {error}")
         return rendition, SIGNING_FAILED
     return signed, SIGNED
-
-
-def verify_publication(
-    readback: MediaReport, expected_label: dict[str, str], source_type: str | None, signed: bool
-) -> list[str]:
-    """What the published file fails to carry, read back with the engine (R13, R14)."""
-    problems: list[str] = []
-    if len(readback.tc260_labels) != 1:
-        problems.append(f"{len(readback.tc260_labels)} implicit labels read back instead of 1")
-    elif readback.tc260_labels[0].fields != expected_label or readback.tc260_labels[0].errors:
-        problems.append("the implicit label read back differs from the one written, or is malformed")
-    if source_type and source_type not in [item.uri for item in readback.iptc_source_types]:
-        problems.append(f"IPTC DigitalSourceType {source_type} not read back")
-    if signed and (
-        readback.c2pa is None or readback.c2pa.error or readback.tampered or not readback.c2pa.ingredients
-    ):
-        problems.append("the new C2PA manifest, or its ingredient, did not read back valid")
-    return problems
-
-
-def _check_arguments(source: Path, dest: Path, tier: str, content_id: str, settings: PublishSettings) -> None:
-    if tier not in TIER_LABEL_VALUES:
-        raise PublishError(f"tier must be confirmed, possible or suspected, not {tier!r}")
-    for name, value in (("content_id", content_id), ("publisher code", settings.publisher_code)):
-        if not value or not tc260.ALLOWED_VALUE.match(value):
-            raise PublishError(
-                f"{name} {value!r} must be non-empty printable ASCII without space, quote or backslash"
-            )
-    if dest.exists() and dest.resolve() == source.resolve():
-        raise PublishError("the destination is the original upload, which is never modified")
 
 
 def _decoded(original: bytes, name: str, notes: list[str]) -> Image.Image:
@@ -275,15 +272,3 @@ def _carried_png_text(original: bytes, report: MediaReport) -> list[tuple[str, s
         for entry in read_container(original, "image/png").texts
         if entry.container.startswith("PNG ") and entry.placement not in label_placements
     ]
-
-
-def _write_atomically(dest: Path, data: bytes) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as output:
-            output.write(data)
-        os.replace(temporary, dest)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -90,10 +90,12 @@ def _iptc_uri(uri: str) -> str:
     return uri
 
 
-def publication_xmp(label_json: str, source_type: str | None, report: MediaReport) -> bytes:
+def publication_xmp(label_json: str | None, source_type: str | None, report: MediaReport) -> bytes:
+    """The rendition's XMP packet; without ``label_json`` it holds no TC260 label (audio and video
+    carry theirs in the container's own metadata, and a file may hold only one)."""
     namespaces = {"Iptc4xmpExt": NS_IPTC_EXT, "TC260": NS_TC260, "plus": NS_PLUS}
     attributes = f" Iptc4xmpExt:DigitalSourceType={quoteattr(source_type)}" if source_type else ""
-    elements = [f"<TC260:AIGC>{escape(label_json, {chr(34): '&quot;'})}</TC260:AIGC>"]
+    elements = [f"<TC260:AIGC>{escape(label_json, {chr(34): '&quot;'})}</TC260:AIGC>"] if label_json else []
     for name, values in report.ai_system.items():
         if name in AI_SYSTEM_FIELDS and values:
             elements.append(f"<Iptc4xmpExt:{name}>{escape(values[0])}</Iptc4xmpExt:{name}>")
@@ -126,3 +128,9 @@ def exif_without_labels(image: Image.Image, report: MediaReport) -> bytes:
         else:
             exif.get_ifd(_EXIF_IFD).pop(tag, None)
     return exif.tobytes() if len(exif) or exif.get_ifd(_EXIF_IFD) else b""
+
+
+def xmp_worth_writing(source_type: str | None, report: MediaReport) -> bool:
+    """Whether an audio or video rendition needs an XMP packet: a source type or fields to carry."""
+    carried = any(values for name, values in report.ai_system.items() if name in AI_SYSTEM_FIELDS)
+    return bool(source_type or carried or any(report.model_release.values()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 from collections import Counter
@@ -38,11 +39,6 @@ def signing(certificate: SigningCertificate) -> PublishSettings:
         c2pa_sign_key=str(certificate.key_path),
         c2pa_trust_anchors=str(certificate.trust_anchors_path),
     )
-
-
-@pytest.fixture
-def unsigned() -> PublishSettings:
-    return PublishSettings(publisher_code="PROVENANT")
 
 
 def write(path: Path, data: bytes) -> Path:
@@ -141,10 +137,15 @@ def test_it_publishes_a_c2pa_image_with_every_label_readable_back(
     ],
 )
 def test_it_draws_text_at_least_5_percent_of_the_shortest_side(
-    fmt: str, size: tuple[int, int], color: tuple[int, int, int], corner: str, tmp_path: Path
+    fmt: str,
+    size: tuple[int, int],
+    color: tuple[int, int, int],
+    corner: str,
+    tmp_path: Path,
+    signing: PublishSettings,
 ) -> None:
     source = write(tmp_path / f"in.{fmt.lower()}", uniform(fmt, size, color))
-    settings = PublishSettings(publisher_code="PROVENANT", corner=corner)
+    settings = dataclasses.replace(signing, corner=corner)
 
     result = publish_image(
         source, tmp_path / f"out.{fmt.lower()}", tier="suspected", content_id="c1", settings=settings
@@ -163,7 +164,7 @@ def test_it_draws_text_at_least_5_percent_of_the_shortest_side(
 
 
 def test_it_draws_the_label_in_the_corner_people_see_after_exif_rotation(
-    tmp_path: Path, unsigned: PublishSettings
+    tmp_path: Path, signing: PublishSettings
 ) -> None:
     # Stored 400x300 with Orientation 6: shown rotated to 300x400.
     data = samples.jpeg_with(
@@ -171,7 +172,7 @@ def test_it_draws_the_label_in_the_corner_people_see_after_exif_rotation(
     )
     source = write(tmp_path / "rotated.jpg", data)
 
-    result = publish_image(source, tmp_path / "out.jpg", tier="confirmed", content_id="c1", settings=unsigned)
+    result = publish_image(source, tmp_path / "out.jpg", tier="confirmed", content_id="c1", settings=signing)
 
     published = Image.open(result.dest_path)
     assert published.size == (300, 400)
@@ -180,11 +181,11 @@ def test_it_draws_the_label_in_the_corner_people_see_after_exif_rotation(
     assert box[2] > 250 and box[3] > 350
 
 
-def test_it_keeps_one_label_and_the_source_producer(tmp_path: Path, unsigned: PublishSettings) -> None:
+def test_it_keeps_one_label_and_the_source_producer(tmp_path: Path, signing: PublishSettings) -> None:
     source = CORPUS / "tc260" / "tc260_two_labels.jpg"
     before = hashlib.sha256(source.read_bytes()).hexdigest()
 
-    result = publish_image(source, tmp_path / "out.jpg", tier="confirmed", content_id="c7", settings=unsigned)
+    result = publish_image(source, tmp_path / "out.jpg", tier="confirmed", content_id="c7", settings=signing)
 
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before  # the original is never modified
     report = inspect_file(result.dest_path, options=InspectOptions())
@@ -193,7 +194,7 @@ def test_it_keeps_one_label_and_the_source_producer(tmp_path: Path, unsigned: Pu
     assert fields is not None
     assert (fields["ContentProducer"], fields["ProduceID"]) == (samples.PRODUCER_CODE, "img20250901a7")
     assert (fields["ContentPropagator"], fields["PropagateID"]) == ("PROVENANT", "c7")
-    assert result.c2pa_status == "not_needed"
+    assert result.c2pa_status == "signed"
 
 
 @pytest.mark.parametrize(
@@ -211,11 +212,11 @@ def test_it_writes_the_label_value_and_source_type_of_the_tier(
     source_type: str | None,
     readback_tier: str,
     tmp_path: Path,
-    unsigned: PublishSettings,
+    signing: PublishSettings,
 ) -> None:
     source = write(tmp_path / "in.png", uniform("PNG", (300, 200), (200, 100, 50)))
 
-    result = publish_image(source, tmp_path / "out.png", tier=tier, content_id="c1", settings=unsigned)
+    result = publish_image(source, tmp_path / "out.png", tier=tier, content_id="c1", settings=signing)
 
     assert (result.tc260_label["Label"], result.explicit_label, result.digital_source_type) == (
         label,
@@ -228,17 +229,17 @@ def test_it_writes_the_label_value_and_source_type_of_the_tier(
 
 
 def test_it_keeps_the_source_digital_source_type_for_a_suspected_tier(
-    tmp_path: Path, unsigned: PublishSettings
+    tmp_path: Path, signing: PublishSettings
 ) -> None:
     source = CORPUS / "generated" / "xmp_dst_capture.jpg"
 
-    result = publish_image(source, tmp_path / "out.jpg", tier="suspected", content_id="c1", settings=unsigned)
+    result = publish_image(source, tmp_path / "out.jpg", tier="suspected", content_id="c1", settings=signing)
 
     assert result.digital_source_type == "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture"
 
 
 def test_it_carries_png_text_over_and_replaces_the_png_label(
-    tmp_path: Path, unsigned: PublishSettings
+    tmp_path: Path, signing: PublishSettings
 ) -> None:
     png = samples.png_with(
         uniform("PNG", (300, 200), (10, 10, 10)),
@@ -249,7 +250,7 @@ def test_it_carries_png_text_over_and_replaces_the_png_label(
     )
     source = write(tmp_path / "in.png", png)
 
-    result = publish_image(source, tmp_path / "out.png", tier="confirmed", content_id="c1", settings=unsigned)
+    result = publish_image(source, tmp_path / "out.png", tier="confirmed", content_id="c1", settings=signing)
 
     report = result.readback
     assert [label.placement for label in report.tc260_labels] == ["XMP TC260:AIGC element (PNG iTXt)"]
@@ -263,32 +264,83 @@ def test_it_carries_png_text_over_and_replaces_the_png_label(
     [(samples.webp_with(size=(200, 150)), "image/webp"), (samples.gif_with(comment="x"), "image/png")],
 )
 def test_it_keeps_webp_and_turns_gif_into_png(
-    source_bytes: bytes, media_type: str, tmp_path: Path, unsigned: PublishSettings
+    source_bytes: bytes, media_type: str, tmp_path: Path, signing: PublishSettings
 ) -> None:
     source = write(tmp_path / "in.bin", source_bytes)
 
-    result = publish_image(source, tmp_path / "out.bin", tier="confirmed", content_id="c1", settings=unsigned)
+    result = publish_image(source, tmp_path / "out.bin", tier="confirmed", content_id="c1", settings=signing)
 
     assert result.media_type == media_type
     assert inspect_file(result.dest_path, options=InspectOptions()).media_type == media_type
     assert result.problems == []
 
 
-def test_it_records_a_missing_certificate_instead_of_failing(
-    tmp_path: Path, unsigned: PublishSettings
+def test_it_refuses_to_publish_without_a_signing_certificate(tmp_path: Path) -> None:
+    with pytest.raises(
+        PublishError, match=r"no C2PA signing certificate is configured \(LABELS_C2PA_SIGN_CERT"
+    ):
+        publish_image(
+            CORPUS / "generated" / "c2pa_trainedAlgorithmicMedia.png",
+            tmp_path / "out.png",
+            tier="confirmed",
+            content_id="c1",
+            settings=PublishSettings(publisher_code="PROVENANT"),
+        )
+
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("tier", "ai_source_types", "statement"),
+    [
+        ("confirmed", ["trainedAlgorithmicMedia"], "Published as AI-generated (GB 45438 Label 1)"),
+        ("possible", [], "Published as possibly AI-generated (GB 45438 Label 2)"),
+    ],
+)
+def test_it_signs_an_ai_image_that_arrived_without_c2pa(
+    tier: str,
+    ai_source_types: list[str],
+    statement: str,
+    tmp_path: Path,
+    signing: PublishSettings,
+    certificate: SigningCertificate,
 ) -> None:
+    source = write(tmp_path / "upload.png", uniform("PNG", (320, 240), (40, 90, 140)))
+
     result = publish_image(
-        CORPUS / "generated" / "c2pa_trainedAlgorithmicMedia.png",
-        tmp_path / "out.png",
-        tier="confirmed",
-        content_id="c1",
-        settings=unsigned,
+        source,
+        tmp_path / "public.png",
+        tier=tier,
+        content_id="c9",
+        settings=signing,
+        evidence=["the uploader declared AI-generated content"],
     )
 
-    assert result.c2pa_status == "no_certificate"
-    assert "no signing certificate configured" in result.notes[-1]
-    assert result.readback.c2pa is None
-    assert result.readback.tier == "confirmed"
+    report = inspect_file(
+        result.dest_path, options=InspectOptions(trust_anchors_pem=certificate.trust_anchors_pem)
+    )
+    assert (result.c2pa_status, result.problems) == ("signed", [])
+    assert report.c2pa is not None
+    assert (report.c2pa.validation_state, report.c2pa.manifests, report.tampered) == ("Trusted", 1, False)
+    assert report.c2pa.ai_source_types == ai_source_types
+    assert report.c2pa.ingredients == [
+        {"title": "upload.png", "relationship": "parentOf", "active_manifest": None}
+    ]
+    opened = next(action for action in report.c2pa.actions if action.action == "c2pa.opened")
+    assert opened.description == f"{statement}. Evidence: the uploader declared AI-generated content"
+    assert opened.parameters["org.provenant.evidence"] == ["the uploader declared AI-generated content"]
+
+
+def test_it_names_the_original_label_as_evidence(tmp_path: Path, signing: PublishSettings) -> None:
+    source = CORPUS / "tc260" / "tc260_two_labels.jpg"
+
+    result = publish_image(source, tmp_path / "out.jpg", tier="confirmed", content_id="c7", settings=signing)
+
+    assert result.readback.c2pa is not None
+    opened = next(action for action in result.readback.c2pa.actions if action.action == "c2pa.opened")
+    assert opened.parameters["org.provenant.evidence"][0].startswith(
+        "GB 45438 implicit label of the original (XMP TC260:AIGC"
+    )
 
 
 @pytest.mark.parametrize(
@@ -300,22 +352,22 @@ def test_it_records_a_missing_certificate_instead_of_failing(
     ],
 )
 def test_it_refuses_bad_arguments(
-    kwargs: dict[str, str], message: str, tmp_path: Path, unsigned: PublishSettings
+    kwargs: dict[str, str], message: str, tmp_path: Path, signing: PublishSettings
 ) -> None:
     with pytest.raises(PublishError, match=message):
-        publish_image(CORPUS / "generated" / "plain.jpg", tmp_path / "o.jpg", settings=unsigned, **kwargs)
+        publish_image(CORPUS / "generated" / "plain.jpg", tmp_path / "o.jpg", settings=signing, **kwargs)
 
 
 def test_it_refuses_to_overwrite_the_original_or_publish_audio(
-    tmp_path: Path, unsigned: PublishSettings
+    tmp_path: Path, signing: PublishSettings
 ) -> None:
     source = write(tmp_path / "in.jpg", uniform("JPEG", (100, 100), (1, 2, 3)))
     audio = write(tmp_path / "in.wav", samples.wav_bytes())
 
     with pytest.raises(PublishError, match="the destination is the original upload"):
-        publish_image(source, source, tier="confirmed", content_id="c1", settings=unsigned)
+        publish_image(source, source, tier="confirmed", content_id="c1", settings=signing)
     with pytest.raises(PublishError, match=r"in\.wav is audio/wav; only JPEG, PNG, WebP and GIF"):
-        publish_image(audio, tmp_path / "o.wav", tier="confirmed", content_id="c1", settings=unsigned)
+        publish_image(audio, tmp_path / "o.wav", tier="confirmed", content_id="c1", settings=signing)
 
 
 def test_it_puts_the_label_at_the_start_of_a_text_once() -> None:
@@ -367,7 +419,7 @@ def test_it_reads_publish_settings_with_defaults(monkeypatch: pytest.MonkeyPatch
     assert settings.can_sign is False
 
 
-def test_it_records_a_signing_failure_and_still_publishes(tmp_path: Path) -> None:
+def test_it_does_not_publish_when_signing_fails(tmp_path: Path) -> None:
     settings = PublishSettings(publisher_code="P", c2pa_sign_cert=str(tmp_path / "no.pem"), c2pa_sign_key="x")
 
     result = publish_image(
@@ -379,15 +431,15 @@ def test_it_records_a_signing_failure_and_still_publishes(tmp_path: Path) -> Non
     )
 
     assert result.c2pa_status == "signing_failed"
-    assert result.notes[-1].startswith("C2PA signing failed:")
-    assert result.dest_path.exists()
-    assert len(result.readback.tc260_labels) == 1
+    assert result.problems[0].startswith("C2PA signing failed:")
+    assert result.published is False
+    assert not result.dest_path.exists()
 
 
-def test_it_notes_a_label_that_cannot_fit_a_tiny_image(tmp_path: Path, unsigned: PublishSettings) -> None:
+def test_it_notes_a_label_that_cannot_fit_a_tiny_image(tmp_path: Path, signing: PublishSettings) -> None:
     source = write(tmp_path / "tiny.png", uniform("PNG", (40, 30), (200, 200, 200)))
 
-    result = publish_image(source, tmp_path / "out.png", tier="confirmed", content_id="c1", settings=unsigned)
+    result = publish_image(source, tmp_path / "out.png", tier="confirmed", content_id="c1", settings=signing)
 
     assert "the image is too small for the label box; the label is clipped" in result.notes
     assert result.text_height >= result.min_text_height == 2
