@@ -10,9 +10,12 @@ what stops a closed or suspended user from coming back under a new account. The 
 enforces it too: a unique constraint on (method, hash) among verified attempts.
 """
 
+from __future__ import annotations
+
 import datetime
 import logging
 import warnings
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,12 +24,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_stubs_ext import StrOrPromise
 from PIL import Image
 
 from accounts.identifiers import identifier_hash, normalize_resident_id, normalize_uscc
 from accounts.models import IdentityVerification, User
 from audit.services import record_event
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 

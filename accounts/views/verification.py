@@ -4,8 +4,11 @@ Each method has a page (GET) showing its form and an action (POST) that calls th
 Form errors render the page again; success redirects to My account.
 """
 
+from __future__ import annotations
+
 import mimetypes
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
@@ -16,7 +19,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_stubs_ext import StrOrPromise
 
 from accounts.access import get_document_for_admin, get_own_phone_attempt, require_contributor
 from accounts.forms import DocumentForm, IdCardForm, PhoneCodeForm, PhoneForm, UsccForm
@@ -33,6 +35,9 @@ from accounts.services import (
 )
 from audit.context import client_ip
 from audit.services import record_event
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGES: dict[str, dict[str, StrOrPromise]] = {
     "phone": {
