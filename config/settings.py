@@ -320,3 +320,14 @@ CONSENT_REMINDER_INTERVAL_HOURS = env_int("CONSENT_REMINDER_INTERVAL_HOURS", 24)
 CONSENT_MESSAGES_PER_PERSON_PER_DAY = env_int("CONSENT_MESSAGES_PER_PERSON_PER_DAY", 3)
 # Signed release documents (JPEG, PNG or PDF) uploaded by contributors.
 CONSENT_DOCUMENT_MAX_BYTES = env_int("CONSENT_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Front door and check health ----------------------------------------------------------------
+
+# Files browsers ask for at the site's root (/favicon.ico), served by whitenoise before any login.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+# A failed CSRF check (usually an expired form) gets our page with the site's navigation.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+# English times read "6:04 PM", not "6:04 p.m." (which doubles a sentence's full stop).
+FORMAT_MODULE_PATH = ["config.formats"]
+# Moderators and admins see a banner when checks wait and no worker has been seen for this long.
+WORKER_SILENT_AFTER_SECONDS = env_int("WORKER_SILENT_AFTER_SECONDS", 60)
