@@ -19,3 +19,7 @@ urlpatterns = [
     path("consent/", include("consent.urls")),
     path("submissions/<int:pk>/consent/", include("consent.dashboard_urls")),
 ]
+
+# Our own error pages (templates/403.html and 404.html go through Django's handlers).
+handler400 = "config.views.bad_request"
+handler500 = "config.views.server_error"
