@@ -331,3 +331,9 @@ CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 FORMAT_MODULE_PATH = ["config.formats"]
 # Moderators and admins see a banner when checks wait and no worker has been seen for this long.
 WORKER_SILENT_AFTER_SECONDS = env_int("WORKER_SILENT_AFTER_SECONDS", 60)
+# A worker reports in at least this often while idle (operations.workers.HeartbeatWorker).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
+RQ["WORKER_CLASS"] = "operations.workers.HeartbeatWorker"  # RQ's SimpleWorker, plus that heartbeat
+INSTALLED_APPS += ["operations"]
+_template_options: dict[str, list[str]] = TEMPLATES[0]["OPTIONS"]  # type: ignore[assignment]
+_template_options["context_processors"].append("operations.context_processors.check_health")
