@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.models import TermsVersion, User
+from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import current_terms
 from accounts.services import identity_verify_id_card, terms_accept, user_set_role
@@ -28,36 +28,6 @@ DEMO_USERS = [
 # Demo contributors are verified by ID card number (only a keyed hash and the last four are
 # stored) so they can submit at once. The first is the textbook GB 11643 example.
 DEMO_ID_NUMBERS = {"alice": "11010519491231002X", "bob": "110105199001010010"}
-
-# Labeling Measures Art. 8 / rule R34: the agreement explains labeling methods and styles and
-# forbids removing labels. Deep Synthesis Provisions Arts. 9, 10 and 12: real names, sanctions, appeals.
-DEMO_TERMS = """\
-1. Real-name verification. Before you publish anything you verify your identity with a mobile phone \
-number, a resident ID card number, your organisation's Unified Social Credit Code, or a document an \
-administrator reviews. We keep only what the law requires and never show your full number.
-
-2. Declaring AI content. When you submit content you declare whether it was generated or synthesised \
-with AI, in whole or in part. Content that imitates a real person's face or voice also needs that \
-person's separate consent.
-
-3. How we label AI content. Explicit labels: a visible text such as "AI生成" / "AI-generated" at an edge \
-or corner of images, at least 5% of the shorter side high; a label on the first frame of videos and \
-around the player; a spoken or rhythmic prompt at the start, middle or end of audio; a notice at the \
-start, end or beside AI text. Implicit labels: machine-readable marks in the file's metadata (the TC260 \
-AIGC label, C2PA content credentials and IPTC digital source type) naming the producer and this platform \
-as propagator. Our labels say the content "is", "may be" or "is suspected to be" AI-generated, \
-depending on what the file itself, your declaration and our checks show.
-
-4. Never remove labels. You may not delete, alter, forge or hide any explicit or implicit label, ours or \
-anyone else's, nor offer tools or services that do. Downloads and exports keep their labels.
-
-5. Sanctions. Breaking these terms or the law leads, depending on its gravity, to a warning, a \
-restriction of functions, a suspension of the service or the closure of the account, and where the law \
-requires it to a report to the competent authority.
-
-6. Appeals. You can appeal any decision about your content or account. My account shows where to \
-write; a person reviews every appeal and answers within the time published there.
-"""
 
 
 class Command(BaseCommand):
@@ -94,14 +64,13 @@ class Command(BaseCommand):
         return user
 
     def ensure_cleared_contributors(self) -> None:
-        """alice and bob verified and bound by the current terms (version 1 when there are none)."""
-        terms = current_terms() or TermsVersion.objects.create(
-            version="1", title="Provenant terms of service", body=DEMO_TERMS
-        )
+        """alice and bob verified, and everyone bound by the terms in force (migration
+        accounts/0005 ships them), so each demo user lands on their own page at once."""
         for username, number in DEMO_ID_NUMBERS.items():
             user = User.objects.get(username=username)
             if not user.is_identity_verified:
                 identity_verify_id_card(user=user, number=number)
-        # Everyone in the demo has accepted the terms, so each lands on their own page at once.
-        for username, _role, _first, _last in DEMO_USERS:
-            terms_accept(user=User.objects.get(username=username), terms=terms)
+        terms = current_terms()
+        if terms is not None:
+            for username, _role, _first, _last in DEMO_USERS:
+                terms_accept(user=User.objects.get(username=username), terms=terms)
