@@ -72,7 +72,7 @@ def test_it_raises_a_banner_when_checks_wait_and_no_worker_runs(
 def test_it_shows_a_live_worker_and_no_banner(
     mod_client: Client, waiting: list[CheckRun], rq_connection: Any
 ) -> None:
-    register_worker(rq_connection, seen_ago=timedelta(seconds=20))
+    register_worker(rq_connection, seen_ago=timedelta(seconds=5))
     content = page(mod_client, "/review/")
     assert "check-health-banner" not in content
     assert "1 worker alive, last seen 0\xa0minutes ago" in content
