@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine with Python 3.11:
 #   make run   venv, install, migrate, demo data, the dashboard (and a worker when REDIS_URL is set)
 #   make test  venv, dev install, the whole test suite
+# ADDR=127.0.0.1:8001 make run serves on another address (set SITE_URL to match for links in e-mails).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -27,7 +28,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@echo "Provenant on http://$(ADDR)/  (log in as mod, alice, senior or admin)"
+	@echo "Provenant on http://$(ADDR)/  (log in as mod, senior, alice, bob or admin, password above)"
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "REDIS_URL is set: starting an RQ worker with its scheduler and the stale-check sweep"; \
 		trap 'kill 0' INT TERM EXIT; \

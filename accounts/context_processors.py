@@ -30,7 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((_("Admin"), reverse("admin:index")))
     return {
         "nav_items": items,
-        "site_name": settings.SITE_NAME,
+        # Not "site_name": Django's LoginView sets that to the request's host name.
+        "SITE_NAME": settings.SITE_NAME,
         "unread_notifications": _unread_counter(user),
     }
 
@@ -52,8 +53,9 @@ class AccountBanners:
     """What the banner strip shows. Lazy: nothing is queried unless a template renders it, and
     then only when the standing (loaded with the user) says there is something to show."""
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User, path: str = "") -> None:
         self.user = user
+        self.path = path
 
     @cached_property
     def warnings(self) -> QuerySet[Sanction] | list[Sanction]:
@@ -67,6 +69,10 @@ class AccountBanners:
 
     @cached_property
     def needs_verification(self) -> bool:
+        """The "Verify now" banner, except on the account page: it links there, and that page
+        shows the ways to verify itself."""
+        if self.path == reverse("account"):
+            return False
         return self.user.is_contributor and not self.user.standing.identity_verified
 
 
@@ -75,4 +81,4 @@ def account_banners(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return appeals
-    return {"account_banners": AccountBanners(user), **appeals}
+    return {"account_banners": AccountBanners(user, request.path), **appeals}

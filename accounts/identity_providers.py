@@ -38,6 +38,8 @@ National service contract (v1), OAuth-style:
        service verified, e.g. ["real_name", "id_number"]).
 """
 
+from __future__ import annotations
+
 import base64
 import hashlib
 import hmac
@@ -51,12 +53,14 @@ import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, TextIO
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ProviderUnavailable(Exception):

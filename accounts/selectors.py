@@ -5,8 +5,11 @@ list, moderator screens) show the same facts for any number of rows in a fixed n
 queries.
 """
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -23,10 +26,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from accounts.identifiers import mask
 from accounts.models import IdentityVerification, Sanction, TermsAcceptance, TermsVersion, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Method = IdentityVerification.Method
 Status = IdentityVerification.Status

@@ -380,3 +380,19 @@ LABELS_FFMPEG = env_str("LABELS_FFMPEG", "ffmpeg")
 LABELS_FFPROBE = env_str("LABELS_FFPROBE", "ffprobe")
 LABELS_ESPEAK = env_str("LABELS_ESPEAK", "espeak-ng")
 LABELS_AV_TIMEOUT_SECONDS = env_int("LABELS_AV_TIMEOUT_SECONDS", 3600)
+# --- Front door and check health ----------------------------------------------------------------
+
+# Files browsers ask for at the site's root (/favicon.ico), served by whitenoise before any login.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+# A failed CSRF check (usually an expired form) gets our page with the site's navigation.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+# English times read "6:04 PM", not "6:04 p.m." (which doubles a sentence's full stop).
+FORMAT_MODULE_PATH = ["config.formats"]
+# Moderators and admins see a banner when checks wait and no worker has been seen for this long.
+WORKER_SILENT_AFTER_SECONDS = env_int("WORKER_SILENT_AFTER_SECONDS", 60)
+# A worker reports in at least this often while idle (operations.workers.HeartbeatWorker).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
+RQ["WORKER_CLASS"] = "operations.workers.HeartbeatWorker"  # RQ's SimpleWorker, plus that heartbeat
+INSTALLED_APPS += ["operations"]
+_template_options: dict[str, list[str]] = TEMPLATES[0]["OPTIONS"]  # type: ignore[assignment]
+_template_options["context_processors"].append("operations.context_processors.check_health")

@@ -6,18 +6,22 @@ person or a public figure is depicted, or when the files' C2PA data records a fa
 Every depicted person must then consent, the contributor included (through a self-confirmation).
 """
 
+from __future__ import annotations
+
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from consent.models import BiometricKind
 from labels.engine import InspectOptions, inspect_file
 from labels.findings import biometric_edit_actions, model_release_info
 from moderation.models import Category, DepictedPerson, MediaFile, Relation, Revision
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CATEGORY_KINDS = {
     Category.FACE_GENERATION: BiometricKind.FACE,

@@ -5,10 +5,15 @@ so any record can be traced to the template it came from. Each text asks for one
 consent to this content (Deep Synthesis Provisions Art. 14 "separate consent", PIPL Art. 29).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The depicted person, on the public page reached by the link.
 PERSON = "person"

@@ -6,15 +6,19 @@ link; the row's state decides whether it may still be used. A broken or forged l
 link that was real but may no longer be used (answered, resent, expired, withdrawn) is a 410.
 """
 
+from __future__ import annotations
+
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 REQUEST_SALT = "consent.request"
 WITHDRAW_SALT = "consent.withdraw"

@@ -4,6 +4,7 @@ alice and bob contribute content, mod and senior review it, ada administers, and
 logged in but has no role at all.
 """
 
+import importlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from accounts.models import User
+from accounts.models import TermsVersion, User
 from accounts.roles import Role
 from tests.factories import make_user
 
@@ -25,6 +26,23 @@ def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
         from tests.reference_data import ensure_reference_data
 
         ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _terms_stated_by_each_test(request: pytest.FixtureRequest) -> None:
+    """Tests state the terms of service they need, like the C2PA trust list (tests/settings.py).
+
+    Migration accounts/0006 puts default terms in force, so on a real install every user accepts
+    them first. Tests start without them (a state the gate also handles); tests of the shipped
+    terms and of the demo are marked `shipped_terms` and keep them.
+    """
+    if request.node.get_closest_marker("shipped_terms"):
+        return
+    if not request.node.get_closest_marker("django_db") and "_django_db_helper" not in request.fixturenames:
+        return
+    request.getfixturevalue("_django_db_helper")
+    shipped = importlib.import_module("accounts.migrations.0006_default_terms")
+    TermsVersion.objects.filter(version=shipped.VERSION, body=shipped.BODY).delete()
 
 
 @pytest.fixture

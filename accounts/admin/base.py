@@ -1,7 +1,9 @@
 """Shared admin pieces: audited saves, read-only history inlines, and action forms."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
@@ -11,9 +13,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from audit.services import record_event
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class AuditedAdminMixin:

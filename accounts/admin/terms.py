@@ -22,6 +22,17 @@ class TermsVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[TermsVersion]:
         return super().get_queryset(request).annotate(acceptance_total=Count("acceptances"))
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """`add/?from=<pk>` starts a new version from an existing text: the way to change the
+        terms a fresh install ships (migration accounts/0006) or any version in force."""
+        initial = dict(super().get_changeform_initial_data(request))
+        source_pk = request.GET.get("from", "")
+        source = TermsVersion.objects.filter(pk=int(source_pk)).first() if source_pk.isdigit() else None
+        if source is not None:
+            number = source.version.isdigit() and str(int(source.version) + 1)
+            initial.update(title=source.title, body=source.body, version=number or "")
+        return initial
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is not None and obj.is_in_force():
             return list(self.FIELDS)

@@ -15,12 +15,15 @@ what stops a closed or suspended user from coming back under a new account. The 
 enforces it too: a unique constraint on (method, hash) among verified attempts.
 """
 
+from __future__ import annotations
+
 import datetime
 import hmac
 import logging
 import secrets
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,7 +32,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_stubs_ext import StrOrPromise
 from PIL import Image
 
 from accounts.identifiers import (
@@ -51,6 +53,9 @@ from accounts.identity_providers import (
 )
 from accounts.models import IdentityVerification, User
 from audit.services import record_event
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 

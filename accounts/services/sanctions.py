@@ -6,16 +6,21 @@ suspended ones and the middleware logs their open sessions out; a closure also s
 `is_active` off, which Django itself honours everywhere.
 """
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_stubs_ext import StrOrPromise
 
 from accounts.models import Sanction, User
 from audit.services import record_event
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Kind = Sanction.Kind
 

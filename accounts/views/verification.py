@@ -8,7 +8,10 @@ a verified phone, the console a name, and without one the number is only recorde
 Document review and the national service exist only where enabled (404 otherwise).
 """
 
+from __future__ import annotations
+
 import mimetypes
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
@@ -19,7 +22,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_stubs_ext import StrOrPromise
 
 from accounts.access import get_document_for_admin, get_own_phone_attempt, require_contributor
 from accounts.forms import DocumentForm, IdCardForm, PhoneCodeForm, PhoneForm, UsccForm
@@ -39,6 +41,9 @@ from accounts.services import (
 )
 from audit.context import client_ip
 from audit.services import record_event
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGES: dict[str, dict[str, StrOrPromise]] = {
     "phone": {

@@ -59,3 +59,11 @@ def test_it_is_in_the_user_menu(alice_client: Client) -> None:
 def test_it_needs_login() -> None:
     response = Client().get("/accounts/me/")
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_it_links_verify_now_to_the_ways_to_verify_not_to_the_same_page(alice_client: Client) -> None:
+    banner = '<a href="/accounts/me/#verify-identity">Verify now</a>'
+    assert banner in alice_client.get("/submissions/").content.decode()
+    account = alice_client.get("/accounts/me/").content.decode()
+    assert "Verify now" not in account
+    assert '<h3 class="h6 mt-3" id="verify-identity">Verify your identity</h3>' in account

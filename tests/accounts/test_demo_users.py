@@ -10,6 +10,7 @@ from accounts.services import submission_gate
 
 
 @pytest.mark.django_db
+@pytest.mark.shipped_terms
 def test_it_makes_alice_and_bob_cleared_contributors() -> None:
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())

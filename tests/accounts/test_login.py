@@ -1,5 +1,7 @@
 """Each role logs in through the real form and lands on its own page; auth events are audited."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -92,3 +94,15 @@ def test_it_resets_a_password_by_email(alice: User, mailoutbox: list) -> None:
     assert log_in(Client(), "alice", "a-new-long-passphrase").status_code == 302
     # The link works once only.
     assert b"This link no longer works" in client.get(path, follow=True).content
+
+
+@pytest.mark.django_db
+def test_it_names_the_site_not_the_host_in_the_login_page_header(settings: Any) -> None:
+    """Django's LoginView puts the host name in `site_name`; the chrome must not use it."""
+    settings.ALLOWED_HOSTS = ["dashboard.example.org"]
+    page = Client().get("/accounts/login/", HTTP_HOST="dashboard.example.org")
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert '<a class="navbar-brand fw-semibold" href="/">Provenant</a>' in content
+    assert "<title>Log in · Provenant</title>" in content
+    assert "dashboard.example.org" not in content

@@ -263,3 +263,16 @@ def test_it_refuses_phone_actions_to_other_roles(
             client.post(f"/accounts/verify/phone/{attempt.pk}/confirm/", {"code": "123456"}).status_code
             == 403
         )
+
+
+def test_it_ends_the_code_page_sentence_with_one_full_stop(
+    alice: User, alice_client: Client, settings: Any
+) -> None:
+    settings.TIME_ZONE = "UTC"
+    attempt = phone_verification_start(user=alice, phone=PHONE)
+    IdentityVerification.objects.filter(pk=attempt.pk).update(
+        code_expires_at=timezone.now().replace(hour=18, minute=4, second=0, microsecond=0)
+    )
+    content = alice_client.get(f"/accounts/verify/phone/{attempt.pk}/").content.decode()
+    assert "It is valid until 6:04 PM.</p>" in content
+    assert ".." not in content.replace("...", "")

@@ -46,7 +46,7 @@ def test_it_asks_for_consent_and_the_person_grants_it_in_the_browser(browser: Br
     message = next(m for m in mail.outbox if "carol@example.com" in m.to)
     link = LINK.search(message.body).group(1)
 
-    carol = browser.chromium.new_context(viewport={"width": 420, "height": 900}).new_page()  # a phone
+    carol = browser.new_page(width=420, height=900)  # a phone
     carol.goto(browser.base + link)
     assert "Carol Chen, do you consent?" in carol.locator("h1").inner_text()
     assert "Face swap" in carol.content()

@@ -181,7 +181,7 @@ def test_it_shows_the_published_page_with_its_ai_reminder(browser: Browser, peop
         outcome=DecisionOutcome.APPROVED,
         expected_version=item.version,
     )
-    page = browser.chromium.new_page()
+    page = browser.new_page()  # a reader: nobody logged in
     page.goto(f"{browser.base}/p/{item.pk}/")
     assert "可能为AI生成合成内容" in page.locator("#ai-reminder").inner_text()
     assert page.locator("#publication img").evaluate("img => img.naturalWidth") > 0

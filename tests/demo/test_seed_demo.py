@@ -16,6 +16,7 @@ from moderation.selectors import latest_runs
 
 
 @pytest.mark.django_db
+@pytest.mark.shipped_terms
 def test_it_seeds_users_and_a_living_story_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-1")
     out = StringIO()
