@@ -28,7 +28,7 @@ from labels import tc260, traces
 from labels.c2pa_manifest import read_manifest_store
 from labels.conf import get_setting
 from labels.containers import RawMetadata, read_container
-from labels.containers.base import ByteSource
+from labels.containers.base import LIMIT, ByteSource, MetadataProblem
 from labels.media_types import UNKNOWN, sniff
 from labels.report import (
     SOURCE_C2PA,
@@ -48,6 +48,7 @@ from labels.xmp import XmpFacts, parse_xmp
 MAX_IN_MEMORY = 32 * 1024 * 1024
 
 StreamFactory = Callable[[], IO[bytes]]
+DEFAULT_MAX_IMAGE_PIXELS = 50_000_000  # the UPLOAD_MAX_IMAGE_PIXELS default
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +57,15 @@ logger = logging.getLogger(__name__)
 class InspectOptions:
     trust_anchors_pem: str | None = None
     read_c2pa: bool = True
+    # Images whose header declares more pixels than this are reported (their metadata is still read).
+    max_image_pixels: int | None = DEFAULT_MAX_IMAGE_PIXELS
 
     @classmethod
     def from_settings(cls) -> InspectOptions:
-        return cls(trust_anchors_pem=read_pem(get_setting("LABELS_C2PA_TRUST_ANCHORS")))
+        return cls(
+            trust_anchors_pem=read_pem(get_setting("LABELS_C2PA_TRUST_ANCHORS")),
+            max_image_pixels=get_setting("UPLOAD_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS),
+        )
 
 
 @functools.lru_cache(maxsize=4)
@@ -139,15 +145,47 @@ def _read_labels(
     meta = read_container(buf, report.media_type)
     for message in meta.errors:
         _container_error(report, message)
+    for problem in meta.problems:
+        report.metadata_problems.append(problem)
+        report.errors.append(problem.detail)
+    report.dimensions = meta.dimensions
+    _check_pixels(report, options)
     xmp_facts = [parse_xmp(packet, where) for where, packet in meta.xmp_packets]
     for facts in xmp_facts:
         report.errors.extend(facts.errors)
+        report.metadata_problems.extend(facts.problems)
         _take_xmp_facts(report, facts)
     report.tc260_labels = tc260.find_labels(meta.texts, xmp_facts)
     report.traces = traces.find_traces(meta.texts, xmp_facts)
     if meta.c2pa_locations and options.read_c2pa:
         _read_c2pa(report, meta, options, open_stream)
     report.signals = _signals(report)
+
+
+def _check_pixels(report: MediaReport, options: InspectOptions) -> None:
+    if report.dimensions is None or not options.max_image_pixels:
+        return
+    width, height = report.dimensions
+    if width * height > options.max_image_pixels:
+        detail = (
+            f"image is {width}x{height} ({width * height} pixels), over the limit of "
+            f"{options.max_image_pixels} pixels; its pixels are not examined"
+        )
+        report.errors.append(detail)
+        report.metadata_problems.append(
+            MetadataProblem(
+                LIMIT,
+                "pixel_limit",
+                "image header",
+                detail,
+                {
+                    "width": width,
+                    "height": height,
+                    "pixels": width * height,
+                    "limit": options.max_image_pixels,
+                },
+            )
+        )
 
 
 def _take_xmp_facts(report: MediaReport, facts: XmpFacts) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from labels.c2pa_manifest import C2paAction
+from labels.containers.base import LIMIT, UNREADABLE, UNSAFE
 from labels.report import (
     SOURCE_C2PA,
     SOURCE_IPTC,
@@ -42,6 +43,9 @@ TC260_MULTIPLE = "tc260_multiple"
 TC260_MALFORMED = "tc260_malformed"
 FILE_UNREADABLE = "file_unreadable"
 BIOMETRIC_EDIT = "biometric_edit"
+METADATA_UNSAFE = "metadata_unsafe"
+METADATA_UNREADABLE = "metadata_unreadable"
+IMAGE_OVER_PIXEL_LIMIT = "image_over_pixel_limit"
 MODEL_RELEASE_CONTRADICTS_EDIT = "model_release_contradicts_edit"
 
 # code -> (severity, rule, meaning). ai_label_found and declaration_contradicts_metadata take the rule
@@ -61,6 +65,13 @@ FINDING_CODES: dict[str, tuple[str, str, str]] = {
     TC260_MULTIPLE: (BLOCKING, "R06", "more than one GB 45438 implicit label"),
     TC260_MALFORMED: (BLOCKING, "R07", "a GB 45438 implicit label breaks Annex E"),
     FILE_UNREADABLE: (WARNING, "R11", "the file could not be read completely"),
+    METADATA_UNSAFE: (BLOCKING, "R11", "metadata tries what a safe reader refuses (XML DTD/entities)"),
+    METADATA_UNREADABLE: (WARNING, "R11", "a metadata entry could not be read; a label may hide in it"),
+    IMAGE_OVER_PIXEL_LIMIT: (
+        WARNING,
+        "R11",
+        "the image is over the pixel limit; its pixels were not examined",
+    ),
     BIOMETRIC_EDIT: (WARNING, "R22", "a C2PA action edits a face or a voice"),
     MODEL_RELEASE_CONTRADICTS_EDIT: (WARNING, "R25", "model release says none, a face or voice was edited"),
 }
@@ -134,6 +145,7 @@ def _file_findings(report: MediaReport, declared_ai: bool) -> list[FindingSpec]:
     if not report.readable:
         message = f'File "{path}" could not be read completely: {"; ".join(report.container_errors)}'
         findings.append(_finding(FILE_UNREADABLE, message, {"path": path, "errors": report.container_errors}))
+    findings += _problem_findings(report)
     findings += _c2pa_findings(report)
     findings += _tc260_findings(report)
     labels = [s for s in report.signals if s.source in (SOURCE_C2PA, SOURCE_IPTC, SOURCE_TC260)]
@@ -160,6 +172,22 @@ def _file_findings(report: MediaReport, declared_ai: bool) -> list[FindingSpec]:
         message = f'File "{path}": {_join(report.signals)}, but the contributor declared no AI'
         evidence = {"path": path, "signals": _signals_json(report.signals)}
         findings.append(_finding(SUSPECTED_AI_UNDECLARED, message, evidence))
+    return findings
+
+
+_PROBLEM_CODES = {UNSAFE: METADATA_UNSAFE, UNREADABLE: METADATA_UNREADABLE, LIMIT: IMAGE_OVER_PIXEL_LIMIT}
+
+
+def _problem_findings(report: MediaReport) -> list[FindingSpec]:
+    """Metadata that could not be read safely is never "no label": a finding names where and why.
+
+    Evidence: path, kind, reason (a stable code), where, and the reason's parameters.
+    """
+    findings = []
+    for problem in report.metadata_problems:
+        message = f'File "{report.path}": {problem.detail}'
+        evidence = {"path": report.path, **problem.to_json()}
+        findings.append(_finding(_PROBLEM_CODES[problem.kind], message, evidence))
     return findings
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from labels import source_types
 from labels.c2pa_manifest import C2paInfo
+from labels.containers.base import MetadataProblem
 from labels.tc260 import Tc260Label, Tc260Summary
 from labels.tier import CONFIRMED, NONE, SUSPECTED, Tier
 from labels.traces import TRACES_VERSION, Trace
@@ -66,6 +67,9 @@ class MediaReport:
     signals: list[Signal] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     container_errors: list[str] = field(default_factory=list)
+    # metadata that could not be read safely (unsafe XML, an entry a reader gave up on): findings
+    metadata_problems: list[MetadataProblem] = field(default_factory=list)
+    dimensions: tuple[int, int] | None = None
 
     @property
     def tier(self) -> Tier:
@@ -121,4 +125,6 @@ class MediaReport:
                 "creator_tools": self.creator_tools,
             },
             "traces": [trace.to_json() for trace in self.traces],
+            "metadata_problems": [problem.to_json() for problem in self.metadata_problems],
+            "dimensions": list(self.dimensions) if self.dimensions else None,
         }

@@ -71,6 +71,8 @@ SOFTWARE_KEYS = frozenset(
         "©too",
         "©swr",
         "tsse",
+        "tss",
+        "ten",
         "tenc",
         "isft",
         "writing_app",

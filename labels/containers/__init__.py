@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import struct
 import zlib
 from collections.abc import Callable
 
-from labels.containers.base import ByteSource, RawMetadata, TextEntry
+from labels.containers.base import UNREADABLE, ByteSource, RawMetadata, TextEntry
 from labels.containers.bmff import read_bmff
 from labels.containers.ebml import read_ebml
 from labels.containers.gif import read_gif
@@ -17,13 +18,19 @@ from labels.containers.riff import read_riff
 
 __all__ = ["RawMetadata", "TextEntry", "read_container"]
 
+logger = logging.getLogger(__name__)
+
 # How far the fallback scan for a C2PA manifest store looks in formats we do not walk.
 _FALLBACK_SCAN_BYTES = 8 * 1024 * 1024
 
 
 def _read_mpeg_audio(buf: ByteSource, meta: RawMetadata) -> None:
-    if tag_size(buf):
-        read_id3(buf[: tag_size(buf)], meta, "MP3")
+    if bytes(buf[:3]) == b"ID3" and len(buf) < 10:
+        meta.errors.append(f"ID3 tag in MP3 is truncated: {len(buf)} bytes, its header alone is 10")
+        return
+    size = tag_size(buf)
+    if size:
+        read_id3(buf[:size], meta, "MP3")
 
 
 _READERS: dict[str, Callable[[ByteSource, RawMetadata], None]] = {
@@ -60,4 +67,16 @@ def read_container(buf: ByteSource, media_type: str) -> RawMetadata:
     except (IndexError, ValueError, OverflowError, struct.error, zlib.error) as error:
         # The readers bounds-check what they parse; this is the net for the cases they miss.
         meta.errors.append(f"{media_type} structure could not be read: {error}")
+    except RecursionError:
+        meta.errors.append(f"{media_type} structure is nested too deeply; stopped reading")
+    except Exception as error:  # a reader bug must not hide metadata: a finding, and the log
+        logger.exception("container reader for %s failed", media_type)
+        meta.errors.append(f"{media_type} structure could not be read: {type(error).__name__}: {error}")
+        meta.problem(
+            UNREADABLE,
+            "parser_failed",
+            media_type,
+            f"{media_type} metadata could not be read ({type(error).__name__})",
+            error=type(error).__name__,
+        )
     return meta

@@ -282,5 +282,8 @@ def test_it_catalogues_every_code_it_can_emit() -> None:
         "file_unreadable",
         "biometric_edit",
         "model_release_contradicts_edit",
+        "metadata_unsafe",
+        "metadata_unreadable",
+        "image_over_pixel_limit",
     }
     assert {severity for severity, _, _ in findings.FINDING_CODES.values()} == {"info", "warning", "blocking"}
