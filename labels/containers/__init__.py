@@ -7,9 +7,11 @@ import struct
 import zlib
 from collections.abc import Callable
 
+from labels.containers.audio import read_flac, read_ogg
 from labels.containers.base import UNREADABLE, ByteSource, RawMetadata, TextEntry
 from labels.containers.bmff import read_bmff
 from labels.containers.ebml import read_ebml
+from labels.containers.flv import read_flv
 from labels.containers.gif import read_gif
 from labels.containers.id3 import read_id3, tag_size
 from labels.containers.jpeg import read_jpeg
@@ -49,6 +51,10 @@ _READERS: dict[str, Callable[[ByteSource, RawMetadata], None]] = {
     "audio/mpeg": _read_mpeg_audio,
     "video/webm": read_ebml,
     "video/x-matroska": read_ebml,
+    "video/x-flv": read_flv,
+    "audio/flac": read_flac,
+    "audio/ogg": read_ogg,
+    "video/ogg": read_ogg,
 }
 
 
