@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from labels import tc260, traces
+from labels import tc260, text, traces
 from labels.c2pa_manifest import read_manifest_store
 from labels.conf import get_setting
 from labels.containers import RawMetadata, read_container
@@ -35,7 +35,9 @@ from labels.report import (
     SOURCE_IPTC,
     SOURCE_IPTC_AI_SYSTEM,
     SOURCE_TC260,
+    SOURCE_TEXT_MARK,
     SOURCE_TRACE,
+    SOURCE_VISIBLE_MARK,
     MediaReport,
     Signal,
     XmpSourceType,
@@ -113,6 +115,53 @@ def inspect_stream(
     return report
 
 
+TEXT_TYPES = ("text/plain", "text/markdown", "text/html")
+
+
+def inspect_text(text_body: str, *, name: str = "<text>", media_type: str | None = None) -> MediaReport:
+    """Inspect a text (a submission's body, an uploaded Markdown/HTML/plain-text file).
+
+    Finds GB 45438 labels in YAML front matter, HTML ``<meta name="AIGC">`` and JSON lines, and
+    visible AI marks ("本文由AI生成"); a mark makes the text at least suspected (R11).
+    """
+    report = MediaReport(
+        path=name, media_type=media_type or _text_type(text_body), size=len(text_body.encode("utf-8"))
+    )
+    try:
+        report.tc260_labels = text.find_text_labels(text_body)
+        report.marks = text.find_text_marks(text_body)
+        if len(text_body) > text.MAX_TEXT_CHARS:
+            report.errors.append(f"only the first {text.MAX_TEXT_CHARS} characters of the text were read")
+        report.signals = _signals(report)
+    except Exception as error:  # never raise on input: a record with the error, and the log
+        logger.exception("label engine failed on text %s", name)
+        report.signals = []
+        _container_error(report, f"internal error while reading the text: {type(error).__name__}: {error}")
+    return report
+
+
+def _text_type(body: str) -> str:
+    head = body[:1024].lstrip("\ufeff \r\n\t").lower()
+    if head.startswith(("<!doctype html", "<html", "<head", "<meta")):
+        return "text/html"
+    if head.startswith("---"):
+        return "text/markdown"
+    return "text/plain"
+
+
+def _as_text(buf: ByteSource) -> str | None:
+    """The file as text when it looks like UTF-8 text (no NUL, decodes), else None."""
+    head = bytes(buf[: 64 * 1024])
+    if b"\x00" in head:
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:  # a cut multi-byte character at the end is fine
+            return None
+    return bytes(buf[: text.MAX_TEXT_CHARS * 4]).decode("utf-8", errors="replace")
+
+
 def _rewound(handle: IO[bytes]) -> IO[bytes]:
     handle.seek(0)
     return handle
@@ -129,6 +178,12 @@ def _inspect(buf: ByteSource, name: str, options: InspectOptions, open_stream: S
         report.media_type = UNKNOWN
         _container_error(report, "file is empty")
         return report
+    if report.media_type == UNKNOWN:
+        body = _as_text(buf)
+        if body is not None:
+            text_report = inspect_text(body, name=name)
+            text_report.size = len(buf)
+            return text_report
     try:
         _read_labels(buf, report, options, open_stream)
     except Exception as error:
@@ -229,7 +284,11 @@ def _signals(report: MediaReport) -> list[Signal]:
         shown = ", ".join(f'"{value}"' for value in values)
         signals.append(Signal(SOURCE_IPTC_AI_SYSTEM, f"XMP Iptc4xmpExt:{name} is {shown}", SUSPECTED))
     signals += [Signal(SOURCE_TRACE, f"{trace.tool}: {trace.detail}", SUSPECTED) for trace in report.traces]
+    for mark in report.marks:
+        source = SOURCE_TEXT_MARK if mark.where == "text" else SOURCE_VISIBLE_MARK
+        shown = f" ({mark.generator}'s mark)" if mark.generator else ""
+        signals.append(Signal(source, f'{mark.where} carries the AI mark "{mark.text}"{shown}', SUSPECTED))
     return signals
 
 
-__all__ = ["InspectOptions", "MediaReport", "inspect_bytes", "inspect_file", "inspect_stream"]
+__all__ = ["InspectOptions", "MediaReport", "inspect_bytes", "inspect_file", "inspect_stream", "inspect_text"]

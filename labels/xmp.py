@@ -160,7 +160,7 @@ def _without_dtd(packet: bytes, start: int, facts: XmpFacts) -> bytes:
     references = sorted({m.group(1) for m in _ENTITY_REFERENCE.finditer(body)} - _PREDEFINED)
     if references:
         body = _ENTITY_REFERENCE.sub(lambda m: m.group(0) if m.group(1) in _PREDEFINED else b"", body)
-    names = [entity["name"] for entity in entities]
+    names = [str(entity["name"]) for entity in entities]
     facts.problem(
         UNSAFE,
         "xml_dtd",

@@ -9,6 +9,7 @@ import pytest
 
 from labels import findings, samples, source_types
 from labels.findings import FindingSpec, biometric_edit_actions, evaluate, model_release_info
+from labels.marks import MARKS_VERSION
 from labels.report import MediaReport
 
 from .conftest import CORPUS, SigningCertificate
@@ -207,7 +208,7 @@ def test_it_finds_a_visible_ai_mark_in_the_text() -> None:
     found = evaluate([], declared_ai=False, categories=[], text="今天的配图由AI生成，仅供参考。")
 
     assert codes(found) == ["text_ai_mark", "suspected_ai_undeclared"]
-    assert found[0].evidence == {"mark": "AI生成", "offset": 6}
+    assert found[0].evidence == {"mark": "AI生成", "offset": 6, "marks_version": MARKS_VERSION}
     assert [f.rule for f in found] == ["R10", "R10"]
     assert evaluate([], declared_ai=False, categories=[], text="A plain report about rivers.") == []
 
@@ -285,5 +286,8 @@ def test_it_catalogues_every_code_it_can_emit() -> None:
         "metadata_unsafe",
         "metadata_unreadable",
         "image_over_pixel_limit",
+        "visible_ai_mark",
+        "tc260_producer_code_invalid",
+        "tc260_producer_denied",
     }
     assert {severity for severity, _, _ in findings.FINDING_CODES.values()} == {"info", "warning", "blocking"}
