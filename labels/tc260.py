@@ -123,9 +123,15 @@ def find_labels(texts: list[TextEntry], xmp_facts: list[XmpFacts]) -> list[Tc260
     ]
     for entry in texts:
         value = html.unescape(entry.value) if "&" in entry.value[:32] else entry.value
-        if entry.key.upper() == "AIGC" or _LABEL_JSON.match(value):
+        if _is_label_key(entry.key) or _LABEL_JSON.match(value):
             labels.append(parse_label(entry.placement, entry.value))
     return labels
+
+
+def _is_label_key(key: str) -> bool:
+    """ "AIGC", also namespaced as phone apps and taggers write it: "com.apple.quicktime.AIGC",
+    "----:com.apple.iTunes:AIGC", "WM/AIGC", "info.AIGC"."""
+    return re.split(r"[.:/]", key.strip())[-1].upper() == "AIGC"
 
 
 def label_from_fields(placement: str, raw: str, fields: dict[str, Any]) -> Tc260Label:
