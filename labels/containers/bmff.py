@@ -80,6 +80,7 @@ def _read_uuid(buf: ByteSource, start: int, end: int, meta: RawMetadata) -> None
 
 def _read_moov(buf: ByteSource, start: int, end: int, meta: RawMetadata, path: str, depth: int) -> None:
     if depth > MAX_DEPTH:
+        meta.errors.append(f"MP4 boxes under {path[:60]}… are nested too deeply; stopped reading")
         return
     for box_type, child_start, child_end in _boxes(buf, start, end, meta, path):
         child_path = f"{path}/{box_type.decode('latin-1')}"
