@@ -19,6 +19,7 @@ import logging
 import mmap
 import os
 import stat
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,8 @@ class InspectOptions:
     read_c2pa: bool = True
     # Images whose header declares more pixels than this are reported (their metadata is still read).
     max_image_pixels: int | None = DEFAULT_MAX_IMAGE_PIXELS
+    # OCR the edges of images and of a video's first seconds for drawn AI marks (slow: background only)
+    visible: bool = False
 
     @classmethod
     def from_settings(cls) -> InspectOptions:
@@ -88,9 +91,13 @@ def inspect_file(path: str | os.PathLike[str], *, options: InspectOptions | None
             size = os.fstat(handle.fileno()).st_size
             if size <= MAX_IN_MEMORY:
                 data = handle.read(MAX_IN_MEMORY)
-                return _inspect(data, name, options, lambda: io.BytesIO(data))
-            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                return _inspect(mapped, name, options, lambda: _rewound(handle))
+                report = _inspect(data, name, options, lambda: io.BytesIO(data))
+            else:
+                with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                    report = _inspect(mapped, name, options, lambda: _rewound(handle))
+        if options.visible:
+            _add_visible_marks(report, Path(path), options)
+        return report
     except OSError as error:
         report = MediaReport(path=name, media_type=UNKNOWN)
         _container_error(report, f"file could not be read: {error.strerror or error}")
@@ -101,7 +108,13 @@ def inspect_bytes(
     data: bytes, *, name: str = "<bytes>", options: InspectOptions | None = None
 ) -> MediaReport:
     options = options or InspectOptions.from_settings()
-    return _inspect(data, name, options, lambda: io.BytesIO(data))
+    report = _inspect(data, name, options, lambda: io.BytesIO(data))
+    if options.visible and report.media_type.startswith(("image/", "video/")):
+        with tempfile.NamedTemporaryFile(prefix="visible-") as copy:
+            copy.write(data)
+            copy.flush()
+            _add_visible_marks(report, Path(copy.name), options)
+    return report
 
 
 def inspect_stream(
@@ -160,6 +173,19 @@ def _as_text(buf: ByteSource) -> str | None:
         if error.start < len(head) - 4:  # a cut multi-byte character at the end is fine
             return None
     return bytes(buf[: text.MAX_TEXT_CHARS * 4]).decode("utf-8", errors="replace")
+
+
+def _add_visible_marks(report: MediaReport, path: Path, options: InspectOptions) -> None:
+    """OCR of the edges (``labels.visible``): drawn AI marks become signals (at least suspected)."""
+    if not report.media_type.startswith(("image/", "video/")):
+        return
+    from labels.visible import find_visible_marks  # OCR models load only when asked for
+
+    result = find_visible_marks(path, report.media_type, max_pixels=options.max_image_pixels)
+    report.visible_checked = not result.errors
+    report.marks += result.marks
+    report.errors += result.errors
+    report.signals = _signals(report)
 
 
 def _rewound(handle: IO[bytes]) -> IO[bytes]:

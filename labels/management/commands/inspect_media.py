@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from argparse import ArgumentParser
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="one JSON object per file per line")
         parser.add_argument("--details", action="store_true", help="with --json: add the 'details' key")
         parser.add_argument("--trust-anchors", metavar="PEM", help="C2PA trust anchors (default: settings)")
+        parser.add_argument(
+            "--visible",
+            action="store_true",
+            help="also OCR the edges of images and of a video's first 2 s for drawn AI marks (slow)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths = [Path(path) for path in options["paths"]]
@@ -43,7 +49,9 @@ class Command(BaseCommand):
         inspect_options = InspectOptions.from_settings()
         if options["trust_anchors"]:
             pem = Path(options["trust_anchors"]).read_text(encoding="ascii")
-            inspect_options = InspectOptions(trust_anchors_pem=pem)
+            inspect_options = replace(inspect_options, trust_anchors_pem=pem)
+        if options["visible"]:
+            inspect_options = replace(inspect_options, visible=True)
         io_failures = 0
         for path in paths:
             report = inspect_file(path, options=inspect_options)
