@@ -17,13 +17,14 @@ import functools
 import io
 import logging
 import mmap
+import multiprocessing
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypeVar
 
 from labels import tc260, text, traces
 from labels.c2pa_manifest import read_manifest_store
@@ -47,10 +48,14 @@ from labels.tier import CONFIRMED, SUSPECTED
 from labels.xmp import XmpFacts, parse_xmp
 
 # Files up to this size are read into memory; larger ones are memory-mapped, so only the parts the
-# container walk touches are read (a video's mdat never is, except by the C2PA hash check).
+# container walk touches are read (a photo's compressed pixels and a video's mdat never are, except
+# by the C2PA hash check). Reading whole 200 KB photos was a third of the engine's time.
+READ_WHOLE = 64 * 1024
+# Streams (uploads) are read into memory up to this size.
 MAX_IN_MEMORY = 32 * 1024 * 1024
 
 StreamFactory = Callable[[], IO[bytes]]
+T = TypeVar("T")
 DEFAULT_MAX_IMAGE_PIXELS = 50_000_000  # the UPLOAD_MAX_IMAGE_PIXELS default
 
 logger = logging.getLogger(__name__)
@@ -89,8 +94,8 @@ def inspect_file(path: str | os.PathLike[str], *, options: InspectOptions | None
             return report
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            if size <= MAX_IN_MEMORY:
-                data = handle.read(MAX_IN_MEMORY)
+            if size <= READ_WHOLE:
+                data = handle.read(READ_WHOLE)
                 report = _inspect(data, name, options, lambda: io.BytesIO(data))
             else:
                 with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
@@ -102,6 +107,46 @@ def inspect_file(path: str | os.PathLike[str], *, options: InspectOptions | None
         report = MediaReport(path=name, media_type=UNKNOWN)
         _container_error(report, f"file could not be read: {error.strerror or error}")
         return report
+
+
+def inspect_many(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    options: InspectOptions,
+    render: Callable[[MediaReport], T],
+    jobs: int = 1,
+) -> Iterator[T]:
+    """``render(inspect_file(path))`` for each path, in order, on ``jobs`` processes (0: one per core).
+
+    The readers are CPU-bound Python and native C2PA code, so more processes, not threads, use more
+    cores. ``render`` runs in the worker (it must be a module-level function) so only its result
+    crosses back, e.g. a JSON line.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1:
+        for path in paths:
+            yield render(inspect_file(path, options=options))
+        return
+    # Not "fork": a parent that already ran the native C2PA library (its threads) forks broken children.
+    # The fork server starts clean, imports the engine once, and forks each worker from there.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context: Any = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["labels.engine"])
+    else:
+        context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs, initializer=_worker_start, initargs=(options, render)) as pool:
+        yield from pool.imap(_worker_inspect, [str(path) for path in paths], chunksize=8)
+
+
+_worker_state: dict[str, Any] = {}
+
+
+def _worker_start(options: InspectOptions, render: Callable[[MediaReport], Any]) -> None:
+    _worker_state.update(options=options, render=render)
+
+
+def _worker_inspect(path: str) -> Any:
+    return _worker_state["render"](inspect_file(path, options=_worker_state["options"]))
 
 
 def inspect_bytes(
@@ -317,4 +362,12 @@ def _signals(report: MediaReport) -> list[Signal]:
     return signals
 
 
-__all__ = ["InspectOptions", "MediaReport", "inspect_bytes", "inspect_file", "inspect_stream", "inspect_text"]
+__all__ = [
+    "InspectOptions",
+    "MediaReport",
+    "inspect_bytes",
+    "inspect_file",
+    "inspect_many",
+    "inspect_stream",
+    "inspect_text",
+]
