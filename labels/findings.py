@@ -151,6 +151,22 @@ def evaluate(
     return findings
 
 
+def evaluate_visible(reports: list[MediaReport], *, declared_ai: bool) -> list[FindingSpec]:
+    """Only the findings of visible marks (for a separate OCR check on the media queue): each mark
+    drawn into a file, and, when the contributor declared no AI and no file carries a confirmed
+    label, the contradiction (rule R10)."""
+    findings: list[FindingSpec] = []
+    for report in reports:
+        drawn = [mark for mark in report.marks if mark.where != "text"]
+        findings += [f for f in _mark_findings(report) if f.code == VISIBLE_AI_MARK]
+        signals = [s for s in report.signals if s.source == SOURCE_VISIBLE_MARK]
+        if drawn and signals and not declared_ai:
+            message = f'File "{report.path}": {_join(signals)}, but the contributor declared no AI'
+            evidence = {"path": report.path, "signals": _signals_json(signals)}
+            findings.append(_finding(DECLARATION_CONTRADICTS_METADATA, message, evidence, "R10"))
+    return findings
+
+
 def _finding(code: str, message: str, evidence: dict[str, Any], rule: str | None = None) -> FindingSpec:
     severity, default_rule, _ = FINDING_CODES[code]
     return FindingSpec(
@@ -463,6 +479,7 @@ __all__ = [
     "FindingSpec",
     "biometric_edit_actions",
     "evaluate",
+    "evaluate_visible",
     "model_release_info",
     "producer_info",
 ]

@@ -291,3 +291,25 @@ def test_it_catalogues_every_code_it_can_emit() -> None:
         "tc260_producer_denied",
     }
     assert {severity for severity, _, _ in findings.FINDING_CODES.values()} == {"info", "warning", "blocking"}
+
+
+def test_it_evaluates_visible_marks_on_their_own() -> None:
+    from labels.marks import find_marks
+    from labels.report import SOURCE_VISIBLE_MARK, Signal
+
+    report = MediaReport(path="poster.jpg", media_type="image/jpeg")
+    report.marks = find_marks("豆包AI生成", where="image, bottom edge", generators=True)
+    report.signals = [
+        Signal(SOURCE_VISIBLE_MARK, 'image, bottom edge carries the AI mark "AI生成"', "suspected")
+    ]
+
+    found = findings.evaluate_visible([report], declared_ai=False)
+
+    assert [(f.code, f.severity, f.rule) for f in found] == [
+        ("visible_ai_mark", "info", "R10"),
+        ("visible_ai_mark", "info", "R10"),
+        ("declaration_contradicts_metadata", "blocking", "R10"),
+    ]
+    assert [f.evidence["kind"] for f in found[:2]] == ["gb45438", "generator"]
+    assert found[1].evidence["generator"] == "Doubao"
+    assert findings.evaluate_visible([report], declared_ai=True)[-1].code == "visible_ai_mark"
