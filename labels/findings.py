@@ -42,6 +42,7 @@ C2PA_TAMPERED = "c2pa_tampered"
 C2PA_SIGNER_UNTRUSTED = "c2pa_signer_untrusted"
 C2PA_UNREADABLE = "c2pa_unreadable"
 C2PA_REMOTE_MANIFEST = "c2pa_remote_manifest"
+C2PA_MANIFEST_MISSING = "c2pa_manifest_missing"
 TC260_MULTIPLE = "tc260_multiple"
 TC260_MALFORMED = "tc260_malformed"
 FILE_UNREADABLE = "file_unreadable"
@@ -68,6 +69,7 @@ FINDING_CODES: dict[str, tuple[str, str, str]] = {
     C2PA_SIGNER_UNTRUSTED: (INFO, "R03", "the C2PA signer is untrusted or expired"),
     C2PA_UNREADABLE: (WARNING, "R01", "a C2PA manifest store cannot be read"),
     C2PA_REMOTE_MANIFEST: (INFO, "R01", "a remote C2PA manifest is referenced, not fetched"),
+    C2PA_MANIFEST_MISSING: (WARNING, "R01", "XMP points to an embedded C2PA manifest that is gone"),
     TC260_MULTIPLE: (BLOCKING, "R06", "more than one GB 45438 implicit label"),
     TC260_MALFORMED: (BLOCKING, "R07", "a GB 45438 implicit label breaks Annex E"),
     FILE_UNREADABLE: (WARNING, "R11", "the file could not be read completely"),
@@ -245,6 +247,13 @@ def _c2pa_findings(report: MediaReport) -> list[FindingSpec]:
     if info is None:
         if not report.c2pa_remote_url:
             return []
+        if report.c2pa_remote_url.startswith("self#jumbf"):
+            # The XMP still names the manifest the file carried: it was stripped (or never written).
+            message = (
+                f'File "{path}": XMP dcterms:provenance points to an embedded C2PA manifest '
+                f"({report.c2pa_remote_url}), but the file carries none: it was removed"
+            )
+            return [_finding(C2PA_MANIFEST_MISSING, message, {"path": path, "url": report.c2pa_remote_url})]
         message = (
             f'File "{path}" points to a remote C2PA manifest at {report.c2pa_remote_url}; it was not fetched'
         )

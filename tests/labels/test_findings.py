@@ -130,6 +130,14 @@ def test_it_notes_a_remote_manifest_it_did_not_fetch(inspect: Inspect) -> None:
     assert finding.evidence["url"].startswith("https://cai-manifests.adobe.com/manifests/")
 
 
+def test_it_warns_when_the_xmp_names_an_embedded_manifest_that_is_gone(inspect: Inspect) -> None:
+    # c2pa-rs no_manifest.jpg keeps the XMP of a signed file whose manifest store was cut out
+    found = evaluate([corpus(inspect, "c2pa-rs/no_manifest.jpg")], declared_ai=False, categories=[])
+
+    assert [(f.code, f.severity, f.rule) for f in found] == [("c2pa_manifest_missing", "warning", "R01")]
+    assert found[0].evidence["url"].startswith("self#jumbf=/c2pa/adobe:urn:uuid:")
+
+
 def test_it_blocks_two_labels(inspect: Inspect) -> None:
     found = evaluate([corpus(inspect, "tc260/tc260_two_labels.jpg")], declared_ai=True, categories=[])
 
@@ -278,6 +286,7 @@ def test_it_catalogues_every_code_it_can_emit() -> None:
         "c2pa_signer_untrusted",
         "c2pa_unreadable",
         "c2pa_remote_manifest",
+        "c2pa_manifest_missing",
         "tc260_multiple",
         "tc260_malformed",
         "file_unreadable",
