@@ -241,6 +241,7 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=1000, help="how many files to generate (default 1000)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the best counts")
     parser.add_argument(
         "--jobs", type=int, default=0, help="inspect_media --jobs for the parallel run (0: per core)"
     )
