@@ -1,6 +1,6 @@
 """Benchmark the label engine against exiftool on the same generated files, in the same run.
 
-    python bench/label_checks.py [--files 1000] [--keep DIR] [--seed 7]
+    python bench/label_checks.py [--files 1000] [--keep DIR] [--seed 7] [--jobs 0]
 
 Steps:
 1. Generate the files into a temporary folder: JPEGs of realistic size (~100-250 KB), 10 % of them
@@ -11,7 +11,11 @@ Steps:
 3. Check every file got the tier it was made for; a mismatch is an error (exit status 1).
 4. Run one ``exiftool -fast2 -json`` process over all of them, once reading all tags, once reading
    only the tags a label check needs.
-5. Print files/s for each and the ratio.
+5. Run ``manage.py inspect_media --json`` over all of them as a command, on one process and on
+   ``--jobs`` processes (0: one per core), without and with the trust list. Commands are timed
+   with their startup excluded, for exiftool too: each is also run on one file, and the rate is
+   (files - 1) / (time for all - time for one).
+6. Print files/s for each and the ratios of ``inspect_media --json`` to ``exiftool -fast2``.
 
 It needs no Django settings and no database; it needs Debian's exiftool on the PATH.
 """
@@ -25,6 +29,9 @@ import sys
 sys.path.pop(0)
 
 import argparse
+import functools
+import json
+import os
 import random
 import shutil
 import subprocess
@@ -196,14 +203,53 @@ def run_exiftool(files: list[Sample], folder: Path, tags: list[str]) -> float:
     return elapsed
 
 
+def run_inspect_media(files: list[Sample], jobs: int, trust: bool) -> float:
+    """``manage.py inspect_media --json`` over ``files``; checks every record's tier."""
+    command = [sys.executable, str(ROOT / "manage.py"), "inspect_media", "--json", "--jobs", str(jobs)]
+    if trust:
+        command += ["--trust-anchors", str(CERTS / "test_cert_root_bundle.pem")]
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.labels.command_settings"}
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [*command, *(str(sample.path) for sample in files)], capture_output=True, check=False, env=environment
+    )
+    elapsed = time.perf_counter() - started
+    if completed.returncode != 0:
+        raise RuntimeError(f"inspect_media failed: {completed.stderr.decode(errors='replace')[:500]}")
+    tiers = [json.loads(line)["tier"] for line in completed.stdout.decode().splitlines()]
+    if tiers != [EXPECTED_TIER[sample.kind] for sample in files]:
+        raise RuntimeError("inspect_media gave a file the wrong tier")
+    return elapsed
+
+
+def _command(chosen: list[Sample], *, jobs: int, trust: bool) -> float:
+    return run_inspect_media(chosen, jobs, trust)
+
+
+REPEAT = 3
+
+
+def without_startup(run: Callable[[list[Sample]], float], files: list[Sample]) -> float:
+    """Seconds for ``files`` less the seconds for one file, each the best of REPEAT runs (other
+    work on the machine only ever adds time): the command's startup is excluded."""
+    one = min(run(files[:1]) for _ in range(REPEAT))
+    return max(min(run(files) for _ in range(REPEAT)) - one, 1e-6)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000, help="how many files to generate (default 1000)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the best counts")
+    parser.add_argument(
+        "--jobs", type=int, default=0, help="inspect_media --jobs for the parallel run (0: per core)"
+    )
     args = parser.parse_args()
     if args.files < 10:
         parser.error("--files must be at least 10")
+    global REPEAT
+    REPEAT = max(1, args.repeat)
     if shutil.which("exiftool") is None:
         print("exiftool is not installed (Debian: apt-get install libimage-exiftool-perl)", file=sys.stderr)
         return 1
@@ -222,8 +268,13 @@ def main() -> int:
         trust_list = InspectOptions(trust_anchors_pem=(CERTS / "test_cert_root_bundle.pem").read_text())
         trusted_seconds, trusted_mismatches = run_engine(files, trust_list)
         mismatches += trusted_mismatches
-        exiftool_all = run_exiftool(files, folder, [])
-        exiftool_labels = run_exiftool(files, folder, LABEL_TAGS)
+        exiftool_all = without_startup(lambda chosen: run_exiftool(chosen, folder, []), files)
+        exiftool_labels = without_startup(lambda chosen: run_exiftool(chosen, folder, LABEL_TAGS), files)
+        commands = {
+            (jobs, trust): without_startup(functools.partial(_command, jobs=jobs, trust=trust), files)
+            for jobs in (1, args.jobs)
+            for trust in (False, True)
+        }
 
     count = len(files)
     print(f"{count} files generated in {generation:.1f} s, {total_bytes / 1e6:.1f} MB in all")
@@ -233,20 +284,26 @@ def main() -> int:
         f"min {jpeg_sizes[0] / 1000:.0f} KB, max {jpeg_sizes[-1] / 1000:.0f} KB"
     )
     print()
+    jobs_name = f"{args.jobs or os.cpu_count()} processes"
     rows = [
-        ("labels engine, no trust list", engine_seconds),
-        ("labels engine, with trust list", trusted_seconds),
-        ("exiftool -fast2, all tags", exiftool_all),
-        ("exiftool -fast2, label tags", exiftool_labels),
+        ("labels engine in-process, no trust list", engine_seconds, count),
+        ("labels engine in-process, with trust list", trusted_seconds, count),
+        ("inspect_media --json, 1 process, no trust list", commands[(1, False)], count - 1),
+        ("inspect_media --json, 1 process, trust list", commands[(1, True)], count - 1),
+        (f"inspect_media --json, {jobs_name}, no trust list", commands[(args.jobs, False)], count - 1),
+        (f"inspect_media --json, {jobs_name}, trust list", commands[(args.jobs, True)], count - 1),
+        ("exiftool -fast2, all tags", exiftool_all, count - 1),
+        ("exiftool -fast2, label tags", exiftool_labels, count - 1),
     ]
-    print(f"{'method':<34}{'seconds':>10}{'files/s':>12}")
-    for name, seconds in rows:
-        print(f"{name:<34}{seconds:>10.2f}{count / seconds:>12.0f}")
-    best_exiftool = min(exiftool_all, exiftool_labels)
-    slowest_engine = max(engine_seconds, trusted_seconds)
-    print(
-        f"\nslower engine run / fastest exiftool: {best_exiftool / slowest_engine:.1f}x the files per second"
-    )
+    print(f"{'method (commands: startup excluded)':<52}{'seconds':>9}{'files/s':>10}")
+    rates = {}
+    for name, seconds, files_timed in rows:
+        rates[name] = files_timed / seconds
+        print(f"{name:<52}{seconds:>9.2f}{rates[name]:>10.0f}")
+    exiftool_rate = max(rates["exiftool -fast2, all tags"], rates["exiftool -fast2, label tags"])
+    print("\ninspect_media --json against the faster exiftool -fast2 run:")
+    for name in [row[0] for row in rows if row[0].startswith("inspect_media")]:
+        print(f"  {name}: {rates[name] / exiftool_rate:.1f}x the files per second")
     if mismatches:
         print(f"\n{len(mismatches)} file(s) got the wrong tier or errors:", file=sys.stderr)
         for line in mismatches[:20]:

@@ -8,16 +8,20 @@ The catalogue of codes is ``FINDING_CODES``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from labels.c2pa_manifest import C2paAction
+from labels.containers.base import LIMIT, UNREADABLE, UNSAFE
+from labels.marks import MARKS_VERSION, find_marks
+from labels.producers import DENY, KnownProducer, classify_producer
 from labels.report import (
     SOURCE_C2PA,
     SOURCE_IPTC,
     SOURCE_IPTC_AI_SYSTEM,
     SOURCE_TC260,
+    SOURCE_VISIBLE_MARK,
     MediaReport,
     Signal,
 )
@@ -38,10 +42,17 @@ C2PA_TAMPERED = "c2pa_tampered"
 C2PA_SIGNER_UNTRUSTED = "c2pa_signer_untrusted"
 C2PA_UNREADABLE = "c2pa_unreadable"
 C2PA_REMOTE_MANIFEST = "c2pa_remote_manifest"
+C2PA_MANIFEST_MISSING = "c2pa_manifest_missing"
 TC260_MULTIPLE = "tc260_multiple"
 TC260_MALFORMED = "tc260_malformed"
 FILE_UNREADABLE = "file_unreadable"
 BIOMETRIC_EDIT = "biometric_edit"
+METADATA_UNSAFE = "metadata_unsafe"
+METADATA_UNREADABLE = "metadata_unreadable"
+IMAGE_OVER_PIXEL_LIMIT = "image_over_pixel_limit"
+VISIBLE_AI_MARK = "visible_ai_mark"
+TC260_PRODUCER_CODE_INVALID = "tc260_producer_code_invalid"
+TC260_PRODUCER_DENIED = "tc260_producer_denied"
 MODEL_RELEASE_CONTRADICTS_EDIT = "model_release_contradicts_edit"
 
 # code -> (severity, rule, meaning). ai_label_found and declaration_contradicts_metadata take the rule
@@ -58,9 +69,20 @@ FINDING_CODES: dict[str, tuple[str, str, str]] = {
     C2PA_SIGNER_UNTRUSTED: (INFO, "R03", "the C2PA signer is untrusted or expired"),
     C2PA_UNREADABLE: (WARNING, "R01", "a C2PA manifest store cannot be read"),
     C2PA_REMOTE_MANIFEST: (INFO, "R01", "a remote C2PA manifest is referenced, not fetched"),
+    C2PA_MANIFEST_MISSING: (WARNING, "R01", "XMP points to an embedded C2PA manifest that is gone"),
     TC260_MULTIPLE: (BLOCKING, "R06", "more than one GB 45438 implicit label"),
     TC260_MALFORMED: (BLOCKING, "R07", "a GB 45438 implicit label breaks Annex E"),
     FILE_UNREADABLE: (WARNING, "R11", "the file could not be read completely"),
+    METADATA_UNSAFE: (BLOCKING, "R11", "metadata tries what a safe reader refuses (XML DTD/entities)"),
+    METADATA_UNREADABLE: (WARNING, "R11", "a metadata entry could not be read; a label may hide in it"),
+    IMAGE_OVER_PIXEL_LIMIT: (
+        WARNING,
+        "R11",
+        "the image is over the pixel limit; its pixels were not examined",
+    ),
+    VISIBLE_AI_MARK: (INFO, "R10", "an AI mark is drawn into the image or the video's first seconds"),
+    TC260_PRODUCER_CODE_INVALID: (WARNING, "R08", "the producer code's USCC fails its GB 32100 check"),
+    TC260_PRODUCER_DENIED: (WARNING, "R08", "the label names a producer on the platform's deny list"),
     BIOMETRIC_EDIT: (WARNING, "R22", "a C2PA action edits a face or a voice"),
     MODEL_RELEASE_CONTRADICTS_EDIT: (WARNING, "R25", "model release says none, a face or voice was edited"),
 }
@@ -106,18 +128,44 @@ class FindingSpec:
 
 
 def evaluate(
-    reports: list[MediaReport], *, declared_ai: bool, categories: list[str], text: str | None = None
+    reports: list[MediaReport],
+    *,
+    declared_ai: bool,
+    categories: list[str],
+    text: str | None = None,
+    known_producers: Mapping[str, KnownProducer] | None = None,
 ) -> list[FindingSpec]:
-    """All findings for one submission: its files' reports, the AI declaration, the chosen categories."""
+    """All findings for one submission: its files' reports, the AI declaration, the chosen categories.
+
+    ``reports`` may include the report of the submission's text (``engine.inspect_text``); then do
+    not pass the same text as ``text`` too. ``known_producers`` is the platform's allow/deny list of
+    producers (``labels.producers``), keyed by TC260 code, USCC or lower-cased name.
+    """
     unknown = sorted(set(categories) - set(ART17_CATEGORIES))
     if unknown:
         raise ValueError(f"unknown categories: {', '.join(unknown)}")
     findings: list[FindingSpec] = []
     for report in reports:
-        findings += _file_findings(report, declared_ai)
+        findings += _file_findings(report, declared_ai, known_producers or {})
     findings += _text_findings(text, declared_ai)
     findings += _category_findings(categories, declared_ai)
     findings += _biometric_findings(reports)
+    return findings
+
+
+def evaluate_visible(reports: list[MediaReport], *, declared_ai: bool) -> list[FindingSpec]:
+    """Only the findings of visible marks (for a separate OCR check on the media queue): each mark
+    drawn into a file, and, when the contributor declared no AI and no file carries a confirmed
+    label, the contradiction (rule R10)."""
+    findings: list[FindingSpec] = []
+    for report in reports:
+        drawn = [mark for mark in report.marks if mark.where != "text"]
+        findings += [f for f in _mark_findings(report) if f.code == VISIBLE_AI_MARK]
+        signals = [s for s in report.signals if s.source == SOURCE_VISIBLE_MARK]
+        if drawn and signals and not declared_ai:
+            message = f'File "{report.path}": {_join(signals)}, but the contributor declared no AI'
+            evidence = {"path": report.path, "signals": _signals_json(signals)}
+            findings.append(_finding(DECLARATION_CONTRADICTS_METADATA, message, evidence, "R10"))
     return findings
 
 
@@ -128,18 +176,27 @@ def _finding(code: str, message: str, evidence: dict[str, Any], rule: str | None
     )
 
 
-def _file_findings(report: MediaReport, declared_ai: bool) -> list[FindingSpec]:
+def _file_findings(
+    report: MediaReport, declared_ai: bool, known_producers: Mapping[str, KnownProducer]
+) -> list[FindingSpec]:
     findings: list[FindingSpec] = []
     path = report.path
     if not report.readable:
         message = f'File "{path}" could not be read completely: {"; ".join(report.container_errors)}'
         findings.append(_finding(FILE_UNREADABLE, message, {"path": path, "errors": report.container_errors}))
+    findings += _problem_findings(report)
     findings += _c2pa_findings(report)
     findings += _tc260_findings(report)
+    findings += _producer_findings(report, known_producers)
+    findings += _mark_findings(report)
     labels = [s for s in report.signals if s.source in (SOURCE_C2PA, SOURCE_IPTC, SOURCE_TC260)]
     if labels:
         message = f'File "{path}" carries an AI label: {_join(labels)}'
         evidence: dict[str, Any] = {"path": path, "tier": report.tier, "signals": _signals_json(labels)}
+        producers = producer_info(report, known_producers)
+        if producers:
+            evidence["producers"] = producers  # R08: the moderator sees who made it
+            message += "; produced by " + ", ".join(_producer_name(item) for item in producers)
         findings.append(_finding(AI_LABEL_FOUND, message, evidence, SOURCE_RULES[labels[0].source]))
     ai_system = [s for s in report.signals if s.source == SOURCE_IPTC_AI_SYSTEM]
     if ai_system:
@@ -151,15 +208,37 @@ def _file_findings(report: MediaReport, declared_ai: bool) -> list[FindingSpec]:
     if declared_ai or not report.signals:
         return findings
     confirmed = [s for s in report.signals if s.strength == CONFIRMED]
+    drawn = [s for s in report.signals if s.source == SOURCE_VISIBLE_MARK]
     if confirmed:
         message = f'File "{path}": {_join(confirmed)}, but the contributor declared no AI'
         evidence = {"path": path, "signals": _signals_json(confirmed)}
         rule = SOURCE_RULES[confirmed[0].source]
         findings.append(_finding(DECLARATION_CONTRADICTS_METADATA, message, evidence, rule))
+    elif drawn:
+        # The file says "AI生成" in its own pixels: a label people see, against a "not AI" declaration.
+        message = f'File "{path}": {_join(drawn)}, but the contributor declared no AI'
+        evidence = {"path": path, "signals": _signals_json(drawn)}
+        findings.append(_finding(DECLARATION_CONTRADICTS_METADATA, message, evidence, "R10"))
     else:
         message = f'File "{path}": {_join(report.signals)}, but the contributor declared no AI'
         evidence = {"path": path, "signals": _signals_json(report.signals)}
         findings.append(_finding(SUSPECTED_AI_UNDECLARED, message, evidence))
+    return findings
+
+
+_PROBLEM_CODES = {UNSAFE: METADATA_UNSAFE, UNREADABLE: METADATA_UNREADABLE, LIMIT: IMAGE_OVER_PIXEL_LIMIT}
+
+
+def _problem_findings(report: MediaReport) -> list[FindingSpec]:
+    """Metadata that could not be read safely is never "no label": a finding names where and why.
+
+    Evidence: path, kind, reason (a stable code), where, and the reason's parameters.
+    """
+    findings = []
+    for problem in report.metadata_problems:
+        message = f'File "{report.path}": {problem.detail}'
+        evidence = {"path": report.path, **problem.to_json()}
+        findings.append(_finding(_PROBLEM_CODES[problem.kind], message, evidence))
     return findings
 
 
@@ -168,6 +247,13 @@ def _c2pa_findings(report: MediaReport) -> list[FindingSpec]:
     if info is None:
         if not report.c2pa_remote_url:
             return []
+        if report.c2pa_remote_url.startswith("self#jumbf"):
+            # The XMP still names the manifest the file carried: it was stripped (or never written).
+            message = (
+                f'File "{path}": XMP dcterms:provenance points to an embedded C2PA manifest '
+                f"({report.c2pa_remote_url}), but the file carries none: it was removed"
+            )
+            return [_finding(C2PA_MANIFEST_MISSING, message, {"path": path, "url": report.c2pa_remote_url})]
         message = (
             f'File "{path}" points to a remote C2PA manifest at {report.c2pa_remote_url}; it was not fetched'
         )
@@ -225,13 +311,75 @@ def _tc260_findings(report: MediaReport) -> list[FindingSpec]:
     return findings
 
 
+def producer_info(report: MediaReport, known: Mapping[str, KnownProducer]) -> list[dict[str, Any]]:
+    """R08: who each GB 45438 label of ``report`` says produced the content (code, USCC, name, list)."""
+    info = []
+    for label in report.tc260_labels:
+        value = label.field_text("ContentProducer") or ""
+        producer = classify_producer(value, known)
+        if producer.kind != "empty":
+            info.append({"placement": label.placement, "content_producer": value, **producer.to_json()})
+    return info
+
+
+def _producer_findings(report: MediaReport, known: Mapping[str, KnownProducer]) -> list[FindingSpec]:
+    """A producer code whose USCC fails its check, a producer on the platform's deny list."""
+    findings: list[FindingSpec] = []
+    for item in producer_info(report, known):
+        evidence: dict[str, Any] = {"path": report.path, **item}
+        where = f'GB 45438 label in {item["placement"]} of "{report.path}"'
+        if item["uscc_valid"] is False:
+            message = (
+                f"{where}: the producer code {item['content_producer']} holds USCC {item['uscc']}, "
+                "whose check character is wrong"
+            )
+            findings.append(_finding(TC260_PRODUCER_CODE_INVALID, message, evidence))
+        known_entry = item["known"]
+        if known_entry and known_entry["status"] == DENY:
+            note = f": {known_entry['note']}" if known_entry["note"] else ""
+            message = (
+                f"{where} names {known_entry['name']} ({item['content_producer']}), on the platform's "
+                f"deny list{note}"
+            )
+            findings.append(_finding(TC260_PRODUCER_DENIED, message, evidence))
+    return findings
+
+
+def _producer_name(item: dict[str, Any]) -> str:
+    known = item["known"]
+    if item["kind"] == "tc260_code":
+        name = f"{known['name']} (USCC {item['uscc']})" if known else f"USCC {item['uscc']}"
+        return name + ("" if item["uscc_valid"] else ", check character wrong")
+    return f'{known["name"]} ("{item["name"]}")' if known else f'"{item["name"]}"'
+
+
+def _mark_findings(report: MediaReport) -> list[FindingSpec]:
+    """Visible AI marks: in a text body (TEXT_AI_MARK) or drawn into pixels (VISIBLE_AI_MARK)."""
+    findings = []
+    for mark in report.marks:
+        evidence = {"path": report.path, **mark.to_json()}
+        if mark.where == "text":
+            message = f'"{report.path}" says "{mark.text}" ({mark.wording})'
+            findings.append(_finding(TEXT_AI_MARK, message, evidence))
+        else:
+            who = f", the mark of {mark.generator}" if mark.generator else ""
+            message = f'File "{report.path}" shows "{mark.text}" in {mark.where}{who}'
+            findings.append(_finding(VISIBLE_AI_MARK, message, evidence))
+    return findings
+
+
 def _text_findings(text: str | None, declared_ai: bool) -> list[FindingSpec]:
     match = _TEXT_AI_MARK.search(text or "")
-    if text is None or match is None:
+    marks = find_marks(text or "")
+    if text is None or (match is None and not marks):
         return []
-    mark = match.group(0)
-    excerpt = text[max(match.start() - 30, 0) : match.end() + 30]
-    evidence: dict[str, Any] = {"mark": mark, "offset": match.start()}
+    if match is None:
+        offset = text.find(marks[0].text)
+        mark, start, end = marks[0].text, offset, offset + len(marks[0].text)
+    else:
+        mark, start, end = match.group(0), match.start(), match.end()
+    excerpt = text[max(start - 30, 0) : end + 30]
+    evidence: dict[str, Any] = {"mark": mark, "offset": start, "marks_version": MARKS_VERSION}
     findings = [_finding(TEXT_AI_MARK, f'The text says "{mark}" (…{excerpt}…)', evidence)]
     if not declared_ai:
         message = f'The text carries the visible AI mark "{mark}", but the contributor declared no AI'
@@ -340,5 +488,7 @@ __all__ = [
     "FindingSpec",
     "biometric_edit_actions",
     "evaluate",
+    "evaluate_visible",
     "model_release_info",
+    "producer_info",
 ]

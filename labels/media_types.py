@@ -46,4 +46,8 @@ def sniff(head: bytes) -> str:
         return "video/webm" if b"webm" in head[:64] else "video/x-matroska"
     if head.startswith(b"fLaC"):
         return "audio/flac"
+    if head.startswith(b"FLV\x01"):
+        return "video/x-flv"
+    if head.startswith(b"OggS"):
+        return "video/ogg" if b"\x80theora" in head else "audio/ogg"
     return UNKNOWN

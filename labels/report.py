@@ -11,6 +11,8 @@ from typing import Any
 
 from labels import source_types
 from labels.c2pa_manifest import C2paInfo
+from labels.containers.base import MetadataProblem
+from labels.marks import MARKS_VERSION, Mark
 from labels.tc260 import Tc260Label, Tc260Summary
 from labels.tier import CONFIRMED, NONE, SUSPECTED, Tier
 from labels.traces import TRACES_VERSION, Trace
@@ -23,6 +25,8 @@ SOURCE_IPTC = "iptc"
 SOURCE_IPTC_AI_SYSTEM = "iptc_ai_system"
 SOURCE_TC260 = "tc260"
 SOURCE_TRACE = "trace"
+SOURCE_TEXT_MARK = "text_mark"  # an AI mark in a text body ("本文由AI生成")
+SOURCE_VISIBLE_MARK = "visible_mark"  # an AI mark drawn into the pixels, read by OCR
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,11 @@ class MediaReport:
     signals: list[Signal] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     container_errors: list[str] = field(default_factory=list)
+    # metadata that could not be read safely (unsafe XML, an entry a reader gave up on): findings
+    metadata_problems: list[MetadataProblem] = field(default_factory=list)
+    dimensions: tuple[int, int] | None = None
+    marks: list[Mark] = field(default_factory=list)  # visible AI marks (text, or OCR of pixels)
+    visible_checked: bool = False  # whether the pixels were read for visible marks
 
     @property
     def tier(self) -> Tier:
@@ -121,4 +130,9 @@ class MediaReport:
                 "creator_tools": self.creator_tools,
             },
             "traces": [trace.to_json() for trace in self.traces],
+            "metadata_problems": [problem.to_json() for problem in self.metadata_problems],
+            "dimensions": list(self.dimensions) if self.dimensions else None,
+            "marks_version": MARKS_VERSION,
+            "marks": [mark.to_json() for mark in self.marks],
+            "visible_checked": self.visible_checked,
         }

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from labels.containers.base import TextEntry
+from labels.producers import PRODUCER_CODE, ProducerClass, classify_producer
 from labels.xmp import XmpFacts
 
 LABEL_KEYS = (
@@ -29,19 +30,9 @@ LABEL_KEYS = (
 )
 LABEL_MEANINGS = {"1": "AI-generated", "2": "possibly AI-generated", "3": "suspected AI-generated"}
 ALLOWED_VALUE = re.compile(r"^[\x21\x23-\x5B\x5D-\x7E]*$")
-PRODUCER_CODE = re.compile(r"^001\d([0-9A-Z]{18})([0-9A-Z]{5})$")
 # Free-text fields (EXIF UserComment, ImageDescription...) count as a label only when they hold the
 # label's JSON object, wrapped or not.
 _LABEL_JSON = re.compile(r'^\s*\{\s*"(AIGC"\s*:|Label"\s*:.*"ContentProducer")', re.S)
-
-
-@dataclass(frozen=True)
-class ProducerClass:
-    """R08: a TC260 provider code (with its Unified Social Credit Code) or a free-text name."""
-
-    kind: str  # "tc260_code" | "name" | "empty"
-    uscc: str | None = None
-    product_code: str | None = None
 
 
 @dataclass
@@ -79,7 +70,7 @@ class Tc260Label:
             "raw": self.raw,
             "fields": self.fields,
             "errors": self.errors,
-            "producer": {"kind": producer.kind, "uscc": producer.uscc, "product_code": producer.product_code},
+            "producer": producer.to_json(),
         }
 
 
@@ -132,9 +123,22 @@ def find_labels(texts: list[TextEntry], xmp_facts: list[XmpFacts]) -> list[Tc260
     ]
     for entry in texts:
         value = html.unescape(entry.value) if "&" in entry.value[:32] else entry.value
-        if entry.key.upper() == "AIGC" or _LABEL_JSON.match(value):
+        if _is_label_key(entry.key) or _LABEL_JSON.match(value):
             labels.append(parse_label(entry.placement, entry.value))
     return labels
+
+
+def _is_label_key(key: str) -> bool:
+    """ "AIGC", also namespaced as phone apps and taggers write it: "com.apple.quicktime.AIGC",
+    "----:com.apple.iTunes:AIGC", "WM/AIGC", "info.AIGC"."""
+    return re.split(r"[.:/]", key.strip())[-1].upper() == "AIGC"
+
+
+def label_from_fields(placement: str, raw: str, fields: dict[str, Any]) -> Tc260Label:
+    """A label read from a format that is not JSON (YAML front matter, HTML attributes)."""
+    label = Tc260Label(placement=placement, raw=raw, fields=fields)
+    label.errors.extend(validate_fields(fields))
+    return label
 
 
 def parse_label(placement: str, raw: str) -> Tc260Label:
@@ -212,16 +216,23 @@ def _describe_bad(value: str) -> str:
     return ", ".join(names.get(ch, f"U+{ord(ch):04X}") for ch in bad)
 
 
-def classify_producer(value: str) -> ProducerClass:
-    if not value:
-        return ProducerClass("empty")
-    match = PRODUCER_CODE.match(value)
-    if match:
-        return ProducerClass("tc260_code", uscc=match.group(1), product_code=match.group(2))
-    return ProducerClass("name")
-
-
 def label_json(fields: dict[str, str]) -> str:
     """Serialise a label the way Annex E shows it: wrapped, keys in order, no spaces."""
     ordered = {key: fields.get(key, "") for key in LABEL_KEYS}
     return json.dumps({"AIGC": ordered}, separators=(",", ":"), ensure_ascii=True)
+
+
+__all__ = [
+    "LABEL_KEYS",
+    "LABEL_MEANINGS",
+    "PRODUCER_CODE",
+    "ProducerClass",
+    "Tc260Label",
+    "Tc260Summary",
+    "classify_producer",
+    "find_labels",
+    "label_from_fields",
+    "label_json",
+    "parse_label",
+    "validate_fields",
+]

@@ -61,6 +61,8 @@ KNOWN_GENERATORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("Bing Image Creator", r"bing image creator|microsoft designer"),
     )
 )
+# One search over every generator's pattern first: most software fields name none of them.
+_ANY_GENERATOR = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in KNOWN_GENERATORS), re.I)
 SOFTWARE_KEYS = frozenset(
     {
         "software",
@@ -71,6 +73,8 @@ SOFTWARE_KEYS = frozenset(
         "©too",
         "©swr",
         "tsse",
+        "tss",
+        "ten",
         "tenc",
         "isft",
         "writing_app",
@@ -136,6 +140,8 @@ def _field_pair_traces(container: str, fields: dict[tuple[str, str], str]) -> li
 
 
 def _named_generator(value: str, where: str) -> list[Trace]:
+    if not _ANY_GENERATOR.search(value):
+        return []
     return [
         Trace(name, where, f'{where} is "{_clip(value)}"')
         for name, pattern in KNOWN_GENERATORS

@@ -5,7 +5,7 @@ Image data sub-blocks are skipped by their length bytes, never decoded.
 
 from __future__ import annotations
 
-from labels.containers.base import MAX_ENTRIES, ByteSource, RawMetadata, decode_text
+from labels.containers.base import MAX_ENTRIES, UNREADABLE, ByteSource, RawMetadata, decode_text
 
 _XMP_APP = b"XMP DataXMP"
 _C2PA_APP = b"C2PA_GIF"
@@ -17,6 +17,7 @@ def read_gif(buf: ByteSource, meta: RawMetadata) -> None:
     if size < 13:
         meta.errors.append("GIF header is truncated")
         return
+    meta.dimensions = (buf[6] | buf[7] << 8, buf[8] | buf[9] << 8)
     pos = 13
     if buf[10] & 0x80:  # global colour table
         pos += 3 * (2 ** ((buf[10] & 0x07) + 1))
@@ -55,6 +56,9 @@ def _read_extension(buf: ByteSource, label: int, pos: int, meta: RawMetadata) ->
             close = buf.find(b"?>", end) if end >= 0 else -1
             if close >= 0:
                 meta.add_xmp("GIF XMP application extension", bytes(buf[data_start : close + 2]))
+            else:
+                where = "GIF XMP application extension"
+                meta.problem(UNREADABLE, "incomplete", where, f"{where} has no end of packet; not read")
         elif app_id.startswith(_C2PA_APP):
             meta.c2pa_locations.append("GIF C2PA application extension")
         return _skip_sub_blocks(buf, data_start, meta)

@@ -1,4 +1,7 @@
-"""ID3v2.3 / v2.4 tags (MP3, and WAV ``id3`` chunks): text frames, TXXX, COMM, GEOB and PRIV.
+"""ID3v2.2 / v2.3 / v2.4 tags (MP3, and WAV ``id3`` chunks): text frames, TXXX, COMM, GEOB and PRIV.
+
+ID3v2.2 frames (three-letter ids, three-byte sizes: TXX, COM, GEO, T..) are read as their v2.3
+equivalents. Encrypted frames and frames that do not inflate are metadata problems, not silence.
 
 TXXX with description ``AIGC`` carries a GB 45438 label; GEOB with MIME ``application/c2pa`` carries a
 C2PA manifest store; PRIV owned by ``XMP`` carries an XMP packet.
@@ -9,10 +12,18 @@ from __future__ import annotations
 import struct
 import zlib
 
-from labels.containers.base import MAX_ENTRIES, MAX_TEXT_BYTES, ByteSource, RawMetadata, decode_text
+from labels.containers.base import (
+    MAX_ENTRIES,
+    MAX_TEXT_BYTES,
+    UNREADABLE,
+    ByteSource,
+    RawMetadata,
+    decode_text,
+)
 
 C2PA_MIME_TYPES = (b"application/c2pa", b"application/x-c2pa-manifest-store")
 _ENCODINGS = {0: "latin-1", 1: "utf-16", 2: "utf-16-be", 3: "utf-8"}
+_V22_IDS = {"TXX": "TXXX", "COM": "COMM", "GEO": "GEOB"}
 
 
 def tag_size(buf: ByteSource, start: int = 0) -> int:
@@ -28,46 +39,65 @@ def read_id3(buf: ByteSource, meta: RawMetadata, where: str = "MP3") -> None:
         meta.errors.append(f"ID3 tag in {where} is truncated")
         return
     major, flags = buf[3], buf[5]
-    if major not in (3, 4):
-        meta.errors.append(f"ID3v2.{major} tag in {where} is not read (only v2.3 and v2.4 are)")
+    if major not in (2, 3, 4):
+        meta.problem(
+            UNREADABLE,
+            "unsupported_version",
+            f"ID3 tag in {where}",
+            f"ID3v2.{major} tag in {where} is not read (only v2.2, v2.3 and v2.4 are)",
+            version=f"2.{major}",
+        )
         return
     end = 10 + _syncsafe(bytes(buf[6:10]))
     if end > len(buf):
         meta.errors.append(f"ID3 tag in {where} declares {end} bytes but only {len(buf)} exist (truncated)")
         end = len(buf)
     body = bytes(buf[10:end])
-    if major == 3 and flags & 0x80:
-        body = body.replace(b"\xff\x00", b"\xff")  # v2.3 tag-wide unsynchronisation
+    if major < 4 and flags & 0x80:
+        body = body.replace(b"\xff\x00", b"\xff")  # v2.2/v2.3 tag-wide unsynchronisation
     pos = 0
-    if flags & 0x40 and len(body) >= 4:  # extended header
-        ext = _syncsafe(body[:4]) if major == 4 else struct.unpack(">I", body[:4])[0] + 4
-        pos = ext
+    if major > 2 and flags & 0x40 and len(body) >= 4:  # extended header
+        pos = _syncsafe(body[:4]) if major == 4 else struct.unpack(">I", body[:4])[0] + 4
     container = f"ID3v2.{major}"
+    header = 6 if major == 2 else 10
     for _ in range(MAX_ENTRIES):
-        if pos + 10 > len(body) or body[pos] == 0:
+        if pos + header > len(body) or body[pos] == 0:
             return  # end of frames or padding
-        frame_id = body[pos : pos + 4].decode("latin-1")
+        id_length = 3 if major == 2 else 4
+        frame_id = body[pos : pos + id_length].decode("latin-1")
         if not frame_id.isalnum():
             meta.errors.append(f"{container} tag in {where} has a malformed frame header at offset {pos}")
             return
-        size = (
-            _syncsafe(body[pos + 4 : pos + 8])
-            if major == 4
-            else struct.unpack(">I", body[pos + 4 : pos + 8])[0]
-        )
-        frame_flags = struct.unpack(">H", body[pos + 8 : pos + 10])[0]
-        data = body[pos + 10 : pos + 10 + size]
-        if pos + 10 + size > len(body):
+        if major == 2:
+            size = int.from_bytes(body[pos + 3 : pos + 6], "big")
+            frame_flags = 0
+        else:
+            raw_size = body[pos + 4 : pos + 8]
+            size = _syncsafe(raw_size) if major == 4 else struct.unpack(">I", raw_size)[0]
+            frame_flags = struct.unpack(">H", body[pos + 8 : pos + 10])[0]
+        data = body[pos + header : pos + header + size]
+        if pos + header + size > len(body):
             meta.errors.append(f"{container} frame {frame_id} in {where} runs past the end of the tag")
             return
-        pos += 10 + size
+        pos += header + size
+        if major == 2:
+            frame_id = _V22_IDS.get(frame_id, frame_id)
+        frame_where = f"{container} frame {frame_id} in {where}"
         try:
             payload = _frame_payload(data, frame_flags, major)
         except zlib.error as error:
-            meta.errors.append(f"{container} frame {frame_id} in {where} could not be decompressed: {error}")
+            meta.problem(
+                UNREADABLE,
+                "decompress_failed",
+                frame_where,
+                f"{frame_where} could not be decompressed: {error}",
+                error=str(error),
+            )
             continue
-        if payload is not None:
-            _read_frame(frame_id, payload, container, meta)
+        if payload is None:
+            meta.problem(UNREADABLE, "encrypted", frame_where, f"{frame_where} is encrypted; it was not read")
+            continue
+        _read_frame(frame_id, payload, container, meta)
     meta.errors.append(f"{container} tag in {where} has too many frames; stopped reading")
 
 

@@ -1,7 +1,10 @@
 """PNG: walk the chunks by their declared lengths (no CRC check, no pixel decode).
 
-Reads tEXt / zTXt / iTXt text (XMP lives in iTXt "XML:com.adobe.xmp"), eXIf and the C2PA ``caBX``
-chunk. A chunk whose length runs past the end of the file stops the walk with an error.
+Reads tEXt / zTXt / iTXt text, eXIf and the C2PA ``caBX`` chunk. XMP under the keyword
+"XML:com.adobe.xmp" is read from all three text chunk forms (iTXt as the XMP spec says, tEXt and
+compressed zTXt as some writers do), and the image size from IHDR. A chunk whose length runs past the
+end of the file stops the walk with an error; a text chunk that cannot be decoded or inflated is a
+metadata problem (a label may hide in it).
 """
 
 from __future__ import annotations
@@ -9,7 +12,14 @@ from __future__ import annotations
 import struct
 import zlib
 
-from labels.containers.base import MAX_ENTRIES, MAX_TEXT_BYTES, ByteSource, RawMetadata, decode_text
+from labels.containers.base import (
+    MAX_ENTRIES,
+    MAX_TEXT_BYTES,
+    UNREADABLE,
+    ByteSource,
+    RawMetadata,
+    decode_text,
+)
 from labels.containers.exif import read_exif
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -34,6 +44,8 @@ def read_png(buf: ByteSource, meta: RawMetadata) -> None:
             return
         if chunk_type == b"IEND":
             return
+        if chunk_type == b"IHDR" and length >= 8:
+            meta.dimensions = struct.unpack_from(">II", buf, pos + 8)
         if chunk_type in (b"tEXt", b"zTXt", b"iTXt"):
             _read_text_chunk(name, bytes(buf[pos + 8 : pos + 8 + length]), meta)
         elif chunk_type == b"eXIf":
@@ -46,36 +58,46 @@ def read_png(buf: ByteSource, meta: RawMetadata) -> None:
 
 def _read_text_chunk(chunk: str, data: bytes, meta: RawMetadata) -> None:
     keyword, sep, rest = data.partition(b"\x00")
-    if not sep:
-        meta.errors.append(f"PNG {chunk} chunk has no keyword separator")
-        return
     key = keyword.decode("latin-1")
+    where = f"PNG {chunk} {key!r}"
+    if not sep:
+        meta.problem(
+            UNREADABLE, "decode_failed", f"PNG {chunk}", f"PNG {chunk} chunk has no keyword separator"
+        )
+        return
     try:
         if chunk == "tEXt":
-            text = rest.decode("latin-1")
+            raw = rest
         elif chunk == "zTXt":
-            text = _inflate(rest[1:]).decode("latin-1")
+            raw = _inflate(rest[1:])
         else:
-            text = _itxt_text(rest)
+            raw = _itxt_bytes(rest)
     except (zlib.error, ValueError) as error:
-        meta.errors.append(f"PNG {chunk} {key!r} could not be decoded: {error}")
+        meta.problem(
+            UNREADABLE, "decompress_failed", where, f"{where} could not be decoded: {error}", error=str(error)
+        )
         return
-    if chunk == "iTXt" and key == XMP_KEYWORD:
-        meta.add_xmp("PNG iTXt", text.encode("utf-8"))
-    else:
-        meta.add_text(f"PNG {chunk}", key, text)
+    if key == XMP_KEYWORD:
+        meta.add_xmp(f"PNG {chunk}", raw)
+        return
+    text = raw.decode("latin-1") if chunk != "iTXt" else decode_text(raw)
+    meta.add_text(f"PNG {chunk}", key, text)
 
 
-def _itxt_text(rest: bytes) -> str:
+def _itxt_bytes(rest: bytes) -> bytes:
     if len(rest) < 2:
         raise ValueError("iTXt chunk too short")
     compressed = rest[0] == 1
     # language tag and translated keyword, each NUL-terminated
     _, _, after_lang = rest[2:].partition(b"\x00")
     _, _, text = after_lang.partition(b"\x00")
-    return decode_text(_inflate(text) if compressed else text)
+    return _inflate(text) if compressed else text
 
 
 def _inflate(data: bytes) -> bytes:
-    """Decompress at most MAX_TEXT_BYTES so a zlib bomb costs nothing."""
-    return zlib.decompressobj().decompress(data, MAX_TEXT_BYTES)
+    """Decompress at most MAX_TEXT_BYTES so a zlib bomb costs nothing; more is an error, not a cut."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, MAX_TEXT_BYTES)
+    if inflater.unconsumed_tail:
+        raise ValueError(f"inflates to more than {MAX_TEXT_BYTES} bytes")
+    return out

@@ -101,3 +101,77 @@ def webm_bytes(tags: dict[str, str]) -> bytes:
     )
     segment = element(0x18538067, element(0x1254C367, element(0x7373, simple_tags)))
     return header + segment
+
+
+def flv_bytes(metadata: dict[str, str]) -> bytes:
+    """An FLV header and one script tag: ``onMetaData`` as an AMF0 ECMA array of strings."""
+
+    def amf_string(text: str) -> bytes:
+        raw = text.encode()
+        return struct.pack(">H", len(raw)) + raw
+
+    body = b"\x02" + amf_string("onMetaData") + b"\x08" + struct.pack(">I", len(metadata) + 1)
+    body += amf_string("duration") + b"\x00" + struct.pack(">d", 0.2)
+    for key, value in metadata.items():
+        body += amf_string(key) + b"\x02" + amf_string(value)
+    body += b"\x00\x00\x09"
+    tag = b"\x12" + len(body).to_bytes(3, "big") + b"\x00" * 7 + body
+    return b"FLV\x01\x01" + struct.pack(">I", 9) + b"\x00" * 4 + tag + struct.pack(">I", len(tag))
+
+
+def vorbis_comments(comments: dict[str, str], vendor: str = "Provenant samples") -> bytes:
+    entries = [f"{key}={value}".encode() for key, value in comments.items()]
+    return (
+        struct.pack("<I", len(vendor))
+        + vendor.encode()
+        + struct.pack("<I", len(entries))
+        + b"".join(struct.pack("<I", len(entry)) + entry for entry in entries)
+    )
+
+
+def flac_bytes(comments: dict[str, str]) -> bytes:
+    """ "fLaC", a STREAMINFO block and a VORBIS_COMMENT block (no audio frames)."""
+    # block sizes, frame sizes, then 44.1 kHz, mono, 16 bits, no samples; MD5 left empty
+    streaminfo = struct.pack(">HH", 4096, 4096) + b"\x00" * 6 + bytes.fromhex("0AC440F000000000")
+    streaminfo = streaminfo.ljust(34, b"\x00")
+    comment = vorbis_comments(comments)
+    return (
+        b"fLaC"
+        + b"\x00"
+        + len(streaminfo).to_bytes(3, "big")
+        + streaminfo
+        + b"\x84"
+        + len(comment).to_bytes(3, "big")
+        + comment
+    )
+
+
+def _ogg_crc(data: bytes) -> int:
+    crc = 0
+    for byte in data:
+        crc ^= byte << 24
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x04C11DB7) if crc & 0x80000000 else crc << 1
+            crc &= 0xFFFFFFFF
+    return crc
+
+
+def ogg_page(packet: bytes, *, serial: int = 1, sequence: int = 0, first: bool = False) -> bytes:
+    """One Ogg page holding one whole packet (lacing values of 255 and a final shorter one)."""
+    lacing = [255] * (len(packet) // 255) + [len(packet) % 255]
+    header = (
+        b"OggS\x00"
+        + bytes([0x02 if first else 0])
+        + b"\x00" * 8
+        + struct.pack("<III", serial, sequence, 0)
+        + bytes([len(lacing)])
+        + bytes(lacing)
+    )
+    page = header + packet
+    return page[:22] + struct.pack("<I", _ogg_crc(page)) + page[26:]
+
+
+def opus_bytes(comments: dict[str, str]) -> bytes:
+    """An Ogg Opus stream's two header pages: OpusHead and OpusTags (no audio)."""
+    head = b"OpusHead\x01\x01" + struct.pack("<HIhB", 312, 48000, 0, 0)
+    return ogg_page(head, first=True) + ogg_page(b"OpusTags" + vorbis_comments(comments), sequence=1)

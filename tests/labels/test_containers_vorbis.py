@@ -41,7 +41,7 @@ def test_it_reads_the_label_from_a_flac_comment() -> None:
     report = inspect_bytes(flac("TITLE=x", f"AIGC={LABEL}"), options=InspectOptions())
 
     assert report.media_type == "audio/flac"
-    assert [label.placement for label in report.tc260_labels] == ["FLAC VorbisComment AIGC"]
+    assert [label.placement for label in report.tc260_labels] == ["FLAC Vorbis comment AIGC"]
     assert report.tc260_labels[0].errors == []
     assert report.errors == []
 
@@ -51,7 +51,7 @@ def test_it_reads_flac_behind_an_id3_tag_as_c2pa_signs_it() -> None:
 
     report = inspect_bytes(tag + flac(f"AIGC={LABEL}"), options=InspectOptions())
 
-    assert [label.placement for label in report.tc260_labels] == ["FLAC VorbisComment AIGC"]
+    assert [label.placement for label in report.tc260_labels] == ["FLAC Vorbis comment AIGC"]
 
 
 def test_it_reads_vorbis_and_opus_comment_headers_of_ogg() -> None:
@@ -66,7 +66,7 @@ def test_it_reads_vorbis_and_opus_comment_headers_of_ogg() -> None:
         )  # an audio packet whose first byte looks like a FLAC block type
     )
 
-    for data, placement in ((vorbis, "Ogg Vorbis VorbisComment AIGC"), (opus, "Ogg Opus VorbisComment AIGC")):
+    for data, placement in ((vorbis, "Ogg Vorbis comment AIGC"), (opus, "Ogg Opus comment AIGC")):
         meta = read_container(data, "application/octet-stream")
         assert [entry.placement for entry in meta.texts if entry.key == "AIGC"] == [placement]
         assert meta.errors == []
@@ -90,10 +90,11 @@ def test_it_records_broken_files_without_raising() -> None:
     assert read_container(truncated, "audio/flac").errors == [
         "FLAC metadata block at offset 42 runs past the end of the file"
     ]
-    assert read_container(bad_comment, "audio/flac").errors == ["FLAC VorbisComment is truncated"]
-    assert read_container(b"OggS" + b"\x00" * 10, "application/octet-stream").errors == [
-        "Ogg page at offset 0 is truncated"
+    broken = read_container(bad_comment, "audio/flac")
+    assert [problem.detail for problem in broken.problems] == ["FLAC Vorbis comment block is truncated"]
+    assert read_container(b"OggS" + b"\x00" * 10, "audio/ogg").errors == [
+        "Ogg ends inside a page header (truncated)"
     ]
-    assert read_container(b"OggS" + b"\x00" * 23 + b"\x00RIFF", "application/octet-stream").errors == [
-        "Ogg page expected at offset 27"
+    assert read_container(b"OggS" + b"\x00" * 23 + b"\x00RIFF", "audio/ogg").errors == [
+        "Ogg ends inside a page header (truncated)"
     ]

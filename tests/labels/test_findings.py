@@ -9,6 +9,7 @@ import pytest
 
 from labels import findings, samples, source_types
 from labels.findings import FindingSpec, biometric_edit_actions, evaluate, model_release_info
+from labels.marks import MARKS_VERSION
 from labels.report import MediaReport
 
 from .conftest import CORPUS, SigningCertificate
@@ -129,6 +130,14 @@ def test_it_notes_a_remote_manifest_it_did_not_fetch(inspect: Inspect) -> None:
     assert finding.evidence["url"].startswith("https://cai-manifests.adobe.com/manifests/")
 
 
+def test_it_warns_when_the_xmp_names_an_embedded_manifest_that_is_gone(inspect: Inspect) -> None:
+    # c2pa-rs no_manifest.jpg keeps the XMP of a signed file whose manifest store was cut out
+    found = evaluate([corpus(inspect, "c2pa-rs/no_manifest.jpg")], declared_ai=False, categories=[])
+
+    assert [(f.code, f.severity, f.rule) for f in found] == [("c2pa_manifest_missing", "warning", "R01")]
+    assert found[0].evidence["url"].startswith("self#jumbf=/c2pa/adobe:urn:uuid:")
+
+
 def test_it_blocks_two_labels(inspect: Inspect) -> None:
     found = evaluate([corpus(inspect, "tc260/tc260_two_labels.jpg")], declared_ai=True, categories=[])
 
@@ -207,7 +216,7 @@ def test_it_finds_a_visible_ai_mark_in_the_text() -> None:
     found = evaluate([], declared_ai=False, categories=[], text="今天的配图由AI生成，仅供参考。")
 
     assert codes(found) == ["text_ai_mark", "suspected_ai_undeclared"]
-    assert found[0].evidence == {"mark": "AI生成", "offset": 6}
+    assert found[0].evidence == {"mark": "AI生成", "offset": 6, "marks_version": MARKS_VERSION}
     assert [f.rule for f in found] == ["R10", "R10"]
     assert evaluate([], declared_ai=False, categories=[], text="A plain report about rivers.") == []
 
@@ -277,10 +286,39 @@ def test_it_catalogues_every_code_it_can_emit() -> None:
         "c2pa_signer_untrusted",
         "c2pa_unreadable",
         "c2pa_remote_manifest",
+        "c2pa_manifest_missing",
         "tc260_multiple",
         "tc260_malformed",
         "file_unreadable",
         "biometric_edit",
         "model_release_contradicts_edit",
+        "metadata_unsafe",
+        "metadata_unreadable",
+        "image_over_pixel_limit",
+        "visible_ai_mark",
+        "tc260_producer_code_invalid",
+        "tc260_producer_denied",
     }
     assert {severity for severity, _, _ in findings.FINDING_CODES.values()} == {"info", "warning", "blocking"}
+
+
+def test_it_evaluates_visible_marks_on_their_own() -> None:
+    from labels.marks import find_marks
+    from labels.report import SOURCE_VISIBLE_MARK, Signal
+
+    report = MediaReport(path="poster.jpg", media_type="image/jpeg")
+    report.marks = find_marks("豆包AI生成", where="image, bottom edge", generators=True)
+    report.signals = [
+        Signal(SOURCE_VISIBLE_MARK, 'image, bottom edge carries the AI mark "AI生成"', "suspected")
+    ]
+
+    found = findings.evaluate_visible([report], declared_ai=False)
+
+    assert [(f.code, f.severity, f.rule) for f in found] == [
+        ("visible_ai_mark", "info", "R10"),
+        ("visible_ai_mark", "info", "R10"),
+        ("declaration_contradicts_metadata", "blocking", "R10"),
+    ]
+    assert [f.evidence["kind"] for f in found[:2]] == ["gb45438", "generator"]
+    assert found[1].evidence["generator"] == "Doubao"
+    assert findings.evaluate_visible([report], declared_ai=True)[-1].code == "visible_ai_mark"

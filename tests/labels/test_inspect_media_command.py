@@ -144,3 +144,20 @@ def test_it_sets_the_process_exit_status(tmp_path: Path) -> None:
     assert usage.returncode == 2
     assert usage.stdout == ""
     assert usage.stderr.strip() == f"CommandError: {tmp_path / 'missing.jpg'}: no such file"
+
+
+def test_it_gives_the_same_lines_in_the_same_order_with_jobs() -> None:
+    paths = sorted(str(path) for path in CORPUS.rglob("*") if path.suffix in (".jpg", ".png", ".mp4", ".wav"))
+
+    one = run("--json", *paths)
+    two = run("--json", "--jobs", "2", *paths)
+
+    assert len(one.splitlines()) == len(paths) > 10
+    assert two == one
+
+
+def test_it_refuses_a_negative_job_count() -> None:
+    with pytest.raises(CommandError) as raised:
+        run("--json", "--jobs", "-1", str(CORPUS / "c2pa-rs" / "A.jpg"))
+
+    assert raised.value.returncode == 2

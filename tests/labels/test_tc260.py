@@ -207,9 +207,13 @@ def test_it_ignores_exif_text_that_is_not_a_label(inspect: Inspect) -> None:
 @pytest.mark.parametrize(
     ("producer", "expected"),
     [
-        (samples.PRODUCER_CODE, tc260.ProducerClass("tc260_code", "91110102MACQD9K640", "10000")),
-        ("doubao", tc260.ProducerClass("name")),
-        ("0011911101", tc260.ProducerClass("name")),
+        (samples.PRODUCER_CODE, tc260.ProducerClass("tc260_code", "91110102MACQD9K640", "10000", True)),
+        (
+            "001191110102MACQD9K64110000",
+            tc260.ProducerClass("tc260_code", "91110102MACQD9K641", "10000", False),
+        ),
+        ("doubao", tc260.ProducerClass("name", name="doubao")),
+        ("0011911101", tc260.ProducerClass("name", name="0011911101")),
         ("", tc260.ProducerClass("empty")),
     ],
 )

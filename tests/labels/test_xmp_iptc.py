@@ -124,7 +124,13 @@ def test_it_refuses_entity_expansion_and_records_it() -> None:
 
     facts = parse_xmp(xmp, "JPEG APP1")
 
-    assert facts.errors == ["XMP in JPEG APP1 refused: it declares XML entities or a DTD (EntitiesForbidden)"]
+    assert facts.errors == [
+        "XMP in JPEG APP1 declares a DTD with 10 entities (lol, lol1, lol2, lol3, lol4); "
+        "the declaration was cut out and entity references left unexpanded"
+    ]
+    assert [(p.kind, p.reason, p.params["entity_count"]) for p in facts.problems] == [
+        ("unsafe", "xml_dtd", 10)
+    ]
     assert facts.ai_system == {}
 
 
