@@ -2,7 +2,7 @@
 
 
 def requeue_stale_checks() -> dict[str, int]:
-    from moderation.services.checks import check_runs_requeue_stale
+    from moderation.pipeline.services import check_runs_requeue_stale
 
     return check_runs_requeue_stale().as_dict()
 

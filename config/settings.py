@@ -215,7 +215,7 @@ LOGGING = {
 # --- Submissions and media --------------------------------------------------------------------
 
 # Uploads stream to a temporary file (never memory), hashed on the way in.
-FILE_UPLOAD_HANDLERS = ["moderation.upload_handlers.HashingTemporaryFileUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["moderation.intake.upload_handlers.HashingTemporaryFileUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
 UPLOAD_MAX_BYTES = {
     "image": env_int("UPLOAD_MAX_IMAGE_MB", 25) * 1024 * 1024,

@@ -21,13 +21,14 @@ from consent.models import ConsentRecord
 from consent.services import consent_grant, consent_request_send, consent_self_confirm, consent_withdraw
 from consent.tokens import request_token, withdraw_token
 from demo import media
+from moderation.intake.services import PersonInput, RevisionInput, submission_create, submission_submit
 from moderation.models import CheckRun, DecisionOutcome, PolicyReason, PolicyRule, Revision, Submission
-from moderation.services.checks import check_run_execute
-from moderation.services.policy import policy_rule_save
-from moderation.services.priority import apply_outcome
-from moderation.services.review import review_add_note as add_note
-from moderation.services.review import review_claim, review_decide
-from moderation.services.submissions import PersonInput, RevisionInput, submission_create, submission_submit
+from moderation.pipeline.policy import policy_rule_save
+from moderation.pipeline.services import check_run_execute
+from moderation.review.claims import review_claim
+from moderation.review.decisions import review_add_note as add_note
+from moderation.review.decisions import review_decide
+from moderation.review.priority import apply_outcome
 
 MARKER_TITLE = "Lake at dawn"
 

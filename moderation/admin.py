@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from moderation.checks import REGISTRY
 from moderation.models import CheckRun, Finding, PolicyReason, PolicyRule, Submission
-from moderation.services.checks import CheckNotAllowed, checks_rerun
-from moderation.services.policy import policy_rule_delete, policy_rule_save
+from moderation.pipeline.checks import REGISTRY
+from moderation.pipeline.policy import policy_rule_delete, policy_rule_save
+from moderation.pipeline.services import CheckNotAllowed, checks_rerun
 
 
 @admin.register(PolicyRule)

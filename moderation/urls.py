@@ -1,6 +1,9 @@
 from django.urls import path
 
-from moderation.views import media, publication, review, submissions
+from moderation.intake import media_views as media
+from moderation.intake import views as submissions
+from moderation.publication import views as publication
+from moderation.review import views as review
 
 urlpatterns = [
     # Contributors

@@ -16,7 +16,7 @@ from consent.models import ConsentRecord, Scope
 from consent.requirements import ConsentNeed
 from consent.selectors import CLOSED_STATUSES, ConsentState, person_consents
 from moderation.models import Category, DepictedPerson, Region, Revision, Status, Submission
-from moderation.services.checks import checks_rerun
+from moderation.pipeline.services import checks_rerun
 
 # Consent changes re-run the consent check while a submission is on its way to a decision.
 RECHECK_STATUSES = frozenset({Status.SUBMITTED, Status.CHECKING, Status.AWAITING_REVIEW})

@@ -28,7 +28,7 @@ from consent.services.common import (
 )
 from moderation.models import Relation, Status, Submission
 from moderation.notifications import notify
-from moderation.services.takedown import submission_open_takedown
+from moderation.publication.takedown import submission_open_takedown
 
 
 @transaction.atomic

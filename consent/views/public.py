@@ -26,8 +26,8 @@ from consent.services import (
 )
 from consent.services.common import person_name_of, person_text
 from consent.tokens import ConsentLinkError
+from moderation.intake.media_views import serve_private
 from moderation.models import Category, Region
-from moderation.views.media import serve_private
 
 OUTCOMES = ("granted", "refused", "withdrawn")
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-# What the queue filters read (moderation.queues.QueueFilter), kept in the queue indexes.
+# What the queue filters read (moderation.review.queues.QueueFilter), kept in the queue indexes.
 QUEUE_FILTER_COLUMNS = [
     "tier",
     "region",
@@ -117,7 +117,7 @@ class Submission(models.Model):
             models.Index(fields=["contributor", "-created_at"], name="submission_contributor_idx"),
             # The two queue orders. After the sort key they carry every column a queue filter
             # reads, so a filtered page of ids and its capped count come from the index alone
-            # (index-only scans), however few items match (see moderation.queues).
+            # (index-only scans), however few items match (see moderation.review.queues).
             models.Index(
                 fields=["queue", "-priority_rank", "id", *QUEUE_FILTER_COLUMNS],
                 name="submission_queue_rank_idx",

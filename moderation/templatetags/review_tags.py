@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.forms import BoundField
 
-from moderation.services.priority import score_now
+from moderation.review.priority import score_now
 
 register = template.Library()
 
@@ -18,7 +18,7 @@ def priority_now(item: Any) -> float:
 
 @register.filter
 def blurs_media(user: Any) -> bool:
-    from moderation.views.review import blur_media
+    from moderation.review.views import blur_media
 
     return blur_media(user)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Sanction, User
 from audit.models import AuditEvent
 from labels.engine import inspect_file
+from moderation.intake.services import submission_start_revision
 from moderation.models import (
     Decision,
     DecisionOutcome,
@@ -21,17 +22,15 @@ from moderation.models import (
     Status,
     Submission,
 )
-from moderation.services.checks import check_run_execute
-from moderation.services.review import (
+from moderation.pipeline.services import check_run_execute
+from moderation.review.claims import (
     DecisionRefused,
     ReviewConflict,
-    SanctionRequest,
     review_claim,
     review_claim_next,
-    review_decide,
     review_release,
 )
-from moderation.services.submissions import submission_start_revision
+from moderation.review.decisions import SanctionRequest, review_decide
 from tests.media_samples import upload
 from tests.moderation.builders import person, submitted, unique_image
 
@@ -185,7 +184,7 @@ def test_it_refuses_approval_without_consent_even_for_a_senior(alice: User, seni
 
 def test_it_refuses_approval_while_checks_run(alice: User, mod: User) -> None:
     item = awaiting(alice)
-    from moderation.services.checks import checks_rerun
+    from moderation.pipeline.services import checks_rerun
 
     checks_rerun(submission=item, actor=mod, kinds=["label"])
     Submission.objects.filter(pk=item.pk).update(status=Status.AWAITING_REVIEW)  # as if a page was stale

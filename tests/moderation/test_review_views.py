@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from moderation.models import Decision, PolicyReason, PublishedRendition, Queue, Status, Submission
-from moderation.services.review import review_claim
+from moderation.review.claims import review_claim
 from tests.media_samples import upload
 from tests.moderation.builders import unique_image
 from tests.moderation.test_review import CORPUS, awaiting
@@ -121,8 +121,8 @@ def test_it_keeps_the_queue_query_count_flat(
 def test_it_counts_a_long_queue_only_as_far_as_it_needs(
     alice: User, mod_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("moderation.queues.QUEUE_COUNT_LIMIT", 2)
-    monkeypatch.setattr("moderation.views.review.QUEUE_PAGE_SIZE", 1)
+    monkeypatch.setattr("moderation.review.queues.QUEUE_COUNT_LIMIT", 2)
+    monkeypatch.setattr("moderation.review.views.QUEUE_PAGE_SIZE", 1)
     items = [awaiting(alice) for _ in range(4)]
     in_order = list(Submission.objects.filter(pk__in=[i.pk for i in items]).order_by("-priority_rank", "id"))
 
@@ -354,7 +354,7 @@ def test_it_reports_bulk_items_it_could_not_decide(alice: User, senior: User, mo
 
 def test_it_lists_and_clears_notifications(alice: User, mod: User, alice_client: Client) -> None:
     item = awaiting(alice)
-    from moderation.services.review import review_decide
+    from moderation.review.decisions import review_decide
 
     review_decide(submission=item, moderator=mod, outcome="approved", expected_version=item.version)
     page = alice_client.get("/review/").status_code
@@ -368,7 +368,7 @@ def test_it_lists_and_clears_notifications(alice: User, mod: User, alice_client:
 
 def test_it_publishes_a_labelled_page(alice: User, mod: User) -> None:
     item = awaiting(alice, declared_ai=True, files=[unique_image()], body="Hello.")
-    from moderation.services.review import review_decide
+    from moderation.review.decisions import review_decide
 
     review_decide(submission=item, moderator=mod, outcome="approved", expected_version=item.version)
     page = Client().get(f"/p/{item.pk}/")

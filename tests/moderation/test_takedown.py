@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from moderation.models import Notification, Queue, Status, Submission
-from moderation.services.takedown import submission_open_takedown
+from moderation.publication.takedown import submission_open_takedown
 from tests.moderation.builders import submitted
 
 

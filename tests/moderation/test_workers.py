@@ -22,8 +22,8 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import verify_chain
 from moderation.models import CheckRun, Finding, PolicyRule, RunStatus, Status, Submission
-from moderation.services.checks import check_runs_requeue_stale
-from moderation.services.policy import policy_rule_save
+from moderation.pipeline.policy import policy_rule_save
+from moderation.pipeline.services import check_runs_requeue_stale
 from tests.factories import make_contributor
 from tests.moderation.builders import submitted
 

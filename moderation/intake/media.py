@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from moderation.intake import FileType, Inspected, UploadRefused, inspect
+from moderation.intake.inspection import FileType, Inspected, UploadRefused, inspect
 from moderation.models.choices import MediaKind
 
 CHUNK = 1024 * 1024

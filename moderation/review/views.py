@@ -15,7 +15,6 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from accounts.selectors import active_sanctions, strike_count, verification_summary
 from moderation.access import get_submission_for_review, require_reviewer
-from moderation.checks import REGISTRY
 from moderation.models import (
     DecisionOutcome,
     Notification,
@@ -24,20 +23,19 @@ from moderation.models import (
     Status,
     Submission,
 )
-from moderation.queues import QueueFilter, QueuePaginator, decisions_today, queue_figures, queue_items
-from moderation.review_forms import BulkDecisionForm, DecisionForm, NoteForm, QueueFilterForm
-from moderation.selectors import decisions_for, latest_runs, provenance_summary
-from moderation.services.checks import CheckNotAllowed, checks_rerun
-from moderation.services.review import (
+from moderation.pipeline.checks import REGISTRY
+from moderation.pipeline.services import CheckNotAllowed, checks_rerun
+from moderation.review.claims import (
     DecisionRefused,
     ReviewConflict,
-    SanctionRequest,
-    review_add_note,
     review_claim,
     review_claim_next,
-    review_decide,
     review_release,
 )
+from moderation.review.decisions import SanctionRequest, review_add_note, review_decide
+from moderation.review.forms import BulkDecisionForm, DecisionForm, NoteForm, QueueFilterForm
+from moderation.review.queues import QueueFilter, QueuePaginator, decisions_today, queue_figures, queue_items
+from moderation.selectors import decisions_for, latest_runs, provenance_summary
 
 QUEUE_PAGE_SIZE = 25
 QUEUES = {"review": Queue.REVIEW, "escalated": Queue.ESCALATED, "takedown": Queue.TAKEDOWN, "mine": "mine"}

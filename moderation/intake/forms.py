@@ -7,8 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from moderation.intake.services import PersonInput, RevisionInput
 from moderation.models import Category, Region, Relation, Revision
-from moderation.services.submissions import PersonInput, RevisionInput
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 

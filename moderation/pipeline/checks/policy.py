@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from moderation.checks import register
-from moderation.checks.base import Check, CheckResult, FindingSpec
 from moderation.models import FeatureLibrary, PolicyRule, Revision
+from moderation.pipeline.checks import register
+from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
 
 # Admin-written regular expressions run on contributor text: bound the text they see.
 MAX_TEXT_CHARS = 200_000

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Sanction
 from moderation.models import Category, DecisionOutcome, PolicyReason, Region, SlaState, Tier
-from moderation.queues import SORTS, QueueFilter
+from moderation.review.queues import SORTS, QueueFilter
 
 OUTCOME_FILTERS = [
     ("", _("Any check outcome")),

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedRequest
 from accounts.services import SubmissionNotAllowed, submission_gate
 from moderation.access import get_submission_for_user
-from moderation.forms import PersonFormSet, SubmissionForm, persons_from
+from moderation.intake import services
+from moderation.intake.forms import PersonFormSet, SubmissionForm, persons_from
+from moderation.intake.services import InvalidTransition, SubmissionIncomplete, UploadOutcome
 from moderation.models import FINISHED_RUN_STATUSES, Revision, Status, Submission
 from moderation.selectors import decisions_for, latest_runs, revision_history
-from moderation.services import submissions as services
-from moderation.services.submissions import InvalidTransition, SubmissionIncomplete, UploadOutcome
 
 PAGE_SIZE = 20
 

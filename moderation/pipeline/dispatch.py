@@ -24,8 +24,8 @@ def send_check_runs_on_commit(run_ids: list[int]) -> None:
 
 
 def send_check_runs(run_ids: list[int]) -> None:
-    from moderation import jobs
     from moderation.models import CheckRun, RunStatus
+    from moderation.pipeline import jobs
 
     if not settings.BACKGROUND_JOBS:
         for run_id in run_ids:

@@ -10,7 +10,7 @@ from accounts.models import User
 from audit.services import record_event
 from moderation.models import Queue, Status, Submission
 from moderation.notifications import notify
-from moderation.services.priority import apply_outcome
+from moderation.review.priority import apply_outcome
 
 
 @transaction.atomic

@@ -18,8 +18,9 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import User
 from accounts.services import assert_can_submit
 from audit.services import record_event
-from moderation import media
-from moderation.intake import UploadRefused
+from moderation.intake import media
+from moderation.intake.inspection import UploadRefused
+from moderation.intake.thumbnails import media_send_thumbnails
 from moderation.models import (
     Category,
     DepictedPerson,
@@ -31,7 +32,7 @@ from moderation.models import (
     Submission,
 )
 from moderation.models.choices import WITHDRAWABLE
-from moderation.services.checks import checks_create_runs
+from moderation.pipeline.services import checks_create_runs
 
 logger = logging.getLogger(__name__)
 
@@ -441,34 +442,3 @@ def submission_start_revision(*, submission: Submission, actor: User) -> Revisio
     Submission.objects.filter(pk=submission.pk).update(current_revision=revision, awaiting_since=None)
     submission.refresh_from_db()
     return revision
-
-
-def media_send_thumbnails(media_ids: list[int]) -> None:
-    if not settings.BACKGROUND_JOBS:
-        for media_id in media_ids:
-            media_make_thumbnail(media_id=media_id)
-        return
-    import django_rq
-    from redis.exceptions import RedisError
-
-    from moderation import jobs
-
-    try:
-        queue = django_rq.get_queue("media")
-        for media_id in media_ids:
-            queue.enqueue(jobs.make_thumbnail, media_id, job_id=f"thumbnail-{media_id}")
-    except RedisError:
-        logger.exception("Could not send thumbnail jobs; thumbnails are made on first view instead")
-
-
-def media_make_thumbnail(*, media_id: int) -> None:
-    """Render the thumbnail of an image once; other rows sharing the file get it too."""
-    row = MediaFile.objects.filter(pk=media_id).first()
-    if row is None or row.thumbnail or not row.is_image:
-        return
-    try:
-        name = media.render_thumbnail(row.file.name or "", row.kind)
-    except (OSError, ValueError):
-        logger.exception("Thumbnail failed for media %s", media_id)
-        return
-    MediaFile.objects.filter(file=row.file.name, thumbnail="").update(thumbnail=name)

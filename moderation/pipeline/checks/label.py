@@ -9,9 +9,9 @@ from labels.engine import InspectOptions, inspect_file
 from labels.report import ENGINE_VERSION
 from labels.tier import combine_tiers, decide_tier
 from labels.traces import TRACES_VERSION
-from moderation.checks import register
-from moderation.checks.base import Check, CheckResult, FindingSpec
 from moderation.models import Revision, Tier
+from moderation.pipeline.checks import register
+from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
 
 TIER_WORDS = {
     Tier.CONFIRMED: "a machine-readable label says AI-generated",

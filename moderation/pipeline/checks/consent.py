@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from consent.requirements import consent_need
 from consent.selectors import person_consents
 from labels.findings import MODEL_RELEASE_NONE
-from moderation.checks import register
-from moderation.checks.base import Check, CheckResult, FindingSpec
 from moderation.models import Revision, Severity
+from moderation.pipeline.checks import register
+from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
 
 CONSENT_MISSING = "consent_missing"
 PERSON_UNDECLARED = "consent_person_undeclared"

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedRequest
 from moderation.access import get_submission_for_user
+from moderation.intake.thumbnails import media_make_thumbnail
 from moderation.models import MediaFile
-from moderation.services.submissions import media_make_thumbnail
 
 
 def _content_disposition(kind: str, name: str) -> str:

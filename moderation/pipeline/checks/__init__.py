@@ -4,8 +4,8 @@ Adding a check: subclass `Check` with a `kind`, a `version` and `run(revision)`,
 with `@register`, and import its module below.
 """
 
-from moderation.checks.base import Check, CheckResult, FindingSpec, TransientCheckError
 from moderation.models import Revision
+from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec, TransientCheckError
 
 REGISTRY: dict[str, Check] = {}
 
@@ -23,6 +23,6 @@ def applicable_checks(revision: Revision) -> list[Check]:
     return [check for check in REGISTRY.values() if check.applies_to(revision)]
 
 
-from moderation.checks import consent, label, policy  # noqa: E402, F401  (registration)
+from moderation.pipeline.checks import consent, label, policy  # noqa: E402, F401  (registration)
 
 __all__ = ["REGISTRY", "Check", "CheckResult", "FindingSpec", "TransientCheckError", "get_check", "register"]

@@ -13,9 +13,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import record_event
-from moderation import queueing
-from moderation.checks import TransientCheckError, applicable_checks, get_check
-from moderation.checks.base import FindingSpec
 from moderation.models import (
     CheckRun,
     Finding,
@@ -24,7 +21,10 @@ from moderation.models import (
     Status,
     Submission,
 )
-from moderation.services.priority import apply_outcome
+from moderation.pipeline import dispatch
+from moderation.pipeline.checks import TransientCheckError, applicable_checks, get_check
+from moderation.pipeline.checks.base import FindingSpec
+from moderation.review.priority import apply_outcome
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def checks_create_runs(
             for check in checks
         ]
     )
-    queueing.send_check_runs_on_commit([run.pk for run in runs])
+    dispatch.send_check_runs_on_commit([run.pk for run in runs])
     return runs
 
 
@@ -254,10 +254,10 @@ def check_runs_requeue_stale(*, now: datetime | None = None) -> SweepReport:
     to_send += [
         run_id
         for run_id in stale_pending.values_list("pk", flat=True)
-        if not settings.BACKGROUND_JOBS or not queueing.job_is_waiting(run_id)
+        if not settings.BACKGROUND_JOBS or not dispatch.job_is_waiting(run_id)
     ]
     if to_send:
-        queueing.send_check_runs(to_send)
+        dispatch.send_check_runs(to_send)
         report.resent = len(to_send)
     if report.lease_expired or report.resent or report.gave_up:
         record_event(action="checks.requeued", details=report.as_dict())
