@@ -1,5 +1,6 @@
 """The contributor's side of a submission: drafts with uploads, submitting, withdrawing, and
-starting a new revision after "changes requested". Every transition is audited."""
+starting a new revision after "changes requested". Status changes go through
+moderation.lifecycle.submission_transition, which audits them."""
 
 import logging
 import uuid
@@ -10,10 +11,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from accounts.services import assert_can_submit
@@ -21,6 +20,7 @@ from audit.services import record_event
 from moderation.intake import media
 from moderation.intake.inspection import UploadRefused
 from moderation.intake.thumbnails import media_send_thumbnails
+from moderation.lifecycle import InvalidTransition, submission_transition
 from moderation.models import (
     Category,
     DepictedPerson,
@@ -31,14 +31,9 @@ from moderation.models import (
     Status,
     Submission,
 )
-from moderation.models.choices import WITHDRAWABLE
 from moderation.pipeline.services import checks_create_runs
 
 logger = logging.getLogger(__name__)
-
-
-class InvalidTransition(Exception):
-    """The submission is not in a state that allows this. The message says why."""
 
 
 class SubmissionIncomplete(Exception):
@@ -80,43 +75,6 @@ class UploadOutcome:
 def _require_owner(submission: Submission, actor: User) -> None:
     if submission.contributor_id != actor.pk:
         raise PermissionDenied(_("Only the contributor can change this submission."))
-
-
-# How a refused transition reads: "This submission is approved, so it cannot be withdrawn."
-REFUSED_VERB = {
-    "submission.submitted": pgettext_lazy("refused transition", "submitted"),
-    "submission.withdrawn": pgettext_lazy("refused transition", "withdrawn"),
-    "submission.revision_started": pgettext_lazy("refused transition", "revised"),
-}
-
-
-def _transition(
-    submission: Submission,
-    *,
-    to: Status,
-    allowed_from: Iterable[str],
-    actor: User | None,
-    action: str,
-    details: dict | None = None,
-    **fields: object,
-) -> None:
-    """Move `submission` to `to` only if it is still in one of `allowed_from` (checked in SQL)."""
-    allowed = list(allowed_from)
-    previous = submission.status
-    now = timezone.now()
-    moved = Submission.objects.filter(pk=submission.pk, status__in=allowed).update(
-        status=to, updated_at=now, version=F("version") + 1, **fields
-    )
-    if not moved:
-        submission.refresh_from_db(fields=["status"])
-        raise InvalidTransition(
-            _("This submission is %(status)s, so it cannot be %(action)s.")
-            % {"status": submission.get_status_display().lower(), "action": REFUSED_VERB[action]}
-        )
-    submission.refresh_from_db()
-    record_event(
-        action=action, actor=actor, target=submission, details={"from": previous, "to": to, **(details or {})}
-    )
 
 
 def _write_revision_fields(revision: Revision, data: RevisionInput) -> None:
@@ -240,7 +198,7 @@ def submission_create(
     )
     try:
         with transaction.atomic():
-            submission = Submission.objects.create(contributor=contributor, status=Status.DRAFT)
+            submission = Submission.objects.create(contributor=contributor)  # a draft
             revision = Revision(submission=submission, number=1)
             _write_revision_fields(revision, data)
             revision.save()
@@ -347,20 +305,21 @@ def submission_submit(*, submission: Submission, actor: User) -> list:
         raise SubmissionIncomplete(problems)
     with transaction.atomic():
         now = timezone.now()
-        _transition(
-            submission,
+        submission_transition(
+            submission=submission,
             to=Status.SUBMITTED,
-            allowed_from=[Status.DRAFT],
             actor=actor,
             action="submission.submitted",
             details={"revision": revision.number},
-            submitted_at=now,
-            queue=Queue.REVIEW,
-            awaiting_since=None,
-            due_at=None,
-            claimed_by=None,
-            claim_expires_at=None,
-            decided_at=None,
+            fields={
+                "submitted_at": now,
+                "queue": Queue.REVIEW,
+                "awaiting_since": None,
+                "due_at": None,
+                "claimed_by": None,
+                "claim_expires_at": None,
+                "decided_at": None,
+            },
         )
         Revision.objects.filter(pk=revision.pk).update(submitted_at=now)
         return checks_create_runs(submission=submission, revision=revision)
@@ -369,14 +328,12 @@ def submission_submit(*, submission: Submission, actor: User) -> list:
 def submission_withdraw(*, submission: Submission, actor: User) -> None:
     """The contributor takes the submission back before a final decision."""
     _require_owner(submission, actor)
-    _transition(
-        submission,
+    submission_transition(
+        submission=submission,
         to=Status.WITHDRAWN,
-        allowed_from=WITHDRAWABLE,
         actor=actor,
         action="submission.withdrawn",
-        claimed_by=None,
-        claim_expires_at=None,
+        fields={"claimed_by": None, "claim_expires_at": None},
     )
 
 
@@ -391,10 +348,9 @@ def submission_start_revision(*, submission: Submission, actor: User) -> Revisio
     previous = submission.current_revision
     if previous is None:
         raise InvalidTransition(_("There is nothing to revise."))
-    _transition(
-        submission,
+    submission_transition(
+        submission=submission,
         to=Status.DRAFT,
-        allowed_from=[Status.CHANGES_REQUESTED],
         actor=actor,
         action="submission.revision_started",
         details={"revision": previous.number + 1},

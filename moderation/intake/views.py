@@ -14,7 +14,8 @@ from accounts.services import SubmissionNotAllowed, submission_gate
 from moderation.access import get_submission_for_user
 from moderation.intake import services
 from moderation.intake.forms import PersonFormSet, SubmissionForm, persons_from
-from moderation.intake.services import InvalidTransition, SubmissionIncomplete, UploadOutcome
+from moderation.intake.services import SubmissionIncomplete, UploadOutcome
+from moderation.lifecycle import InvalidTransition
 from moderation.models import FINISHED_RUN_STATUSES, Revision, Status, Submission
 from moderation.selectors import decisions_for, latest_runs, revision_history
 

@@ -2,6 +2,7 @@
 and sweep up runs that a dead worker or a lost Redis left behind."""
 
 import logging
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import record_event
+from moderation.lifecycle import InvalidTransition, submission_transition
 from moderation.models import (
     CheckRun,
     Finding,
@@ -71,9 +73,13 @@ def checks_rerun(
     """
     if submission.status in (Status.DRAFT, Status.WITHDRAWN) or submission.current_revision is None:
         raise CheckNotAllowed(_("Only submitted content has checks to run."))
-    Submission.objects.filter(pk=submission.pk, status=Status.AWAITING_REVIEW).update(
-        status=Status.CHECKING, version=F("version") + 1, updated_at=timezone.now()
-    )
+    submission.refresh_from_db(fields=["status"])
+    if submission.status == Status.AWAITING_REVIEW:
+        # Out of the queue until the new runs finish; a decision that got there first wins.
+        with suppress(InvalidTransition):
+            submission_transition(
+                submission=submission, to=Status.CHECKING, actor=actor, action="submission.checking"
+            )
     runs = checks_create_runs(
         submission=submission, revision=submission.current_revision, kinds=kinds, requested_by=actor
     )
@@ -101,21 +107,17 @@ def check_run_execute(*, run_id: int, worker: str) -> str:
     )
     if not claimed:
         return "skipped: not pending"
-    run = (
-        CheckRun.objects.select_related("revision")
-        .annotate(submission_status=F("submission__status"))
-        .get(pk=run_id)
-    )
-    # Only the first run of a submission finds it "submitted"; the others skip the update.
-    if run.submission_status == Status.SUBMITTED and Submission.objects.filter(
-        pk=run.submission_id, status=Status.SUBMITTED
-    ).update(status=Status.CHECKING, updated_at=now):
-        record_event(
-            action="submission.checking",
-            target_type="moderation.submission",
-            target_id=run.submission_id,
-            details={"from": "submitted", "to": "checking"},
-        )
+    run = CheckRun.objects.select_related("revision", "submission").get(pk=run_id)
+    # Only the first run of a submission finds it "submitted"; the others leave it be.
+    if run.submission.status == Status.SUBMITTED:
+        with suppress(InvalidTransition):
+            submission_transition(
+                submission=run.submission,
+                to=Status.CHECKING,
+                actor=None,
+                action="submission.checking",
+                refresh=False,
+            )
     try:
         result = get_check(run.kind).run(run.revision)
     except TransientCheckError as exc:
@@ -191,24 +193,24 @@ def submission_complete_checks(*, submission_id: int, revision_id: int | None) -
         return False
     submission = Submission.objects.select_related("current_revision", "contributor").get(pk=submission_id)
     outcome = apply_outcome(submission, save=False)
-    moved = Submission.objects.filter(
-        pk=submission.pk, status__in=[Status.SUBMITTED, Status.CHECKING]
-    ).update(status=Status.AWAITING_REVIEW, version=F("version") + 1, updated_at=timezone.now(), **outcome)
-    if not moved:  # a decided submission whose checks re-ran: record the outcome, keep the status
+    if submission.status not in (Status.SUBMITTED, Status.CHECKING):
+        # A decided submission whose checks re-ran: record the outcome, keep the status.
         Submission.objects.filter(pk=submission.pk).update(**outcome)
-    if moved:
-        record_event(
-            action="submission.awaiting_review",
-            target=submission,
-            details={
-                "from": "checking",
-                "to": "awaiting_review",
-                "priority": submission.priority_score,
-                "tier": submission.tier,
-                "blocking": submission.has_blocking_findings,
-            },
-        )
-    return bool(moved)
+        return False
+    submission_transition(
+        submission=submission,
+        to=Status.AWAITING_REVIEW,
+        actor=None,
+        action="submission.awaiting_review",
+        details={
+            "priority": submission.priority_score,
+            "tier": submission.tier,
+            "blocking": submission.has_blocking_findings,
+        },
+        fields=outcome,
+        refresh=False,
+    )
+    return True
 
 
 @dataclass

@@ -1,13 +1,12 @@
 """Taking published content down when the ground for publishing it is gone (consent withdrawn)."""
 
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.services import record_event
+from moderation.lifecycle import submission_transition
 from moderation.models import Queue, Status, Submission
 from moderation.notifications import notify
 from moderation.review.priority import apply_outcome
@@ -27,31 +26,22 @@ def submission_open_takedown(
     if locked.status != Status.APPROVED:
         return False
     now = timezone.now()
-    Submission.objects.filter(pk=locked.pk).update(
-        status=Status.AWAITING_REVIEW,
-        queue=Queue.TAKEDOWN,
-        publication_hidden_at=now,
-        awaiting_since=now,
-        claimed_by=None,
-        claim_expires_at=None,
-        decided_at=None,
-        version=F("version") + 1,
-        updated_at=now,
-    )
-    locked.refresh_from_db()
-    apply_outcome(locked)
-    record_event(
-        action="submission.takedown_opened",
+    submission_transition(
+        submission=locked,
+        to=Status.AWAITING_REVIEW,
         actor=actor,
-        target=locked,
-        details={
-            "from": "approved",
-            "to": "awaiting_review",
-            "queue": "takedown",
-            "reason": reason,
-            **(details or {}),
+        action="submission.takedown_opened",
+        details={"queue": "takedown", "reason": reason, **(details or {})},
+        fields={
+            "queue": Queue.TAKEDOWN,
+            "publication_hidden_at": now,
+            "awaiting_since": now,
+            "claimed_by": None,
+            "claim_expires_at": None,
+            "decided_at": None,
         },
     )
+    apply_outcome(locked)
     notify(
         locked.contributor,
         subject=_("Your submission #%(id)s was taken down") % {"id": locked.pk},

@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import SanctionError, sanction_impose
 from audit.services import record_event
+from moderation.lifecycle import submission_transition
 from moderation.models import (
     Decision,
     DecisionOutcome,
     PolicyReason,
     Queue,
     ReviewNote,
+    Status,
     Submission,
 )
 from moderation.notifications import notify
@@ -155,7 +157,18 @@ def review_decide(
             bulk=bulk,
             created_at=now,
         )
+        audit = {
+            "decision": decision.pk,
+            "outcome": outcome,
+            "reason": reason.code if reason else None,
+            "queue": decision.from_queue,
+            "override": bool(override_reason.strip()),
+            "bulk": bulk,
+            "sanction": sanction.kind if sanction else None,
+            "revision": revision.number,
+        }
         if outcome == DecisionOutcome.ESCALATED:
+            # Not a move in the lifecycle: the item changes queue and stays awaiting review.
             Submission.objects.filter(pk=item.pk).update(
                 queue=Queue.ESCALATED,
                 claimed_by=None,
@@ -165,15 +178,9 @@ def review_decide(
             )
             item.refresh_from_db()
             apply_outcome(item)  # the escalated queue's SLA and priority
+            record_event(action="review.decided", actor=moderator, target=item, details=audit)
         else:
-            fields: dict[str, object] = {
-                "status": outcome,
-                "decided_at": now,
-                "claimed_by": None,
-                "claim_expires_at": None,
-                "version": F("version") + 1,
-                "updated_at": now,
-            }
+            fields: dict[str, object] = {"decided_at": now, "claimed_by": None, "claim_expires_at": None}
             if outcome == DecisionOutcome.APPROVED:
                 try:
                     renditions_create(submission=item, revision=revision, tier=item.tier)
@@ -182,7 +189,15 @@ def review_decide(
                         _("Publishing failed, nothing was approved: %(error)s") % {"error": exc}
                     ) from exc
                 fields.update(published_at=now, publication_hidden_at=None)
-            Submission.objects.filter(pk=item.pk).update(**fields)
+            submission_transition(
+                submission=item,
+                to=outcome,
+                actor=moderator,
+                action="review.decided",
+                from_=[Status.AWAITING_REVIEW],
+                details=audit,
+                fields=fields,
+            )
         if sanction is not None and outcome == DecisionOutcome.REJECTED:
             try:
                 sanction_impose(
@@ -196,21 +211,6 @@ def review_decide(
                 )
             except SanctionError as exc:
                 raise DecisionRefused(str(exc)) from exc
-        record_event(
-            action="review.decided",
-            actor=moderator,
-            target=item,
-            details={
-                "decision": decision.pk,
-                "outcome": outcome,
-                "reason": reason.code if reason else None,
-                "queue": decision.from_queue,
-                "override": bool(override_reason.strip()),
-                "bulk": bulk,
-                "sanction": sanction.kind if sanction else None,
-                "revision": revision.number,
-            },
-        )
         if outcome != DecisionOutcome.ESCALATED:
             _tell_contributor(item, decision)
     return decision
