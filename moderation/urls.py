@@ -3,6 +3,7 @@ from django.urls import path
 from moderation.intake import media_views as media
 from moderation.intake import views as submissions
 from moderation.publication import views as publication
+from moderation.review import bulk
 from moderation.review import views as review
 
 urlpatterns = [
@@ -29,8 +30,8 @@ urlpatterns = [
     # Moderators
     path("review/", review.review_home, name="review_home"),
     path("review/settings/blur/", review.review_settings_toggle_blur, name="review_settings_toggle_blur"),
-    path("review/bulk/", review.bulk_grid, name="bulk_grid"),
-    path("review/bulk/decide/", review.bulk_decide, name="bulk_decide"),
+    path("review/bulk/", bulk.bulk_grid, name="bulk_grid"),
+    path("review/bulk/decide/", bulk.bulk_decide, name="bulk_decide"),
     path("review/queue/<str:queue>/", review.queue_list, name="queue_list"),
     path("review/queue/<str:queue>/claim-next/", review.queue_claim_next, name="queue_claim_next"),
     path("review/items/<int:pk>/", review.review_item, name="review_item"),

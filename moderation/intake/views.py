@@ -1,7 +1,6 @@
 """The contributor's pages: the dashboard, new and draft submissions, detail, withdraw, revise."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import HttpResponse, JsonResponse
@@ -9,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.access import require_contributor
 from accounts.http import AuthenticatedRequest
 from accounts.services import SubmissionNotAllowed, submission_gate
 from moderation.access import get_submission_for_user
@@ -22,15 +22,10 @@ from moderation.selectors import decisions_for, latest_runs, revision_history
 PAGE_SIZE = 20
 
 
-def _require_contributor(request: AuthenticatedRequest) -> None:
-    if not request.user.is_contributor:
-        raise PermissionDenied
-
-
 @require_GET
 def submission_list(request: AuthenticatedRequest) -> HttpResponse:
     """The contributor's dashboard: their submissions, newest first, with check progress."""
-    _require_contributor(request)
+    require_contributor(request)
     on_current = Q(check_runs__revision=F("current_revision"))
     submissions = (
         Submission.objects.owned_by(request.user)
@@ -75,7 +70,7 @@ def _submit_after_save(request: AuthenticatedRequest, submission: Submission) ->
 
 @require_http_methods(["GET", "POST"])
 def submission_new(request: AuthenticatedRequest) -> HttpResponse:
-    _require_contributor(request)
+    require_contributor(request)
     gate = submission_gate(request.user)
     form = SubmissionForm(request.POST or None, request.FILES or None)
     persons = PersonFormSet(request.POST or None, prefix="persons")

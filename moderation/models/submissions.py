@@ -51,6 +51,17 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
     def awaiting_review(self) -> "SubmissionQuerySet":
         return self.filter(status=Status.AWAITING_REVIEW)
 
+    def claimable(self, now: datetime, *, by: "User | None" = None) -> "SubmissionQuerySet":
+        """Free items (never claimed, or their lease ran out) and, given `by`, the ones `by` holds."""
+        free = Q(claimed_by__isnull=True) | Q(claim_expires_at__lt=now)
+        if by is not None:
+            free |= Q(claimed_by=by)
+        return self.filter(free)
+
+    def held_by(self, user: "User", now: datetime) -> "SubmissionQuerySet":
+        """Items `user` holds under a lease that has not run out."""
+        return self.filter(claimed_by=user, claim_expires_at__gt=now)
+
     def published(self) -> "SubmissionQuerySet":
         return self.filter(
             status=Status.APPROVED, published_at__isnull=False, publication_hidden_at__isnull=True

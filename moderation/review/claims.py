@@ -11,12 +11,13 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import record_event
+from moderation.access import require_queue
 from moderation.models import Queue, Status, Submission
 
 
@@ -30,13 +31,6 @@ class DecisionRefused(Exception):
 
 def claim_expiry(now: datetime.datetime) -> datetime.datetime:
     return now + datetime.timedelta(minutes=settings.CLAIM_LEASE_MINUTES)
-
-
-def require_queue_access(moderator: User, queue: str) -> None:
-    if not moderator.is_reviewer:
-        raise PermissionDenied
-    if queue == Queue.ESCALATED and not moderator.is_senior_moderator:
-        raise PermissionDenied(_("Only senior moderators work the escalated queue."))
 
 
 def require_reviewable(item: Submission, moderator: User, now: datetime.datetime) -> None:
@@ -54,9 +48,7 @@ def require_reviewable(item: Submission, moderator: User, now: datetime.datetime
 
 
 def free_items(queue: str, now: datetime.datetime) -> QuerySet[Submission]:
-    return Submission.objects.filter(status=Status.AWAITING_REVIEW, queue=queue).filter(
-        Q(claimed_by__isnull=True) | Q(claim_expires_at__lt=now)
-    )
+    return Submission.objects.awaiting_review().filter(queue=queue).claimable(now)
 
 
 def review_claim_next(*, moderator: User, queue: str = Queue.REVIEW) -> Submission | None:
@@ -67,15 +59,12 @@ def review_claim_next(*, moderator: User, queue: str = Queue.REVIEW) -> Submissi
     priority index (queue, -priority_rank, id), the first free row in that order, and is
     returned as locked and updated here: no second read.
     """
-    require_queue_access(moderator, queue)
+    require_queue(moderator, queue)
     # Keep what you already hold: a moderator works one claimed item at a time from a queue.
     held = (
-        Submission.objects.filter(
-            status=Status.AWAITING_REVIEW,
-            queue=queue,
-            claimed_by=moderator,
-            claim_expires_at__gt=timezone.now(),
-        )
+        Submission.objects.awaiting_review()
+        .filter(queue=queue)
+        .held_by(moderator, timezone.now())
         .order_by("-priority_rank", "id")
         .first()
     )
@@ -105,7 +94,7 @@ def review_claim_next(*, moderator: User, queue: str = Queue.REVIEW) -> Submissi
 def review_claim(*, submission: Submission, moderator: User) -> Submission:
     """Claim one item (or renew the lease on one you hold)."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    require_queue_access(moderator, locked.queue)
+    require_queue(moderator, locked.queue)
     now = timezone.now()
     require_reviewable(locked, moderator, now)
     renewing = locked.claimed_by_id == moderator.pk and locked.claim_is_active(now)

@@ -14,19 +14,21 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import SanctionError, sanction_impose
 from audit.services import record_event
+from moderation.access import require_queue
 from moderation.lifecycle import submission_transition
 from moderation.models import (
     Decision,
     DecisionOutcome,
     PolicyReason,
     Queue,
+    ReviewerSettings,
     ReviewNote,
     Status,
     Submission,
 )
 from moderation.notifications import notify
 from moderation.publication.renditions import PublicationFailed, renditions_create
-from moderation.review.claims import DecisionRefused, ReviewConflict, require_queue_access, require_reviewable
+from moderation.review.claims import DecisionRefused, ReviewConflict, require_reviewable
 from moderation.review.priority import apply_outcome
 from moderation.review.statements import build_statement
 from moderation.selectors import latest_runs
@@ -116,7 +118,7 @@ def review_decide(
             .select_related("current_revision", "contributor")
             .get(pk=submission.pk)
         )
-        require_queue_access(moderator, item.queue)
+        require_queue(moderator, item.queue)
         now = timezone.now()
         if item.version != expected_version:
             raise ReviewConflict(_("This item changed since you opened it. Reload it to see what changed."))
@@ -253,3 +255,12 @@ def review_add_note(*, submission: Submission, author: User, text: str) -> Revie
     note = ReviewNote.objects.create(submission=submission, author=author, text=text.strip())
     record_event(action="review.note_added", actor=author, target=submission, details={"note": note.pk})
     return note
+
+
+@transaction.atomic
+def reviewer_settings_toggle_blur(*, user: User) -> bool:
+    """Blur media until clicked, or show them as they are; return whether they are now blurred."""
+    settings, _created = ReviewerSettings.objects.select_for_update().get_or_create(user=user)
+    settings.blur_media = not settings.blur_media
+    settings.save(update_fields=["blur_media"])
+    return settings.blur_media

@@ -77,16 +77,18 @@ def queue_items(
 ) -> QuerySet[Submission]:
     """Items waiting in a queue (or, for "mine", claimed by the moderator), filtered and sorted."""
     now = now or timezone.now()
-    items: QuerySet[Submission] = Submission.objects.filter(status=Status.AWAITING_REVIEW)
+    items = Submission.objects.awaiting_review()
     # "mine" spans queues; its SLA filter uses the review queue's target.
     apply_queue: str = Queue.REVIEW
     if queue == "mine":
-        items = items.filter(claimed_by=moderator, claim_expires_at__gt=now)
+        assert moderator is not None
+        items = items.held_by(moderator, now)
     else:
         items = items.filter(queue=queue)
         apply_queue = queue
-    items = item_filter.apply(items, apply_queue, now)
-    return items.select_related("current_revision", "contributor", "claimed_by")
+    return item_filter.apply(items, apply_queue, now).select_related(
+        "current_revision", "contributor", "claimed_by"
+    )
 
 
 # A queue page counts its items up to here and says "more than" beyond: an exact count of a

@@ -1,9 +1,7 @@
-"""The moderators' pages: home, queues, the review page, decisions, bulk review."""
+"""The moderators' pages: home, queues, the review page, claims, decisions, notes, re-runs."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,15 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedRequest
-from accounts.models import User
-from accounts.selectors import active_sanctions, strike_count, verification_summary
-from moderation.access import get_submission_for_review, require_reviewer
+from moderation.access import (
+    can_work_queue,
+    get_item_for_review,
+    get_submission_for_review,
+    require_queue,
+    require_reviewer,
+)
 from moderation.models import (
-    DecisionOutcome,
     Notification,
     Queue,
-    ReviewerSettings,
-    Status,
     Submission,
 )
 from moderation.pipeline.checks import REGISTRY
@@ -32,10 +31,15 @@ from moderation.review.claims import (
     review_claim_next,
     review_release,
 )
-from moderation.review.decisions import SanctionRequest, review_add_note, review_decide
-from moderation.review.forms import BulkDecisionForm, DecisionForm, NoteForm, QueueFilterForm
+from moderation.review.decisions import (
+    SanctionRequest,
+    review_add_note,
+    review_decide,
+    reviewer_settings_toggle_blur,
+)
+from moderation.review.forms import DecisionForm, NoteForm, QueueFilterForm
 from moderation.review.queues import QueueFilter, QueuePaginator, decisions_today, queue_figures, queue_items
-from moderation.selectors import decisions_for, latest_runs, provenance_summary
+from moderation.review.selectors import review_page
 
 QUEUE_PAGE_SIZE = 25
 QUEUES = {"review": Queue.REVIEW, "escalated": Queue.ESCALATED, "takedown": Queue.TAKEDOWN, "mine": "mine"}
@@ -45,14 +49,9 @@ def _queue_for(request: AuthenticatedRequest, name: str) -> str:
     require_reviewer(request.user)
     if name not in QUEUES:
         raise Http404
-    if name == Queue.ESCALATED and not request.user.is_senior_moderator:
-        raise PermissionDenied
+    if name != "mine":
+        require_queue(request.user, name)
     return QUEUES[name]
-
-
-def blur_media(user: User) -> bool:
-    settings = ReviewerSettings.objects.filter(user=user).first()
-    return settings.blur_media if settings else True
 
 
 @require_GET
@@ -60,9 +59,7 @@ def review_home(request: AuthenticatedRequest) -> HttpResponse:
     """Queue sizes and ages, my decisions today, SLA breaches, and what I hold."""
     require_reviewer(request.user)
     now = timezone.now()
-    figures = [
-        f for f in queue_figures(now) if f.queue != Queue.ESCALATED or request.user.is_senior_moderator
-    ]
+    figures = [f for f in queue_figures(now) if can_work_queue(request.user, f.queue)]
     mine = queue_items("mine", QueueFilter(), moderator=request.user, now=now)[:10]
     return render(
         request,
@@ -113,85 +110,22 @@ def queue_claim_next(request: AuthenticatedRequest, queue: str) -> HttpResponse:
     return redirect("review_item", pk=item.pk)
 
 
-def _neighbours(item: Submission) -> tuple[int | None, int | None]:
-    """The items before and after this one in its queue's priority order (for j / k)."""
-    if item.status != Status.AWAITING_REVIEW:
-        return None, None
-    same_queue = Submission.objects.filter(status=Status.AWAITING_REVIEW, queue=item.queue).exclude(
-        pk=item.pk
-    )
-    # The bounds on priority_rank let the queue index start at this item instead of the top.
-    after = (
-        same_queue.filter(priority_rank__lte=item.priority_rank)
-        .filter(Q(priority_rank__lt=item.priority_rank) | Q(priority_rank=item.priority_rank, id__gt=item.pk))
-        .order_by("-priority_rank", "id")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    before = (
-        same_queue.filter(priority_rank__gte=item.priority_rank)
-        .filter(Q(priority_rank__gt=item.priority_rank) | Q(priority_rank=item.priority_rank, id__lt=item.pk))
-        .order_by("priority_rank", "-id")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return before, after
-
-
 def _review_context(
     request: AuthenticatedRequest, item: Submission, form: DecisionForm | None = None
 ) -> dict:
-    revision = item.current_revision
-    runs = latest_runs(item.current_revision_id)
-    contributor = item.contributor
-    earlier = list(
-        Submission.objects.filter(contributor=contributor)
-        .exclude(pk=item.pk)
-        .select_related("current_revision")
-        .order_by("-created_at")[:10]
-    )
-    earlier_decisions = decisions_for([s.current_revision_id for s in earlier if s.current_revision_id])
-    before, after = _neighbours(item)
-    now = timezone.now()
     return {
-        "submission": item,
-        "revision": revision,
-        "runs": runs,
-        "blocking": [f for run in runs for f in run.findings.all() if f.is_blocking],
-        "provenance": provenance_summary(runs),
+        **review_page(item, moderator=request.user),
         "form": form or DecisionForm(initial={"version": item.version}),
         "note_form": NoteForm(),
-        "notes": item.notes.select_related("author"),
-        "earlier": [(s, earlier_decisions.get(s.current_revision_id or 0)) for s in earlier],
-        "sanctions": active_sanctions(contributor),
-        "strikes": strike_count(contributor),
-        "verification": verification_summary(contributor),
-        "held_by_me": item.claimed_by_id == request.user.pk and item.claim_is_active(now),
-        "held_by_other": item.claim_is_active(now) and item.claimed_by_id != request.user.pk,
-        "blur": blur_media(request.user),
-        "prev_id": before,
-        "next_id": after,
-        "can_rerun": item.status not in (Status.DRAFT, Status.WITHDRAWN),
-        "check_kinds": sorted(REGISTRY),
-        "is_senior": request.user.is_senior_moderator,
-        "history": item.decisions.select_related("moderator", "reason").order_by("-created_at"),
-        "now": now,
     }
 
 
 def _load(request: AuthenticatedRequest, pk: int) -> Submission:
-    item = get_submission_for_review(
+    return get_item_for_review(
         request.user,
         pk,
         queryset=Submission.objects.select_related("current_revision", "contributor", "claimed_by"),
     )
-    if (
-        item.queue == Queue.ESCALATED
-        and not request.user.is_senior_moderator
-        and item.status == Status.AWAITING_REVIEW
-    ):
-        raise PermissionDenied
-    return item
 
 
 @require_GET
@@ -319,94 +253,10 @@ def submission_rerun_checks(request: AuthenticatedRequest, pk: int) -> HttpRespo
 @require_POST
 def review_settings_toggle_blur(request: AuthenticatedRequest) -> HttpResponse:
     require_reviewer(request.user)
-    settings, _created = ReviewerSettings.objects.get_or_create(user=request.user)
-    settings.blur_media = not settings.blur_media
-    settings.save(update_fields=["blur_media"])
-    messages.info(
-        request, _("Media start blurred.") if settings.blur_media else _("Media are shown unblurred.")
-    )
+    blurred = reviewer_settings_toggle_blur(user=request.user)
+    messages.info(request, _("Media start blurred.") if blurred else _("Media are shown unblurred."))
     back = request.POST.get("back") or ""
     return redirect(back if back.startswith("/review/") else "review_home")
-
-
-# --- Bulk review -------------------------------------------------------------------------------
-
-
-def _bulk_candidates(request: AuthenticatedRequest) -> QuerySet[Submission]:
-    now = timezone.now()
-    return (
-        queue_items(Queue.REVIEW, QueueFilter(), now=now)
-        .filter(has_blocking_findings=False)
-        .filter(Q(claimed_by__isnull=True) | Q(claim_expires_at__lt=now) | Q(claimed_by=request.user))
-        .exclude(contributor=request.user)
-        .prefetch_related("current_revision__media")
-    )
-
-
-@require_GET
-def bulk_grid(request: AuthenticatedRequest) -> HttpResponse:
-    """Thumbnails with tier and check badges, for items without blocking findings."""
-    require_reviewer(request.user)
-    page = Paginator(_bulk_candidates(request), 48).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "moderation/bulk_grid.html",
-        {
-            "page": page,
-            "form": BulkDecisionForm(),
-            "blur": blur_media(request.user),
-        },
-    )
-
-
-@require_POST
-def bulk_decide(request: AuthenticatedRequest) -> HttpResponse:
-    """One decision per selected item, each with its own record and audit event."""
-    require_reviewer(request.user)
-    form = BulkDecisionForm(request.POST)
-    ids = [int(value) for value in request.POST.getlist("selected") if value.isdigit()]
-    if not form.is_valid() or not ids:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        if not ids:
-            messages.error(request, _("Select at least one item."))
-        return redirect("bulk_grid")
-    data = form.cleaned_data
-    outcome = DecisionOutcome.APPROVED if data["action"] == "approve" else DecisionOutcome.REJECTED
-    done: list[int] = []
-    refused: list[str] = []
-    found: set[int] = set()
-    for item in _bulk_candidates(request).filter(pk__in=ids):
-        found.add(item.pk)
-        try:
-            review_decide(
-                submission=item,
-                moderator=request.user,
-                outcome=outcome,
-                expected_version=item.version,
-                reason=data["reason"],
-                explanation=data["explanation"] or "",
-                bulk=True,
-            )
-            done.append(item.pk)
-        except (ReviewConflict, DecisionRefused) as exc:
-            refused.append(f"#{item.pk}: {exc}")
-    for pk in sorted(set(ids) - found):
-        refused.append(_("#%(id)s is no longer in the bulk list (decided, claimed or blocked).") % {"id": pk})
-    if done:
-        messages.success(
-            request,
-            _("%(outcome)s %(n)s item(s): %(ids)s.")
-            % {
-                "outcome": DecisionOutcome(outcome).label,
-                "n": len(done),
-                "ids": ", ".join(f"#{pk}" for pk in done),
-            },
-        )
-    for line in refused:
-        messages.error(request, line)
-    return redirect("bulk_grid")
 
 
 # --- Notifications ------------------------------------------------------------------------------
