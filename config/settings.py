@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accounts",
     "labels",
     "moderation",
+    "notifications",
     "consent",
     "demo",
 ]

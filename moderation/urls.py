@@ -43,7 +43,4 @@ urlpatterns = [
     # Readers: published content with its AI labels
     path("p/<int:pk>/", publication.publication, name="publication"),
     path("p/<int:pk>/media/<int:rendition_pk>/", publication.publication_media, name="publication_media"),
-    # Everyone
-    path("notifications/", review.notification_list, name="notification_list"),
-    path("notifications/read/", review.notification_read_all, name="notification_read_all"),
 ]

@@ -29,7 +29,7 @@ from consent.services.common import (
     text_params,
 )
 from moderation.models import Relation, Submission
-from moderation.notifications import notify
+from notifications.services import notify
 
 
 @transaction.atomic

@@ -27,8 +27,8 @@ from consent.services.common import (
     text_params,
 )
 from moderation.models import Relation, Status, Submission
-from moderation.notifications import notify
 from moderation.publication.takedown import submission_open_takedown
+from notifications.services import notify
 
 
 @transaction.atomic

@@ -31,7 +31,7 @@ from consent.services.common import (
     scope_of,
 )
 from moderation.models import Relation, Submission
-from moderation.notifications import notify
+from notifications.services import notify
 
 
 def _issue(

@@ -20,7 +20,6 @@ from moderation.models.choices import (
     Status,
     Tier,
 )
-from moderation.models.notifications import Notification
 from moderation.models.review import (
     Decision,
     DecisionOutcome,
@@ -42,7 +41,6 @@ __all__ = [
     "Finding",
     "MediaFile",
     "MediaKind",
-    "Notification",
     "PolicyReason",
     "PolicyRegion",
     "PolicyRule",

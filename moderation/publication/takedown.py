@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from moderation.lifecycle import submission_transition
 from moderation.models import Queue, Status, Submission
-from moderation.notifications import notify
 from moderation.review.priority import apply_outcome
+from notifications.services import notify
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,12 +27,12 @@ from moderation.models import (
     Status,
     Submission,
 )
-from moderation.notifications import notify
 from moderation.publication.renditions import PublicationFailed, renditions_create
 from moderation.review.claims import DecisionRefused, ReviewConflict, require_reviewable
 from moderation.review.priority import apply_outcome
 from moderation.review.statements import build_statement
 from moderation.selectors import latest_runs
+from notifications.services import notify
 
 
 @dataclass(frozen=True)
@@ -224,24 +225,13 @@ def _tell_contributor(item: Submission, decision: Decision) -> None:
         DecisionOutcome.REJECTED: _("Your submission #%(id)s was rejected"),
         DecisionOutcome.CHANGES_REQUESTED: _("Changes requested on your submission #%(id)s"),
     }[DecisionOutcome(decision.outcome)] % {"id": item.pk}
-    lines = [subject + "."]
-    statement = decision.statement
-    if statement:
-        lines += [
-            "",
-            _("Statement of reasons"),
-            f"{_('What is restricted')}: {statement['restriction']} ({statement['territorial_scope']}, "
-            f"{statement['duration']})",
-            f"{_('Facts and circumstances')}: {statement['facts']}",
-            f"{_('Automated means')}: {statement['automated_detection']} {statement['automated_decision']}",
-            f"{_('Ground')}: {statement['ground']}",
-            f"{_('Explanation')}: {statement['explanation']}",
-            f"{_('How to appeal')}: {statement['redress']}",
-        ]
+    body = render_to_string(
+        "moderation/messages/decision.txt", {"subject": subject, "statement": decision.statement}
+    )
     notify(
         item.contributor,
         subject=subject,
-        body="\n".join(lines),
+        body=body.strip(),
         link=reverse("submission_detail", args=[item.pk]),
     )
 

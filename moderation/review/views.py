@@ -1,7 +1,6 @@
 """The moderators' pages: home, queues, the review page, claims, decisions, notes, re-runs."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,6 @@ from moderation.access import (
     require_reviewer,
 )
 from moderation.models import (
-    Notification,
     Queue,
     Submission,
 )
@@ -257,18 +255,3 @@ def review_settings_toggle_blur(request: AuthenticatedRequest) -> HttpResponse:
     messages.info(request, _("Media start blurred.") if blurred else _("Media are shown unblurred."))
     back = request.POST.get("back") or ""
     return redirect(back if back.startswith("/review/") else "review_home")
-
-
-# --- Notifications ------------------------------------------------------------------------------
-
-
-@require_GET
-def notification_list(request: AuthenticatedRequest) -> HttpResponse:
-    page = Paginator(Notification.objects.filter(user=request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "moderation/notifications.html", {"page": page})
-
-
-@require_POST
-def notification_read_all(request: AuthenticatedRequest) -> HttpResponse:
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    return redirect("notification_list")

@@ -15,7 +15,6 @@ from moderation.intake.services import submission_start_revision
 from moderation.models import (
     Decision,
     DecisionOutcome,
-    Notification,
     PolicyReason,
     PublishedRendition,
     Queue,
@@ -31,6 +30,7 @@ from moderation.review.claims import (
     review_release,
 )
 from moderation.review.decisions import SanctionRequest, review_decide
+from notifications.models import Notification
 from tests.media_samples import upload
 from tests.moderation.builders import person, submitted, unique_image
 

@@ -23,6 +23,8 @@ class Notification(models.Model):
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
+        # The table predates this app (moderation/0003): renamed in the state only, never moved.
+        db_table = "moderation_notification"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
         verbose_name = _("notification")

@@ -1,4 +1,6 @@
-"""Telling a user something: an in-app notification now, the same text by e-mail after commit."""
+"""Telling a user something: an in-app notification now, the same text by e-mail after commit.
+
+The text comes from the caller, often rendered from a template under templates/<app>/messages/."""
 
 import logging
 
@@ -8,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from moderation.models import Notification
+from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +34,7 @@ def _send(notification_id: int) -> None:
         logger.exception("Could not e-mail notification %s", notification_id)
         return
     Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
