@@ -7,6 +7,12 @@ def requeue_stale_checks() -> dict[str, int]:
     return check_runs_requeue_stale().as_dict()
 
 
+def requeue_stale_publications() -> dict[str, int]:
+    from moderation.publication.services import publication_runs_requeue_stale
+
+    return publication_runs_requeue_stale().as_dict()
+
+
 def expire_consents() -> int:
     from consent.expiry import consents_expire
 

@@ -321,3 +321,14 @@ CONSENT_REMINDER_INTERVAL_HOURS = env_int("CONSENT_REMINDER_INTERVAL_HOURS", 24)
 CONSENT_MESSAGES_PER_PERSON_PER_DAY = env_int("CONSENT_MESSAGES_PER_PERSON_PER_DAY", 3)
 # Signed release documents (JPEG, PNG or PDF) uploaded by contributors.
 CONSENT_DOCUMENT_MAX_BYTES = env_int("CONSENT_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Publication off the decision lock ------------------------------------------------------------
+# Approving decides under the item's row lock; the labelled renditions are made afterwards by a job
+# on the "media" queue (inline after commit without Redis) and the item is published only once they
+# read back. A PublicationRun row is the source of truth, like a CheckRun.
+PUBLICATION_LEASE_SECONDS = env_int("PUBLICATION_LEASE_SECONDS", 300)
+PUBLICATION_RESEND_AFTER_SECONDS = env_int("PUBLICATION_RESEND_AFTER_SECONDS", 60)
+# After this many failed attempts the item goes to the escalated queue with the reason.
+PUBLICATION_MAX_ATTEMPTS = env_int("PUBLICATION_MAX_ATTEMPTS", 3)
+PUBLICATION_RETRY_INTERVALS = [10, 60, 300]
+PUBLICATION_SWEEP_INTERVAL_SECONDS = env_int("PUBLICATION_SWEEP_INTERVAL_SECONDS", 60)

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from moderation.models import CheckRun, Finding, PolicyReason, PolicyRule, Submission
+from moderation.models import CheckRun, Finding, PolicyReason, PolicyRule, PublicationRun, Submission
 from moderation.pipeline.checks import REGISTRY
 from moderation.pipeline.policy import policy_rule_delete, policy_rule_save
 from moderation.pipeline.services import CheckNotAllowed, checks_rerun
@@ -175,6 +175,25 @@ class CheckRunAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     raw_id_fields = ["submission", "revision", "requested_by"]
     inlines = [FindingInline]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PublicationRun)
+class PublicationRunAdmin(admin.ModelAdmin):
+    """Publications of approved items: read-only, the job and the sweep write them."""
+
+    list_display = ["id", "submission", "status", "attempts", "tier", "created_at", "finished_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["submission", "revision", "requested_by"]
     show_full_result_count = False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:

@@ -119,7 +119,7 @@ def new_record(
 def recheck(submission: Submission, *, decided_too: bool = False) -> None:
     """Re-run the consent check when its inputs changed, if the submission has checks to run."""
     submission.refresh_from_db(fields=["status"])
-    statuses = RECHECK_STATUSES | {Status.APPROVED} if decided_too else RECHECK_STATUSES
+    statuses = RECHECK_STATUSES | {Status.PUBLISHING, Status.APPROVED} if decided_too else RECHECK_STATUSES
     if submission.status in statuses:
         checks_rerun(submission=submission, actor=None, kinds=["consent"])
 

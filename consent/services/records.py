@@ -138,7 +138,7 @@ def consent_withdraw(
         "name": record.person_name,
         "date": when(now),
     }
-    if _is_published(submission) and not still_covered:
+    if (_is_published(submission) or submission.status == Status.PUBLISHING) and not still_covered:
         submission_open_takedown(
             submission=submission,
             reason=reason,

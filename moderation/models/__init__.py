@@ -20,6 +20,7 @@ from moderation.models.choices import (
     Status,
     Tier,
 )
+from moderation.models.publication import PublicationRun, PublicationStatus
 from moderation.models.review import (
     Decision,
     DecisionOutcome,
@@ -44,6 +45,8 @@ __all__ = [
     "PolicyReason",
     "PolicyRegion",
     "PolicyRule",
+    "PublicationRun",
+    "PublicationStatus",
     "PublishedRendition",
     "Queue",
     "Region",

@@ -9,6 +9,8 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     CHECKING = "checking", _("Checking")
     AWAITING_REVIEW = "awaiting_review", _("Awaiting review")
+    # Approved; the labelled renditions are being made and read back. Not public yet.
+    PUBLISHING = "publishing", _("Publishing…")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
@@ -23,8 +25,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.SUBMITTED: frozenset({Status.CHECKING, Status.AWAITING_REVIEW, Status.WITHDRAWN}),
     Status.CHECKING: frozenset({Status.AWAITING_REVIEW, Status.WITHDRAWN}),
     Status.AWAITING_REVIEW: frozenset(
-        {Status.CHECKING, Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED, Status.WITHDRAWN}
+        {Status.CHECKING, Status.PUBLISHING, Status.REJECTED, Status.CHANGES_REQUESTED, Status.WITHDRAWN}
     ),
+    # Published once the renditions read back; back to review (escalated) when rendering failed
+    # for good, or (takedown) when the ground for publishing went away meanwhile.
+    Status.PUBLISHING: frozenset({Status.APPROVED, Status.AWAITING_REVIEW}),
     Status.APPROVED: frozenset({Status.AWAITING_REVIEW}),  # taken down: back to review
     Status.REJECTED: frozenset(),
     Status.CHANGES_REQUESTED: frozenset({Status.DRAFT, Status.WITHDRAWN}),

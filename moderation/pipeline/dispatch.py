@@ -4,14 +4,11 @@ The database row is the source of truth; Redis only carries run ids. If sending 
 down), the run stays pending without `enqueued_at` and the stale-check sweep sends it later.
 """
 
-import logging
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from redis.exceptions import RedisError
 
-logger = logging.getLogger(__name__)
+from moderation import background
 
 
 def job_id_for(run_id: int) -> str:
@@ -31,41 +28,18 @@ def send_check_runs(run_ids: list[int]) -> None:
         for run_id in run_ids:
             jobs.run_check_inline(run_id)
         return
-    import django_rq
-    from rq import Retry
-
-    queue = django_rq.get_queue("checks")
-    sent = []
-    try:
-        for run_id in run_ids:
-            queue.enqueue(
-                jobs.run_check,
-                run_id,
-                job_id=job_id_for(run_id),
-                retry=Retry(max=settings.CHECK_MAX_ATTEMPTS - 1, interval=settings.CHECK_RETRY_INTERVALS),
-                result_ttl=0,  # The outcome lives in the database; Redis need not keep it.
-                failure_ttl=7 * 24 * 3600,
-            )
-            sent.append(run_id)
-    except RedisError:
-        logger.exception("Could not send check runs %s to Redis; the sweep will resend them", run_ids)
+    sent = background.enqueue_ids(
+        queue="checks",
+        func=jobs.run_check,
+        ids=run_ids,
+        job_id=job_id_for,
+        max_attempts=settings.CHECK_MAX_ATTEMPTS,
+        intervals=settings.CHECK_RETRY_INTERVALS,
+    )
     if sent:
         CheckRun.objects.filter(pk__in=sent, status=RunStatus.PENDING).update(enqueued_at=timezone.now())
 
 
 def job_is_waiting(run_id: int) -> bool:
     """Whether Redis still holds a live job for this run (queued, scheduled or started)."""
-    import django_rq
-    from rq.exceptions import NoSuchJobError
-    from rq.job import Job, JobStatus
-
-    try:
-        job = Job.fetch(job_id_for(run_id), connection=django_rq.get_connection("checks"))
-    except NoSuchJobError:
-        return False
-    return job.get_status(refresh=False) in (
-        JobStatus.QUEUED,
-        JobStatus.SCHEDULED,
-        JobStatus.STARTED,
-        JobStatus.DEFERRED,
-    )
+    return background.job_is_waiting(job_id_for(run_id), "checks")

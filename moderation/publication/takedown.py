@@ -18,13 +18,14 @@ def submission_open_takedown(
 ) -> bool:
     """Hide published content at once and put it in the takedown queue, first in line.
 
-    Steps: lock the row; only approved content has a publication to hide; hide it, move it back
-    to review in the takedown queue with a fresh SLA clock; recompute its priority; audit; tell
-    the contributor. Nothing is deleted. Returns False when there was nothing to take down.
+    Steps: lock the row; only approved content (published, or being published) has a publication
+    to hide; hide it, move it back to review in the takedown queue with a fresh SLA clock;
+    recompute its priority; audit; tell the contributor. Nothing is deleted. Returns False when
+    there was nothing to take down.
     """
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    if locked.status != Status.APPROVED:
-        return False
+    if locked.status not in (Status.APPROVED, Status.PUBLISHING):
+        return False  # a publishing item goes down before it is public; its job then cancels
     now = timezone.now()
     submission_transition(
         submission=locked,

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET
 
 from labels.publish import wording
 from moderation.intake.media_views import serve_private
-from moderation.models import PublishedRendition, Submission, Tier
+from moderation.models import Submission, Tier
+from moderation.publication.selectors import published_renditions
 
 REMINDER_CLASS = {Tier.CONFIRMED: "danger", Tier.POSSIBLE: "warning", Tier.SUSPECTED: "secondary"}
 
@@ -22,11 +23,7 @@ def _published(pk: int) -> Submission:
 @require_GET
 def publication(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _published(pk)
-    renditions = list(
-        PublishedRendition.objects.filter(
-            submission=submission, revision=submission.current_revision
-        ).select_related("media")
-    )
+    renditions = list(published_renditions(submission).select_related("media"))
     tier = submission.tier
     return render(
         request,
@@ -46,9 +43,7 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def publication_media(request: HttpRequest, pk: int, rendition_pk: int) -> HttpResponseBase:
     submission = _published(pk)
-    rendition = get_object_or_404(
-        PublishedRendition, pk=rendition_pk, submission=submission, revision=submission.current_revision
-    )
+    rendition = get_object_or_404(published_renditions(submission), pk=rendition_pk)
     if not rendition.file:
         raise Http404
     name = f"provenant-{submission.pk}-{rendition.pk}.{(rendition.file.name or '').rsplit('.', 1)[-1]}"

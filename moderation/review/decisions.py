@@ -27,7 +27,7 @@ from moderation.models import (
     Status,
     Submission,
 )
-from moderation.publication.renditions import PublicationFailed, renditions_create
+from moderation.publication.services import publication_runs_create
 from moderation.review.claims import DecisionRefused, ReviewConflict, require_reviewable
 from moderation.review.priority import apply_outcome
 from moderation.review.statements import build_statement
@@ -110,8 +110,9 @@ def review_decide(
     Steps: lock the row; refuse if it changed since the moderator loaded it (version) or someone
     else holds it; check the rules (reason and explanation for a refusal, consent and blocking
     findings for an approval); record the decision with its statement of reasons; move the item
-    (approve publishes with labels, escalate moves it to the senior queue); impose a sanction if
-    asked; audit; tell the contributor.
+    (approve moves it to "publishing" with a publication run sent after commit, escalate moves it
+    to the senior queue); impose a sanction if asked; audit; tell the contributor (of an
+    approval, once it is published).
     """
     with transaction.atomic():
         item = (
@@ -183,24 +184,19 @@ def review_decide(
             apply_outcome(item)  # the escalated queue's SLA and priority
             record_event(action="review.decided", actor=moderator, target=item, details=audit)
         else:
-            fields: dict[str, object] = {"decided_at": now, "claimed_by": None, "claim_expires_at": None}
-            if outcome == DecisionOutcome.APPROVED:
-                try:
-                    renditions_create(submission=item, revision=revision, tier=item.tier)
-                except PublicationFailed as exc:
-                    raise DecisionRefused(
-                        _("Publishing failed, nothing was approved: %(error)s") % {"error": exc}
-                    ) from exc
-                fields.update(published_at=now, publication_hidden_at=None)
+            # An approval is decided here and published by a job after commit (publication/).
+            approved = outcome == DecisionOutcome.APPROVED
             submission_transition(
                 submission=item,
-                to=outcome,
+                to=Status.PUBLISHING if approved else outcome,
                 actor=moderator,
                 action="review.decided",
                 from_=[Status.AWAITING_REVIEW],
                 details=audit,
-                fields=fields,
+                fields={"decided_at": now, "claimed_by": None, "claim_expires_at": None},
             )
+            if approved:
+                publication_runs_create(submission=item, revision=revision, requested_by=moderator)
         if sanction is not None and outcome == DecisionOutcome.REJECTED:
             try:
                 sanction_impose(
@@ -214,14 +210,13 @@ def review_decide(
                 )
             except SanctionError as exc:
                 raise DecisionRefused(str(exc)) from exc
-        if outcome != DecisionOutcome.ESCALATED:
-            _tell_contributor(item, decision)
+        if outcome not in (DecisionOutcome.ESCALATED, DecisionOutcome.APPROVED):
+            _tell_contributor(item, decision)  # an approval is told when it is published
     return decision
 
 
 def _tell_contributor(item: Submission, decision: Decision) -> None:
     subject = {
-        DecisionOutcome.APPROVED: _("Your submission #%(id)s was approved and published"),
         DecisionOutcome.REJECTED: _("Your submission #%(id)s was rejected"),
         DecisionOutcome.CHANGES_REQUESTED: _("Changes requested on your submission #%(id)s"),
     }[DecisionOutcome(decision.outcome)] % {"id": item.pk}

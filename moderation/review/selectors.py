@@ -12,6 +12,7 @@ from accounts.selectors import active_sanctions, strike_count, verification_summ
 from moderation.models import Queue, ReviewerSettings, Status, Submission
 from moderation.models.submissions import SubmissionQuerySet
 from moderation.pipeline.checks import REGISTRY
+from moderation.publication.selectors import latest_publication
 from moderation.review.queues import QueueFilter, queue_items
 from moderation.selectors import decisions_for, latest_runs, provenance_summary
 
@@ -77,6 +78,7 @@ def review_page(item: Submission, *, moderator: User, now: datetime.datetime | N
         "can_rerun": item.status not in (Status.DRAFT, Status.WITHDRAWN),
         "check_kinds": sorted(REGISTRY),
         "is_senior": moderator.is_senior_moderator,
+        "publication": latest_publication(item),
         "history": item.decisions.select_related("moderator", "reason").order_by("-created_at"),
         "now": now,
     }

@@ -282,7 +282,9 @@ def test_it_requests_changes_and_the_contributor_revises(alice: User, mod: User)
     assert Decision.objects.get().revision.number == 1
 
 
-def test_it_escalates_to_senior_moderators(alice: User, mod: User, senior: User) -> None:
+def test_it_escalates_to_senior_moderators(
+    alice: User, mod: User, senior: User, run_commit_hooks: Any
+) -> None:
     item = awaiting(alice)
     with pytest.raises(DecisionRefused, match=r"Say why you escalate"):
         decide(item, mod, DecisionOutcome.ESCALATED)
@@ -294,7 +296,8 @@ def test_it_escalates_to_senior_moderators(alice: User, mod: User, senior: User)
     assert not Notification.objects.filter(user=alice).exists()
     with pytest.raises(PermissionDenied):
         decide(item, mod, DecisionOutcome.APPROVED)
-    decide(item, senior, DecisionOutcome.APPROVED)
+    with run_commit_hooks(execute=True):  # the publication runs after commit
+        decide(item, senior, DecisionOutcome.APPROVED)
     item.refresh_from_db()
     assert item.status == Status.APPROVED
 
@@ -325,10 +328,13 @@ def test_it_refuses_a_decision_on_a_changed_item(alice: User, mod: User, senior:
     assert Decision.objects.count() == 1
 
 
-def test_it_never_applies_a_decision_twice(alice: User, mod: User) -> None:
+def test_it_never_applies_a_decision_twice(alice: User, mod: User, run_commit_hooks: Any) -> None:
     item = awaiting(alice)
     version = item.version
-    review_decide(submission=item, moderator=mod, outcome=DecisionOutcome.APPROVED, expected_version=version)
+    with run_commit_hooks(execute=True):  # the publication runs after commit
+        review_decide(
+            submission=item, moderator=mod, outcome=DecisionOutcome.APPROVED, expected_version=version
+        )
     with pytest.raises(ReviewConflict):
         review_decide(
             submission=item, moderator=mod, outcome=DecisionOutcome.APPROVED, expected_version=version

@@ -15,8 +15,9 @@ from tests.moderation.test_review import CORPUS, awaiting
 
 # Session and user, the item, its runs and findings, notes, earlier submissions and their
 # decisions, sanctions, strikes, verification, the blur setting, the two neighbours, the
-# decision history, the consent panel and the page chrome (reasons, unread notifications).
-REVIEW_PAGE_QUERIES = 26
+# decision history, the latest publication run, the consent panel and the page chrome
+# (reasons, unread notifications).
+REVIEW_PAGE_QUERIES = 27
 
 
 def _page(client: Client, pk: int, django_assert_num_queries: Any) -> None:

@@ -30,10 +30,12 @@ ALLOWED = {
     (Status.CHECKING, Status.AWAITING_REVIEW),
     (Status.CHECKING, Status.WITHDRAWN),
     (Status.AWAITING_REVIEW, Status.CHECKING),
-    (Status.AWAITING_REVIEW, Status.APPROVED),
+    (Status.AWAITING_REVIEW, Status.PUBLISHING),
     (Status.AWAITING_REVIEW, Status.REJECTED),
     (Status.AWAITING_REVIEW, Status.CHANGES_REQUESTED),
     (Status.AWAITING_REVIEW, Status.WITHDRAWN),
+    (Status.PUBLISHING, Status.APPROVED),
+    (Status.PUBLISHING, Status.AWAITING_REVIEW),
     (Status.APPROVED, Status.AWAITING_REVIEW),
     (Status.CHANGES_REQUESTED, Status.DRAFT),
     (Status.CHANGES_REQUESTED, Status.WITHDRAWN),
@@ -152,7 +154,7 @@ def test_of_two_concurrent_movers_exactly_one_wins(postgres: None) -> None:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=move, args=(to,)) for to in (Status.APPROVED, Status.REJECTED)]
+    threads = [threading.Thread(target=move, args=(to,)) for to in (Status.PUBLISHING, Status.REJECTED)]
     for thread in threads:
         thread.start()
     for thread in threads:
