@@ -54,7 +54,11 @@ class PolicyReasonAdmin(admin.ModelAdmin):
 class RerunForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Check to re-run"),
-        choices=[("", _("All checks"))] + [(kind, check.title) for kind, check in sorted(REGISTRY.items())],
+        # A callable: checks of other apps register when those apps are ready, after this import.
+        choices=lambda: [
+            ("", _("All checks")),
+            *[(kind, check.title) for kind, check in sorted(REGISTRY.items())],
+        ],
         required=False,
     )
 

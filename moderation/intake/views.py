@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import require_contributor
 from accounts.http import AuthenticatedRequest
 from accounts.services import SubmissionNotAllowed, submission_gate
+from consent.selectors import consent_panel_for
 from moderation.access import get_submission_for_user
 from moderation.intake import services
 from moderation.intake.forms import PersonFormSet, SubmissionForm, persons_from
@@ -166,6 +167,7 @@ def submission_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "revision": submission.current_revision,
             "runs": latest_runs(submission.current_revision_id),
             "history": revision_history(submission),
+            "consent_panel": consent_panel_for(submission, request.user),
             "is_owner": submission.contributor_id == request.user.pk,
             "can_rerun": request.user.is_reviewer
             and submission.contributor_id != request.user.pk

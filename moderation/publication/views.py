@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from labels.publish import wording
-from moderation.intake.media_views import serve_private
 from moderation.models import Submission, Tier
 from moderation.publication.selectors import published_renditions
+from privatemedia.serving import serve_private
 
 REMINDER_CLASS = {Tier.CONFIRMED: "danger", Tier.POSSIBLE: "warning", Tier.SUSPECTED: "secondary"}
 

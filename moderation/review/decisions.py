@@ -68,7 +68,7 @@ def _check_decision_rules(
         return findings
     if any(not run.is_finished for run in runs):
         raise DecisionRefused(_("Checks are still running; wait for them to finish."))
-    from consent.selectors import consent_gaps
+    from consent.rules import consent_gaps
 
     assert item.current_revision is not None
     gaps = consent_gaps(item.current_revision)

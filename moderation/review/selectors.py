@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import active_sanctions, strike_count, verification_summary
+from consent.selectors import consent_panel_for
 from moderation.models import Queue, ReviewerSettings, Status, Submission
 from moderation.models.submissions import SubmissionQuerySet
 from moderation.pipeline.checks import REGISTRY
@@ -79,6 +80,7 @@ def review_page(item: Submission, *, moderator: User, now: datetime.datetime | N
         "check_kinds": sorted(REGISTRY),
         "is_senior": moderator.is_senior_moderator,
         "publication": latest_publication(item),
+        "consent_panel": consent_panel_for(item, moderator),
         "history": item.decisions.select_related("moderator", "reason").order_by("-created_at"),
         "now": now,
     }

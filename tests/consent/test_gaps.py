@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from consent.models import ConsentRecord
-from consent.selectors import ConsentGap, consent_gaps
+from consent.rules import ConsentGap, consent_gaps
 from consent.services import consent_grant, consent_refuse
 from moderation.intake.services import PersonInput
 from moderation.models import Relation

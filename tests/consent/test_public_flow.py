@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from consent.models import ConsentRecord, ConsentRequest, Method
-from consent.selectors import consent_gaps
+from consent.rules import consent_gaps
 from moderation.intake.services import PersonInput
 from moderation.models import Finding, RunStatus, Status
 from notifications.models import Notification

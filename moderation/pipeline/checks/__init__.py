@@ -1,7 +1,9 @@
 """The registry of automated checks. Each check lives in its own module and registers here.
 
-Adding a check: subclass `Check` with a `kind`, a `version` and `run(revision)`, decorate it
-with `@register`, and import its module below.
+Adding a check: subclass `Check` with a `kind`, a `version` and `run(revision)` and decorate it
+with `@register`. The pipeline's own checks are imported below; another app's check registers
+itself from its AppConfig.ready() (the consent check: consent/check.py). Checks run, and are
+listed, in the order of their kind.
 """
 
 from moderation.models import Revision
@@ -20,9 +22,9 @@ def get_check(kind: str) -> Check:
 
 
 def applicable_checks(revision: Revision) -> list[Check]:
-    return [check for check in REGISTRY.values() if check.applies_to(revision)]
+    return [REGISTRY[kind] for kind in sorted(REGISTRY) if REGISTRY[kind].applies_to(revision)]
 
 
-from moderation.pipeline.checks import consent, label, policy  # noqa: E402, F401  (registration)
+from moderation.pipeline.checks import label, policy  # noqa: E402, F401  (registration)
 
 __all__ = ["REGISTRY", "Check", "CheckResult", "FindingSpec", "TransientCheckError", "get_check", "register"]

@@ -4,14 +4,15 @@ submission, all the files of this revision and the biometric kinds it needs.
 
 Consent is needed when a biometric synthesis category is declared, when another real person or
 a public figure is depicted, or when the files' C2PA data records a face or voice edit. The
-state of each person is read live from the consent records (consent.selectors), the same
-evaluation the review decision service uses to refuse an approval.
+state of each person is read live from the consent records (consent.rules), the same
+evaluation the review decision service uses to refuse an approval. It registers itself with the
+pipeline's check registry when the consent app is ready (consent/apps.py).
 """
 
 from django.utils.translation import gettext as _
 
 from consent.requirements import consent_need
-from consent.selectors import person_consents
+from consent.rules import person_consents
 from labels.findings import MODEL_RELEASE_NONE
 from moderation.models import Revision, Severity
 from moderation.pipeline.checks import register
