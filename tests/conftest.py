@@ -1,7 +1,11 @@
-"""Personas shared by every test module, and the switches for tests that need real services.
+"""The personas every test module shares (one set, named for what they are), and the switches
+for tests that need real services.
 
-alice and bob contribute content, mod and senior review it, ada administers, and oscar is
-logged in but has no role at all.
+- alice and bob: contributors who have verified their identity, so they may submit content;
+- uma and ugo: contributors who signed up but have not verified their identity yet (the gate
+  and the verification flows are tested with them);
+- mod: a moderator; senior: a senior moderator; ada: an administrator;
+- oscar: logged in, but with no role at all.
 """
 
 import os
@@ -11,10 +15,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import User
 from accounts.roles import Role
-from tests.factories import make_user
+from tests.factories import make_contributor, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -27,14 +32,36 @@ def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
         ensure_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A request in Chinese leaves the language active in the thread; the next test starts in the
+    default language whatever ran before it."""
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def alice(db: None) -> User:
-    return make_user("alice", Role.CONTRIBUTOR, first_name="Alice", last_name="Liddell")
+    """A verified contributor: may submit."""
+    return make_contributor("alice", first_name="Alice", last_name="Liddell")
 
 
 @pytest.fixture
 def bob(db: None) -> User:
-    return make_user("bob", Role.CONTRIBUTOR, first_name="Bob", last_name="Builder")
+    """Another verified contributor."""
+    return make_contributor("bob", first_name="Bob", last_name="Builder")
+
+
+@pytest.fixture
+def uma(db: None) -> User:
+    """A contributor whose identity is not verified yet: the gate keeps her from submitting."""
+    return make_user("uma", Role.CONTRIBUTOR, first_name="Uma", last_name="Unverified")
+
+
+@pytest.fixture
+def ugo(db: None) -> User:
+    """Another contributor whose identity is not verified yet."""
+    return make_user("ugo", Role.CONTRIBUTOR, first_name="Ugo", last_name="Unverified")
 
 
 @pytest.fixture
@@ -72,6 +99,16 @@ def alice_client(alice: User) -> Client:
 @pytest.fixture
 def bob_client(bob: User) -> Client:
     return client_for(bob)
+
+
+@pytest.fixture
+def uma_client(uma: User) -> Client:
+    return client_for(uma)
+
+
+@pytest.fixture
+def ugo_client(ugo: User) -> Client:
+    return client_for(ugo)
 
 
 @pytest.fixture
