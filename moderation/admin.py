@@ -164,8 +164,23 @@ class FindingInline(admin.TabularInline):
         return False
 
 
+class WorkerRowAdmin(admin.ModelAdmin):
+    """Rows the workers write (check and publication runs): read-only, never added or deleted."""
+
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(CheckRun)
-class CheckRunAdmin(admin.ModelAdmin):
+class CheckRunAdmin(WorkerRowAdmin):
     list_display = [
         "id",
         "submission",
@@ -179,32 +194,12 @@ class CheckRunAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     raw_id_fields = ["submission", "revision", "requested_by"]
     inlines = [FindingInline]
-    show_full_result_count = False
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(PublicationRun)
-class PublicationRunAdmin(admin.ModelAdmin):
+class PublicationRunAdmin(WorkerRowAdmin):
     """Publications of approved items: read-only, the job and the sweep write them."""
 
     list_display = ["id", "submission", "status", "attempts", "tier", "created_at", "finished_at"]
     list_filter = ["status"]
     raw_id_fields = ["submission", "revision", "requested_by"]
-    show_full_result_count = False
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

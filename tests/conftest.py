@@ -91,44 +91,19 @@ def client_for(user: User) -> Client:
     return client
 
 
-@pytest.fixture
-def alice_client(alice: User) -> Client:
-    return client_for(alice)
+def _logged_in_client(persona: str) -> Any:
+    # `db` in the signature: pytest-django orders tests by the fixtures it can see.
+    @pytest.fixture(name=f"{persona}_client")
+    def fixture(db: None, request: pytest.FixtureRequest) -> Client:
+        return client_for(request.getfixturevalue(persona))
+
+    fixture.__doc__ = f"A test client logged in as {persona}."
+    return fixture
 
 
-@pytest.fixture
-def bob_client(bob: User) -> Client:
-    return client_for(bob)
-
-
-@pytest.fixture
-def uma_client(uma: User) -> Client:
-    return client_for(uma)
-
-
-@pytest.fixture
-def ugo_client(ugo: User) -> Client:
-    return client_for(ugo)
-
-
-@pytest.fixture
-def mod_client(mod: User) -> Client:
-    return client_for(mod)
-
-
-@pytest.fixture
-def senior_client(senior: User) -> Client:
-    return client_for(senior)
-
-
-@pytest.fixture
-def ada_client(ada: User) -> Client:
-    return client_for(ada)
-
-
-@pytest.fixture
-def oscar_client(oscar: User) -> Client:
-    return client_for(oscar)
+# alice_client, bob_client, uma_client, …: a client logged in as each persona.
+for _persona in ("alice", "bob", "uma", "ugo", "mod", "senior", "ada", "oscar"):
+    globals()[f"{_persona}_client"] = _logged_in_client(_persona)
 
 
 def services_required() -> bool:

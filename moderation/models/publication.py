@@ -6,7 +6,7 @@ finishes it in one transaction with the renditions; Redis only carries the id, a
 `requeue_stale_publications` re-sends what a dead worker or a flushed Redis left behind.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from moderation.models.checks import stale_rows
 from moderation.models.submissions import Revision, Submission
 
 
@@ -28,13 +29,7 @@ class PublicationStatus(models.TextChoices):
 
 class PublicationRunQuerySet(models.QuerySet["PublicationRun"]):
     def stale(self, now: datetime) -> "PublicationRunQuerySet":
-        """Running past the lease (the worker died), or pending and never picked up."""
-        resend_after = now - timedelta(seconds=settings.PUBLICATION_RESEND_AFTER_SECONDS)
-        return self.filter(
-            Q(status=PublicationStatus.RUNNING, lease_expires_at__lt=now)
-            | Q(status=PublicationStatus.PENDING, enqueued_at__lt=resend_after)
-            | Q(status=PublicationStatus.PENDING, enqueued_at__isnull=True, created_at__lt=resend_after)
-        )
+        return self.filter(stale_rows(now, settings.PUBLICATION_RESEND_AFTER_SECONDS))
 
 
 class PublicationRun(models.Model):

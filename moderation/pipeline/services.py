@@ -3,17 +3,16 @@ and sweep up runs that a dead worker or a lost Redis left behind."""
 
 import logging
 from contextlib import suppress
-from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import record_event
+from moderation.background import SweepReport, claim_row, resend_lost
 from moderation.lifecycle import InvalidTransition, submission_transition
 from moderation.models import (
     CheckRun,
@@ -56,7 +55,7 @@ def checks_create_runs(
             for check in checks
         ]
     )
-    dispatch.send_check_runs_on_commit([run.pk for run in runs])
+    dispatch.CHECK_RUNS.send_on_commit([run.pk for run in runs])
     return runs
 
 
@@ -97,15 +96,9 @@ def check_run_execute(*, run_id: int, worker: str) -> str:
     transaction; finish in one transaction with the findings. A transient error puts the run
     back to pending and re-raises for RQ's retry, until the attempts run out.
     """
-    now = timezone.now()
-    claimed = CheckRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(
-        status=RunStatus.RUNNING,
-        worker=worker[:200],
-        started_at=now,
-        lease_expires_at=now + timedelta(seconds=settings.CHECK_LEASE_SECONDS),
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    if not claim_row(
+        "moderation.CheckRun", run_id, worker=worker, lease_seconds=settings.CHECK_LEASE_SECONDS
+    ):
         return "skipped: not pending"
     run = CheckRun.objects.select_related("revision", "submission").get(pk=run_id)
     # Only the first run of a submission finds it "submitted"; the others leave it be.
@@ -213,16 +206,6 @@ def submission_complete_checks(*, submission_id: int, revision_id: int | None) -
     return True
 
 
-@dataclass
-class SweepReport:
-    lease_expired: int = 0
-    resent: int = 0
-    gave_up: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-
 def check_runs_requeue_stale(*, now: datetime | None = None) -> SweepReport:
     """Find runs that will not finish by themselves and send them again.
 
@@ -253,14 +236,6 @@ def check_runs_requeue_stale(*, now: datetime | None = None) -> SweepReport:
             to_send.append(run_id)
 
     stale_pending = CheckRun.objects.stale(now).filter(status=RunStatus.PENDING).exclude(pk__in=to_send)
-    to_send += [
-        run_id
-        for run_id in stale_pending.values_list("pk", flat=True)
-        if not settings.BACKGROUND_JOBS or not dispatch.job_is_waiting(run_id)
-    ]
-    if to_send:
-        dispatch.send_check_runs(to_send)
-        report.resent = len(to_send)
-    if report.lease_expired or report.resent or report.gave_up:
-        record_event(action="checks.requeued", details=report.as_dict())
+    resend_lost(dispatch.CHECK_RUNS, to_send, stale_pending.values_list("pk", flat=True), report)
+    report.record("checks.requeued")
     return report

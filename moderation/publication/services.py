@@ -18,18 +18,16 @@
 """
 
 import logging
-from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.services import record_event
+from moderation.background import SweepReport, claim_row, resend_lost
 from moderation.lifecycle import submission_transition
 from moderation.models import (
     PublicationRun,
@@ -64,7 +62,7 @@ def publication_runs_create(
     run = PublicationRun.objects.create(
         submission=submission, revision=revision, tier=submission.tier, requested_by=requested_by
     )
-    dispatch.send_publication_runs_on_commit([run.pk])
+    dispatch.PUBLICATION_RUNS.send_on_commit([run.pk])
     return run
 
 
@@ -75,15 +73,8 @@ def publication_run_execute(*, run_id: int, worker: str) -> str:
     render outside any transaction; read back; finish under the row lock. A failed render deletes
     its files and raises RetryPublication while attempts remain, else fails the run for good.
     """
-    now = timezone.now()
-    claimed = PublicationRun.objects.filter(pk=run_id, status=PublicationStatus.PENDING).update(
-        status=PublicationStatus.RUNNING,
-        worker=worker[:200],
-        started_at=now,
-        lease_expires_at=now + timedelta(seconds=settings.PUBLICATION_LEASE_SECONDS),
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    lease = settings.PUBLICATION_LEASE_SECONDS
+    if not claim_row("moderation.PublicationRun", run_id, worker=worker, lease_seconds=lease):
         return "skipped: not pending"
     run = PublicationRun.objects.select_related("revision", "submission").get(pk=run_id)
     if not _still_wanted(run, run.submission):
@@ -200,17 +191,7 @@ def publication_run_fail(*, run: PublicationRun, error: str) -> str:
     return f"failed: {error}"
 
 
-@dataclass
-class PublicationSweepReport:
-    lease_expired: int = 0
-    resent: int = 0
-    gave_up: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-
-def publication_runs_requeue_stale(*, now: datetime | None = None) -> PublicationSweepReport:
+def publication_runs_requeue_stale(*, now: datetime | None = None) -> SweepReport:
     """Find publication runs that will not finish by themselves and send them again.
 
     Steps: runs past their lease (the worker died, maybe mid-render: its files are deleted) go
@@ -218,7 +199,7 @@ def publication_runs_requeue_stale(*, now: datetime | None = None) -> Publicatio
     or whose job Redis no longer holds, are sent again. Only one claim of a run can win.
     """
     now = now or timezone.now()
-    report = PublicationSweepReport()
+    report = SweepReport()
     to_send: list[int] = []
     for run in PublicationRun.objects.filter(status=PublicationStatus.RUNNING, lease_expires_at__lt=now):
         renditions_discard(run)
@@ -233,14 +214,6 @@ def publication_runs_requeue_stale(*, now: datetime | None = None) -> Publicatio
             report.lease_expired += 1
             to_send.append(run.pk)
     stale = PublicationRun.objects.stale(now).filter(status=PublicationStatus.PENDING).exclude(pk__in=to_send)
-    to_send += [
-        run_id
-        for run_id in stale.values_list("pk", flat=True)
-        if not settings.BACKGROUND_JOBS or not dispatch.job_is_waiting(run_id)
-    ]
-    if to_send:
-        dispatch.send_publication_runs(to_send)
-        report.resent = len(to_send)
-    if report.lease_expired or report.resent or report.gave_up:
-        record_event(action="publication.requeued", details=report.as_dict())
+    resend_lost(dispatch.PUBLICATION_RUNS, to_send, stale.values_list("pk", flat=True), report)
+    report.record("publication.requeued")
     return report
