@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # django-axes lockouts are recorded in the audit trail; production settings are checked.
-        from accounts import checks, receivers  # noqa: F401
+        from accounts import receivers, system_checks  # noqa: F401

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Sanction, User
 from accounts.selectors import pending_warnings
+from notifications.selectors import unread_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -42,9 +43,7 @@ def _unread_counter(user: Any) -> Any:
         return 0
 
     def count() -> int:
-        from moderation.models import Notification
-
-        return Notification.objects.filter(user=user).unread().count()
+        return unread_count(user)
 
     return count
 

@@ -19,9 +19,9 @@ from banks.hashing import HASHER_VERSION
 from banks.index import PdqIndex, bank_state, current_index
 from banks.models import Action, Bank, BankEntry, FileSignal, SignalType
 from banks.services import media_signals
-from moderation.checks import register
-from moderation.checks.base import Check, CheckResult, FindingSpec
 from moderation.models import MediaFile, Revision, Severity
+from moderation.pipeline.checks import register
+from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
 
 MATCH = "bank_match"
 

@@ -223,7 +223,7 @@ def bench_check(submissions: int) -> None:
     from accounts.models import User
     from accounts.roles import Role
     from banks.checks import BankMatchCheck
-    from moderation.services.submissions import RevisionInput, submission_create
+    from moderation.intake.services import RevisionInput, submission_create
     from tests.factories import make_user, verify_identity
 
     print("\n== 3. The match check per submission (hashing included, index warm)")

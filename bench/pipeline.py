@@ -143,7 +143,7 @@ class Uploads:
 
 
 def new_draft(contributor, uploads: Uploads, i: int):
-    from moderation.services.submissions import RevisionInput, submission_create
+    from moderation.intake.services import RevisionInput, submission_create
 
     data = RevisionInput(
         title=f"Bench {i}", body="Benchmark text.", declared_ai=bool(i % 2), region="cn", no_real_person=True
@@ -165,8 +165,8 @@ def throughput(contributor, uploads: Uploads, offset: int, count: int) -> float:
     from django.utils import timezone
     from rq.suspension import resume, suspend
 
+    from moderation.intake.services import submission_submit
     from moderation.models import CheckRun
-    from moderation.services.submissions import submission_submit
 
     connection = django_rq.get_connection("checks")
     drafts = [new_draft(contributor, uploads, offset + i) for i in range(count)]
@@ -186,7 +186,7 @@ def throughput(contributor, uploads: Uploads, offset: int, count: int) -> float:
 def steady(contributor, uploads: Uploads, offset: int, rate: float, seconds: float) -> list[float]:
     from django.db import connection
 
-    from moderation.services.submissions import submission_submit
+    from moderation.intake.services import submission_submit
 
     count = int(rate * seconds)
     starts: dict[int, float] = {}

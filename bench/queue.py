@@ -120,7 +120,7 @@ def seed_sql() -> str:
     choice made once, so the submission, its revision, runs and findings agree with each other."""
     from django.conf import settings
 
-    from moderation.services.priority import AGE_POINTS_PER_HOUR, EPOCH, POINTS, TIER_POINTS
+    from moderation.review.priority import AGE_POINTS_PER_HOUR, EPOCH, POINTS, TIER_POINTS
 
     sla = settings.SLA_HOURS
     tier_points = " ".join(f"WHEN '{tier}' THEN {points}" for tier, points in TIER_POINTS.items())
@@ -292,7 +292,7 @@ def seed(n: int) -> float:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from moderation.checks import REGISTRY
+    from moderation.pipeline.checks import REGISTRY
 
     started = time.monotonic()
     contributors = max(100, n // 250)
@@ -467,7 +467,7 @@ def page_size(size: int) -> Any:
     """Run with the view's QUEUE_PAGE_SIZE set to `size`."""
     from unittest import mock
 
-    return mock.patch("moderation.views.review.QUEUE_PAGE_SIZE", size)
+    return mock.patch("moderation.review.views.QUEUE_PAGE_SIZE", size)
 
 
 def queue_page_round(
@@ -527,7 +527,7 @@ def claimer(
 
     from accounts.models import User
     from moderation.models import Queue
-    from moderation.services.review import review_claim_next
+    from moderation.review.claims import review_claim_next
 
     moderator = User.objects.get(pk=moderator_id)
     moderator.role_names  # noqa: B018 - load the groups before the clock starts
@@ -658,7 +658,7 @@ def main() -> None:
 
     from accounts.roles import Role
     from moderation.models import Queue
-    from moderation.services.review import review_claim_next
+    from moderation.review.claims import review_claim_next
 
     moderator = bench_user(MODERATOR, Role.MODERATOR)
     senior = bench_user(SENIOR, Role.SENIOR_MODERATOR)

@@ -10,6 +10,10 @@ from config import scheduled
 
 # Runs a dead worker or a flushed Redis left behind (requeue_stale_checks).
 cron.register(scheduled.requeue_stale_checks, "default", interval=settings.CHECK_SWEEP_INTERVAL_SECONDS)
+# Publications a dead worker or a flushed Redis left behind (requeue_stale_publications).
+cron.register(
+    scheduled.requeue_stale_publications, "default", interval=settings.PUBLICATION_SWEEP_INTERVAL_SECONDS
+)
 # Published content whose consent expired goes down (expire_consents).
 cron.register(scheduled.expire_consents, "default", interval=3600)
 # Identity document images past their retention period are deleted (purge_identity_documents).

@@ -2,9 +2,15 @@
 
 
 def requeue_stale_checks() -> dict[str, int]:
-    from moderation.services.checks import check_runs_requeue_stale
+    from moderation.pipeline.services import check_runs_requeue_stale
 
     return check_runs_requeue_stale().as_dict()
+
+
+def requeue_stale_publications() -> dict[str, int]:
+    from moderation.publication.services import publication_runs_requeue_stale
+
+    return publication_runs_requeue_stale().as_dict()
 
 
 def expire_consents() -> int:

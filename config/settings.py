@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accounts",
     "labels",
     "moderation",
+    "notifications",
     "consent",
     "banks",
     "demo",
@@ -216,7 +217,7 @@ LOGGING = {
 # --- Submissions and media --------------------------------------------------------------------
 
 # Uploads stream to a temporary file (never memory), hashed on the way in.
-FILE_UPLOAD_HANDLERS = ["moderation.upload_handlers.HashingTemporaryFileUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["moderation.intake.upload_handlers.HashingTemporaryFileUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
 UPLOAD_MAX_BYTES = {
     "image": env_int("UPLOAD_MAX_IMAGE_MB", 25) * 1024 * 1024,
@@ -380,6 +381,7 @@ LABELS_FFMPEG = env_str("LABELS_FFMPEG", "ffmpeg")
 LABELS_FFPROBE = env_str("LABELS_FFPROBE", "ffprobe")
 LABELS_ESPEAK = env_str("LABELS_ESPEAK", "espeak-ng")
 LABELS_AV_TIMEOUT_SECONDS = env_int("LABELS_AV_TIMEOUT_SECONDS", 3600)
+
 # --- Front door and check health ----------------------------------------------------------------
 
 # Files browsers ask for at the site's root (/favicon.ico), served by whitenoise before any login.
@@ -396,3 +398,13 @@ RQ["WORKER_CLASS"] = "operations.workers.HeartbeatWorker"  # RQ's SimpleWorker, 
 INSTALLED_APPS += ["operations"]
 _template_options: dict[str, list[str]] = TEMPLATES[0]["OPTIONS"]  # type: ignore[assignment]
 _template_options["context_processors"].append("operations.context_processors.check_health")
+# --- Publication off the decision lock ------------------------------------------------------------
+# Approving decides under the item's row lock; the labelled renditions are made afterwards by a job
+# on the "media" queue (inline after commit without Redis) and the item is published only once they
+# read back. A PublicationRun row is the source of truth, like a CheckRun.
+PUBLICATION_LEASE_SECONDS = env_int("PUBLICATION_LEASE_SECONDS", 300)
+PUBLICATION_RESEND_AFTER_SECONDS = env_int("PUBLICATION_RESEND_AFTER_SECONDS", 60)
+# After this many failed attempts the item goes to the escalated queue with the reason.
+PUBLICATION_MAX_ATTEMPTS = env_int("PUBLICATION_MAX_ATTEMPTS", 3)
+PUBLICATION_RETRY_INTERVALS = [10, 60, 300]
+PUBLICATION_SWEEP_INTERVAL_SECONDS = env_int("PUBLICATION_SWEEP_INTERVAL_SECONDS", 60)

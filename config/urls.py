@@ -25,6 +25,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("moderation.urls")),
     path("", include("banks.urls")),
+    path("", include("notifications.urls")),
     # Consent: the public pages a depicted person reaches by link, and the actions on a submission.
     path("consent/", include("consent.urls")),
     path("submissions/<int:pk>/consent/", include("consent.dashboard_urls")),

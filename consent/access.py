@@ -1,4 +1,5 @@
-"""Who may reach what: the signed links of the public pages, and the dashboard's lookups.
+"""Who may reach what: the signed links of the public pages, the dashboard's lookups, and who may
+act on a submission's consent (its contributor, while it is open).
 
 The public pages have no login: the link is the key. `request_for_token` and
 `record_for_withdraw_token` turn a link into its row, or raise ConsentLinkError saying why not.
@@ -6,17 +7,19 @@ The public pages have no login: the link is the key. `request_for_token` and
 
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from consent.models import ConsentRecord, ConsentRequest, ReleaseDocument
 from consent.requirements import kinds_of_categories
-from consent.selectors import CLOSED_STATUSES
+from consent.rules import CLOSED_STATUSES
 from consent.tokens import ConsentLinkError, nonce_matches, read_request_token, read_withdraw_token
 from moderation.access import get_submission_for_review, get_submission_for_user
-from moderation.models import DepictedPerson, MediaFile, Submission
+from moderation.models import DepictedPerson, MediaFile, Revision, Submission
 
 
 def request_for_token(token: str, *, now: datetime | None = None, lock: bool = False) -> ConsentRequest:
@@ -106,3 +109,42 @@ def get_document_for_review(user: User, pk: int, document_pk: int) -> ReleaseDoc
     """Moderators decide on a release; its contributor gets 403, everyone else 404."""
     submission = get_submission_for_review(user, pk)
     return get_object_or_404(ReleaseDocument, pk=document_pk, submission=submission)
+
+
+class ConsentActionError(Exception):
+    """The action is not possible now. The message says why, for the person who tried."""
+
+
+def require_owner(submission: Submission, actor: User) -> None:
+    if submission.contributor_id != actor.pk:
+        raise PermissionDenied(_("Only the contributor can do this."))
+
+
+def require_open(submission: Submission) -> None:
+    if submission.status in CLOSED_STATUSES:
+        raise ConsentActionError(
+            _("This submission is %(status)s: no consent is needed any more.")
+            % {"status": submission.get_status_display().lower()}
+        )
+
+
+def lock_open_submission(submission: Submission, actor: User) -> Submission:
+    """The submission, locked, once the actor is its contributor and it is still open.
+
+    One consent action at a time per submission: no two requests to one person from a double click.
+    """
+    locked = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("current_revision")
+        .get(pk=submission.pk)
+    )
+    require_owner(locked, actor)
+    require_open(locked)
+    return locked
+
+
+def person_in(revision: Revision, person_key: str) -> DepictedPerson:
+    person = revision.persons.filter(person_key=person_key).first()
+    if person is None:
+        raise ConsentActionError(_("This person is not depicted in the current version."))
+    return person

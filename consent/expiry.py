@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from consent.models import ConsentRecord
-from consent.selectors import consent_gaps
+from consent.rules import consent_gaps
 from moderation.models import Submission
-from moderation.services.takedown import submission_open_takedown
+from moderation.publication.takedown import submission_open_takedown
 
 
 def consents_expire(*, now: datetime | None = None) -> int:

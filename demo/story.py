@@ -21,13 +21,24 @@ from consent.models import ConsentRecord
 from consent.services import consent_grant, consent_request_send, consent_self_confirm, consent_withdraw
 from consent.tokens import request_token, withdraw_token
 from demo import media
-from moderation.models import CheckRun, DecisionOutcome, PolicyReason, PolicyRule, Revision, Submission
-from moderation.services.checks import check_run_execute
-from moderation.services.policy import policy_rule_save
-from moderation.services.priority import apply_outcome
-from moderation.services.review import review_add_note as add_note
-from moderation.services.review import review_claim, review_decide
-from moderation.services.submissions import PersonInput, RevisionInput, submission_create, submission_submit
+from moderation.intake.services import PersonInput, RevisionInput, submission_create, submission_submit
+from moderation.models import (
+    CheckRun,
+    DecisionOutcome,
+    PolicyReason,
+    PolicyRule,
+    PublicationRun,
+    PublicationStatus,
+    Revision,
+    Submission,
+)
+from moderation.pipeline.policy import policy_rule_save
+from moderation.pipeline.services import check_run_execute
+from moderation.publication.jobs import publish_inline
+from moderation.review.claims import review_claim
+from moderation.review.decisions import review_add_note as add_note
+from moderation.review.decisions import review_decide
+from moderation.review.priority import apply_outcome
 
 MARKER_TITLE = "Lake at dawn"
 
@@ -98,6 +109,15 @@ def _decide(submission: Submission, moderator: User, outcome: str, **kwargs: Any
         expected_version=submission.version,
         **kwargs,
     )
+    _publish(submission)
+
+
+def _publish(submission: Submission) -> None:
+    """Run a pending publication now, as a worker would (an approval's runs after commit)."""
+    for run_id in PublicationRun.objects.filter(
+        submission=submission, status=PublicationStatus.PENDING
+    ).values_list("pk", flat=True):
+        publish_inline(run_id)
 
 
 def _reason(code: str) -> PolicyReason:

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from moderation.models import Submission
+from moderation.models import Queue, Status, Submission
 
 
 def get_submission_for_user(
@@ -39,6 +40,29 @@ def get_submission_for_review(
     raise Http404
 
 
+def get_item_for_review(user: User, pk: int, *, queryset: QuerySet[Submission] | None = None) -> Submission:
+    """An item on the review page: `get_submission_for_review`, and while it waits in a queue,
+    only for those who work that queue (403)."""
+    item = get_submission_for_review(user, pk, queryset=queryset)
+    if item.status == Status.AWAITING_REVIEW:
+        require_queue(user, item.queue)
+    return item
+
+
 def require_reviewer(user: User) -> None:
     if not user.is_reviewer:
         raise PermissionDenied
+
+
+def can_work_queue(user: User, queue: str) -> bool:
+    """Reviewers work the queues; the escalated one is for senior moderators only."""
+    if not user.is_reviewer:
+        return False
+    return queue != Queue.ESCALATED or user.is_senior_moderator
+
+
+def require_queue(user: User, queue: str) -> None:
+    if not user.is_reviewer:
+        raise PermissionDenied
+    if not can_work_queue(user, queue):
+        raise PermissionDenied(_("Only senior moderators work the escalated queue."))

@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from moderation.checks import REGISTRY
-from moderation.models import CheckRun, Finding, PolicyReason, PolicyRule, Submission
-from moderation.services.checks import CheckNotAllowed, checks_rerun
-from moderation.services.policy import policy_rule_delete, policy_rule_save
+from moderation.models import CheckRun, Finding, PolicyReason, PolicyRule, PublicationRun, Submission
+from moderation.pipeline.checks import REGISTRY
+from moderation.pipeline.policy import policy_rule_delete, policy_rule_save
+from moderation.pipeline.services import CheckNotAllowed, checks_rerun
 
 
 @admin.register(PolicyRule)
@@ -54,7 +54,11 @@ class PolicyReasonAdmin(admin.ModelAdmin):
 class RerunForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Check to re-run"),
-        choices=[("", _("All checks"))] + [(kind, check.title) for kind, check in sorted(REGISTRY.items())],
+        # A callable: checks of other apps register when those apps are ready, after this import.
+        choices=lambda: [
+            ("", _("All checks")),
+            *[(kind, check.title) for kind, check in sorted(REGISTRY.items())],
+        ],
         required=False,
     )
 
@@ -160,8 +164,23 @@ class FindingInline(admin.TabularInline):
         return False
 
 
+class WorkerRowAdmin(admin.ModelAdmin):
+    """Rows the workers write (check and publication runs): read-only, never added or deleted."""
+
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(CheckRun)
-class CheckRunAdmin(admin.ModelAdmin):
+class CheckRunAdmin(WorkerRowAdmin):
     list_display = [
         "id",
         "submission",
@@ -175,13 +194,12 @@ class CheckRunAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     raw_id_fields = ["submission", "revision", "requested_by"]
     inlines = [FindingInline]
-    show_full_result_count = False
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+@admin.register(PublicationRun)
+class PublicationRunAdmin(WorkerRowAdmin):
+    """Publications of approved items: read-only, the job and the sweep write them."""
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    list_display = ["id", "submission", "status", "attempts", "tier", "created_at", "finished_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["submission", "revision", "requested_by"]

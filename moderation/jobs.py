@@ -1,69 +1,10 @@
-"""Background jobs: thin wrappers that take ids and call the services.
+"""Old dotted paths of background jobs, kept so that jobs already waiting in Redis still run.
 
-Plain functions enqueued by `moderation.queueing` (check runs) and by
-`moderation.services.submissions.media_send_thumbnails` (thumbnails), not `@job`, which binds
-the queue's connection at import time, before settings may point it elsewhere.
+RQ stores a job's function as a dotted path ("moderation.jobs.run_check"). The jobs now live
+with their stage; a worker started after an upgrade still finds the old names here.
 """
 
-import os
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
+from moderation.intake.jobs import make_thumbnail
+from moderation.pipeline.jobs import run_check
 
-from django.conf import settings
-from django.db import DatabaseError, connection
-
-from moderation.checks import TransientCheckError
-from moderation.services import checks as check_services
-
-
-@contextmanager
-def asynchronous_commit() -> Iterator[None]:
-    """Let PostgreSQL acknowledge this job's commits before their WAL reaches the disk.
-
-    Safe for check bookkeeping: a database crash can lose only the newest commits, whole and in
-    order; a run they would have finished is left running and the stale-check sweep runs it
-    again (no finding is ever half-written). Any durable commit that builds on them later
-    flushes them too. Waiting for each flush was a fifth of a check's time (bench/pipeline.py).
-    """
-    if connection.vendor != "postgresql" or not settings.CHECK_ASYNC_COMMIT:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO off")
-    try:
-        yield
-    finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET synchronous_commit")
-        except DatabaseError:
-            connection.close()  # a broken connection is replaced, with the default setting
-
-
-def worker_name() -> str:
-    from rq import get_current_job
-
-    job = get_current_job()
-    name = getattr(job, "worker_name", None) if job else None
-    return name or f"{socket.gethostname()}:{os.getpid()}"
-
-
-def run_check(run_id: int) -> str:
-    with asynchronous_commit():
-        return check_services.check_run_execute(run_id=run_id, worker=worker_name())
-
-
-def run_check_inline(run_id: int) -> str:
-    """Without Redis: run now, retrying transient errors at once up to the attempt limit."""
-    while True:
-        try:
-            return check_services.check_run_execute(run_id=run_id, worker=f"inline:{os.getpid()}")
-        except TransientCheckError:
-            continue
-
-
-def make_thumbnail(media_id: int) -> None:
-    from moderation.services.submissions import media_make_thumbnail
-
-    media_make_thumbnail(media_id=media_id)
+__all__ = ["make_thumbnail", "run_check"]

@@ -1,6 +1,10 @@
 from django.urls import path
 
-from moderation.views import media, publication, review, submissions
+from moderation.intake import media_views as media
+from moderation.intake import views as submissions
+from moderation.publication import views as publication
+from moderation.review import bulk
+from moderation.review import views as review
 
 urlpatterns = [
     # Contributors
@@ -26,8 +30,8 @@ urlpatterns = [
     # Moderators
     path("review/", review.review_home, name="review_home"),
     path("review/settings/blur/", review.review_settings_toggle_blur, name="review_settings_toggle_blur"),
-    path("review/bulk/", review.bulk_grid, name="bulk_grid"),
-    path("review/bulk/decide/", review.bulk_decide, name="bulk_decide"),
+    path("review/bulk/", bulk.bulk_grid, name="bulk_grid"),
+    path("review/bulk/decide/", bulk.bulk_decide, name="bulk_decide"),
     path("review/queue/<str:queue>/", review.queue_list, name="queue_list"),
     path("review/queue/<str:queue>/claim-next/", review.queue_claim_next, name="queue_claim_next"),
     path("review/items/<int:pk>/", review.review_item, name="review_item"),
@@ -39,7 +43,4 @@ urlpatterns = [
     # Readers: published content with its AI labels
     path("p/<int:pk>/", publication.publication, name="publication"),
     path("p/<int:pk>/media/<int:rendition_pk>/", publication.publication_media, name="publication_media"),
-    # Everyone
-    path("notifications/", review.notification_list, name="notification_list"),
-    path("notifications/read/", review.notification_read_all, name="notification_read_all"),
 ]

@@ -1,7 +1,11 @@
-"""Personas shared by every test module, and the switches for tests that need real services.
+"""The personas every test module shares (one set, named for what they are), and the switches
+for tests that need real services.
 
-alice and bob contribute content, mod and senior review it, ada administers, and oscar is
-logged in but has no role at all.
+- alice and bob: contributors who have verified their identity, so they may submit content;
+- uma and ugo: contributors who signed up but have not verified their identity yet (the gate
+  and the verification flows are tested with them);
+- mod: a moderator; senior: a senior moderator; ada: an administrator;
+- oscar: logged in, but with no role at all.
 """
 
 import importlib
@@ -12,10 +16,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import TermsVersion, User
 from accounts.roles import Role
-from tests.factories import make_user
+from tests.factories import make_contributor, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -45,14 +50,36 @@ def _terms_stated_by_each_test(request: pytest.FixtureRequest) -> None:
     TermsVersion.objects.filter(version=shipped.VERSION, body=shipped.BODY).delete()
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A request in Chinese leaves the language active in the thread; the next test starts in the
+    default language whatever ran before it."""
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def alice(db: None) -> User:
-    return make_user("alice", Role.CONTRIBUTOR, first_name="Alice", last_name="Liddell")
+    """A verified contributor: may submit."""
+    return make_contributor("alice", first_name="Alice", last_name="Liddell")
 
 
 @pytest.fixture
 def bob(db: None) -> User:
-    return make_user("bob", Role.CONTRIBUTOR, first_name="Bob", last_name="Builder")
+    """Another verified contributor."""
+    return make_contributor("bob", first_name="Bob", last_name="Builder")
+
+
+@pytest.fixture
+def uma(db: None) -> User:
+    """A contributor whose identity is not verified yet: the gate keeps her from submitting."""
+    return make_user("uma", Role.CONTRIBUTOR, first_name="Uma", last_name="Unverified")
+
+
+@pytest.fixture
+def ugo(db: None) -> User:
+    """Another contributor whose identity is not verified yet."""
+    return make_user("ugo", Role.CONTRIBUTOR, first_name="Ugo", last_name="Unverified")
 
 
 @pytest.fixture
@@ -82,34 +109,19 @@ def client_for(user: User) -> Client:
     return client
 
 
-@pytest.fixture
-def alice_client(alice: User) -> Client:
-    return client_for(alice)
+def _logged_in_client(persona: str) -> Any:
+    # `db` in the signature: pytest-django orders tests by the fixtures it can see.
+    @pytest.fixture(name=f"{persona}_client")
+    def fixture(db: None, request: pytest.FixtureRequest) -> Client:
+        return client_for(request.getfixturevalue(persona))
+
+    fixture.__doc__ = f"A test client logged in as {persona}."
+    return fixture
 
 
-@pytest.fixture
-def bob_client(bob: User) -> Client:
-    return client_for(bob)
-
-
-@pytest.fixture
-def mod_client(mod: User) -> Client:
-    return client_for(mod)
-
-
-@pytest.fixture
-def senior_client(senior: User) -> Client:
-    return client_for(senior)
-
-
-@pytest.fixture
-def ada_client(ada: User) -> Client:
-    return client_for(ada)
-
-
-@pytest.fixture
-def oscar_client(oscar: User) -> Client:
-    return client_for(oscar)
+# alice_client, bob_client, uma_client, …: a client logged in as each persona.
+for _persona in ("alice", "bob", "uma", "ugo", "mod", "senior", "ada", "oscar"):
+    globals()[f"{_persona}_client"] = _logged_in_client(_persona)
 
 
 def services_required() -> bool:

@@ -118,12 +118,12 @@ def test_login_page_stays_english_by_default(client: Client) -> None:
     assert "登录 Provenant" not in page
 
 
-def test_contributor_dashboard_is_in_chinese(alice_client: Client) -> None:
-    response = alice_client.get("/submissions/", **ZH)
+def test_contributor_dashboard_is_in_chinese(uma_client: Client) -> None:
+    response = uma_client.get("/submissions/", **ZH)
     assert response.status_code == 200
     page = response.content.decode()
     assert "我的投稿" in page  # title and navigation
-    assert "投稿人" in page  # alice's role in the user menu
+    assert "投稿人" in page  # uma's role in the user menu
     assert "您还没有投稿。" in page
     # The real-name gate, worded as the Deep Synthesis Provisions do.
     assert "真实身份信息认证" in page

@@ -4,7 +4,7 @@ Each is typed, keyword-only and atomic; each audits what it did and re-runs the 
 when a submission on its way to a decision is affected.
 """
 
-from consent.services.common import ConsentActionError
+from consent.access import ConsentActionError
 from consent.services.documents import (
     release_document_approve,
     release_document_refuse,

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from accounts.sms import SmsError, send_sms
 from consent import tokens
 from consent.models import Channel, ConsentRecord, ConsentRequest, Method
-from consent.selectors import when
-from consent.services.common import absolute_url, audit, mask_contact, person_name_of
+from consent.rules import when
+from consent.scope import person_name_of
+from consent.services.follow_up import audit, mask_contact
 
 logger = logging.getLogger(__name__)
 
@@ -136,3 +137,7 @@ def deliver_confirmation(record_id: int) -> bool:
         )
         return False
     return True
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path

@@ -11,25 +11,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from consent import texts
+from consent.access import ConsentActionError, lock_open_submission, person_in
 from consent.documents import inspect_release
 from consent.models import ConsentRecord, Method, ReleaseDocument
 from consent.requirements import consent_need
-from consent.selectors import when
+from consent.rules import when
+from consent.scope import new_record, scope_copy, scope_of, text_params
 from consent.services import delivery
-from consent.services.common import (
-    ConsentActionError,
-    as_iso,
-    audit,
-    lock_open_submission,
-    new_record,
-    person_in,
-    recheck,
-    scope_copy,
-    scope_of,
-    text_params,
-)
+from consent.services.follow_up import as_iso, audit, recheck
 from moderation.models import Relation, Submission
-from moderation.notifications import notify
+from notifications.services import notify
 
 
 @transaction.atomic

@@ -10,25 +10,15 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import is_identity_verified
 from consent import texts, tokens
-from consent.access import record_for_withdraw_token
+from consent.access import ConsentActionError, lock_open_submission, person_in, record_for_withdraw_token
 from consent.models import ConsentRecord, Method
 from consent.requirements import consent_need
-from consent.selectors import consent_gaps, when
-from consent.services.common import (
-    ConsentActionError,
-    as_iso,
-    audit,
-    has_consented,
-    lock_open_submission,
-    new_record,
-    person_in,
-    recheck,
-    scope_of,
-    text_params,
-)
+from consent.rules import consent_gaps, has_consented, when
+from consent.scope import new_record, scope_of, text_params
+from consent.services.follow_up import as_iso, audit, recheck
 from moderation.models import Relation, Status, Submission
-from moderation.notifications import notify
-from moderation.services.takedown import submission_open_takedown
+from moderation.publication.takedown import submission_open_takedown
+from notifications.services import notify
 
 
 @transaction.atomic
@@ -138,7 +128,7 @@ def consent_withdraw(
         "name": record.person_name,
         "date": when(now),
     }
-    if _is_published(submission) and not still_covered:
+    if (_is_published(submission) or submission.status == Status.PUBLISHING) and not still_covered:
         submission_open_takedown(
             submission=submission,
             reason=reason,

@@ -11,27 +11,21 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from consent import texts, tokens
-from consent.access import request_for_token, request_still_fits
+from consent.access import (
+    ConsentActionError,
+    lock_open_submission,
+    person_in,
+    request_for_token,
+    request_still_fits,
+)
 from consent.models import Channel, ConsentRecord, ConsentRequest, Method
 from consent.requirements import consent_need
-from consent.selectors import when
+from consent.rules import has_consented, when
+from consent.scope import new_record, person_text, scope_copy, scope_of
 from consent.services import delivery
-from consent.services.common import (
-    ConsentActionError,
-    as_iso,
-    audit,
-    has_consented,
-    lock_open_submission,
-    mask_contact,
-    new_record,
-    person_in,
-    person_text,
-    recheck,
-    scope_copy,
-    scope_of,
-)
+from consent.services.follow_up import as_iso, audit, mask_contact, recheck
 from moderation.models import Relation, Submission
-from moderation.notifications import notify
+from notifications.services import notify
 
 
 def _issue(

@@ -35,7 +35,7 @@ from consent.services import (
     release_document_view,
 )
 from moderation.access import get_submission_for_user
-from moderation.views.media import serve_private
+from privatemedia.serving import serve_private
 
 
 def back(pk: int) -> HttpResponse:

@@ -17,6 +17,7 @@ from audit.context import client_ip
 from consent.access import preview_media, record_for_withdraw_token, request_for_token
 from consent.forms import GrantForm
 from consent.models import ConsentRequest
+from consent.scope import person_name_of, person_text
 from consent.services import (
     ConsentActionError,
     consent_grant,
@@ -24,10 +25,9 @@ from consent.services import (
     consent_request_view,
     consent_withdraw,
 )
-from consent.services.common import person_name_of, person_text
 from consent.tokens import ConsentLinkError
 from moderation.models import Category, Region
-from moderation.views.media import serve_private
+from privatemedia.serving import serve_private
 
 OUTCOMES = ("granted", "refused", "withdrawn")
 

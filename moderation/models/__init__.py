@@ -20,7 +20,7 @@ from moderation.models.choices import (
     Status,
     Tier,
 )
-from moderation.models.notifications import Notification
+from moderation.models.publication import PublicationRun, PublicationStatus
 from moderation.models.review import (
     Decision,
     DecisionOutcome,
@@ -42,10 +42,11 @@ __all__ = [
     "Finding",
     "MediaFile",
     "MediaKind",
-    "Notification",
     "PolicyReason",
     "PolicyRegion",
     "PolicyRule",
+    "PublicationRun",
+    "PublicationStatus",
     "PublishedRendition",
     "Queue",
     "Region",

@@ -36,18 +36,23 @@ class Severity(models.TextChoices):
     BLOCKING = "blocking", _("Blocking")
 
 
+def stale_rows(now: datetime, resend_after_seconds: int) -> Q:
+    """Rows a worker will not finish by itself: running past the lease (the worker died), or
+    pending and never picked up. For every row that travels to the workers (see `background`)."""
+    resend_after = now - timedelta(seconds=resend_after_seconds)
+    return (
+        Q(status="running", lease_expires_at__lt=now)
+        | Q(status="pending", enqueued_at__lt=resend_after)
+        | Q(status="pending", enqueued_at__isnull=True, created_at__lt=resend_after)
+    )
+
+
 class CheckRunQuerySet(models.QuerySet["CheckRun"]):
     def unfinished(self) -> "CheckRunQuerySet":
         return self.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING])
 
     def stale(self, now: datetime) -> "CheckRunQuerySet":
-        """Running past the lease (the worker died), or pending and never picked up."""
-        resend_after = now - timedelta(seconds=settings.CHECK_RESEND_AFTER_SECONDS)
-        return self.filter(
-            Q(status=RunStatus.RUNNING, lease_expires_at__lt=now)
-            | Q(status=RunStatus.PENDING, enqueued_at__lt=resend_after)
-            | Q(status=RunStatus.PENDING, enqueued_at__isnull=True, created_at__lt=resend_after)
-        )
+        return self.filter(stale_rows(now, settings.CHECK_RESEND_AFTER_SECONDS))
 
 
 class CheckRun(models.Model):

@@ -9,16 +9,45 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     CHECKING = "checking", _("Checking")
     AWAITING_REVIEW = "awaiting_review", _("Awaiting review")
+    # Approved; the labelled renditions are being made and read back. Not public yet.
+    PUBLISHING = "publishing", _("Publishing…")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The lifecycle: every move a submission may make, and nothing else. `submission_transition`
+# (moderation/lifecycle.py) refuses any other and is the only writer of `Submission.status`.
+# A new state is one member of Status above and one line here (plus the moves into it).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
+    Status.SUBMITTED: frozenset({Status.CHECKING, Status.AWAITING_REVIEW, Status.WITHDRAWN}),
+    Status.CHECKING: frozenset({Status.AWAITING_REVIEW, Status.WITHDRAWN}),
+    Status.AWAITING_REVIEW: frozenset(
+        {Status.CHECKING, Status.PUBLISHING, Status.REJECTED, Status.CHANGES_REQUESTED, Status.WITHDRAWN}
+    ),
+    # Published once the renditions read back; back to review (escalated) when rendering failed
+    # for good, or (takedown) when the ground for publishing went away meanwhile.
+    Status.PUBLISHING: frozenset({Status.APPROVED, Status.AWAITING_REVIEW}),
+    Status.APPROVED: frozenset({Status.AWAITING_REVIEW}),  # taken down: back to review
+    Status.REJECTED: frozenset(),
+    Status.CHANGES_REQUESTED: frozenset({Status.DRAFT, Status.WITHDRAWN}),
+    Status.WITHDRAWN: frozenset(),
+}
+
+
+def can_move(from_status: str, to_status: str) -> bool:
+    return to_status in TRANSITIONS.get(from_status, frozenset())
+
+
+def sources_of(to_status: str) -> frozenset[str]:
+    """The statuses from which a submission may move to `to_status`."""
+    return frozenset(status for status, targets in TRANSITIONS.items() if to_status in targets)
+
+
 # Statuses from which the contributor may still withdraw: everything before a final decision.
-WITHDRAWABLE = frozenset(
-    {Status.DRAFT, Status.SUBMITTED, Status.CHECKING, Status.AWAITING_REVIEW, Status.CHANGES_REQUESTED}
-)
+WITHDRAWABLE = sources_of(Status.WITHDRAWN)
 
 
 class Queue(models.TextChoices):

@@ -128,6 +128,14 @@ class PublishedRendition(models.Model):
     media = models.ForeignKey(
         "moderation.MediaFile", null=True, blank=True, on_delete=models.PROTECT, related_name="renditions"
     )
+    # The publication that made it (empty for renditions made before publication runs existed).
+    run = models.ForeignKey(
+        "moderation.PublicationRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renditions",
+    )
     file = models.FileField(_("file"), max_length=255, blank=True)
     mime_type = models.CharField(_("type"), max_length=64, blank=True)
     # For text: the published text with its explicit label at the start (R18).

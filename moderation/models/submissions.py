@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-# What the queue filters read (moderation.queues.QueueFilter), kept in the queue indexes.
+# What the queue filters read (moderation.review.queues.QueueFilter), kept in the queue indexes.
 QUEUE_FILTER_COLUMNS = [
     "tier",
     "region",
@@ -50,6 +50,17 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
 
     def awaiting_review(self) -> "SubmissionQuerySet":
         return self.filter(status=Status.AWAITING_REVIEW)
+
+    def claimable(self, now: datetime, *, by: "User | None" = None) -> "SubmissionQuerySet":
+        """Free items (never claimed, or their lease ran out) and, given `by`, the ones `by` holds."""
+        free = Q(claimed_by__isnull=True) | Q(claim_expires_at__lt=now)
+        if by is not None:
+            free |= Q(claimed_by=by)
+        return self.filter(free)
+
+    def held_by(self, user: "User", now: datetime) -> "SubmissionQuerySet":
+        """Items `user` holds under a lease that has not run out."""
+        return self.filter(claimed_by=user, claim_expires_at__gt=now)
 
     def published(self) -> "SubmissionQuerySet":
         return self.filter(
@@ -117,7 +128,7 @@ class Submission(models.Model):
             models.Index(fields=["contributor", "-created_at"], name="submission_contributor_idx"),
             # The two queue orders. After the sort key they carry every column a queue filter
             # reads, so a filtered page of ids and its capped count come from the index alone
-            # (index-only scans), however few items match (see moderation.queues).
+            # (index-only scans), however few items match (see moderation.review.queues).
             models.Index(
                 fields=["queue", "-priority_rank", "id", *QUEUE_FILTER_COLUMNS],
                 name="submission_queue_rank_idx",

@@ -5,7 +5,8 @@ from typing import Any
 from django import template
 from django.forms import BoundField
 
-from moderation.services.priority import score_now
+from moderation.review.priority import score_now
+from moderation.review.selectors import blur_media
 
 register = template.Library()
 
@@ -18,8 +19,6 @@ def priority_now(item: Any) -> float:
 
 @register.filter
 def blurs_media(user: Any) -> bool:
-    from moderation.views.review import blur_media
-
     return blur_media(user)
 
 

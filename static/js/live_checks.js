@@ -1,5 +1,6 @@
-// Live check status: while checks run, poll the status endpoint and update the table in place;
-// reload once when everything has finished so findings and the new status appear.
+// Live check status: while checks run (or an approved item is being published), poll the status
+// endpoint and update the table in place; reload once when everything has finished or the status
+// moved on, so findings and the new status appear.
 (function () {
   "use strict";
   var card = document.getElementById("checks-card");
@@ -16,7 +17,12 @@
     });
     var status = document.querySelector("#submission-status .badge");
     if (status) { status.textContent = data.status_display; }
-    if (data.finished && data.checks.length) { window.location.reload(); return; }
+    // While publishing the checks are done: wait for the status to change instead.
+    var publishing = data.status === "publishing";
+    if (!publishing && (data.status !== card.dataset.status || (data.finished && data.checks.length))) {
+      window.location.reload();
+      return;
+    }
     window.setTimeout(poll, 1500);
   }
   function poll() {

@@ -18,8 +18,8 @@ Status = IdentityVerification.Status
 
 
 @pytest.fixture
-def document(alice: User) -> IdentityVerification:
-    return identity_document_submit(user=alice, upload=upload(), kind="id_card")
+def document(uma: User) -> IdentityVerification:
+    return identity_document_submit(user=uma, upload=upload(), kind="id_card")
 
 
 def test_it_shows_the_document_with_approve_and_reject(
@@ -58,14 +58,14 @@ def test_it_rejects_a_document_with_a_reason(
 
 
 def test_it_does_not_approve_twice_or_approve_numbers(
-    document: IdentityVerification, bob: User, ada_client: Client
+    document: IdentityVerification, ugo: User, ada_client: Client
 ) -> None:
     ada_client.post(f"{CHANGELIST}{document.pk}/approve/")
     ada_client.post(f"{CHANGELIST}{document.pk}/approve/")
     assert AuditEvent.objects.filter(action="identity.verified").count() == 1
-    numbered = verify_id_number(bob, VALID_IDS[0])
+    numbered = verify_id_number(ugo, VALID_IDS[0])
     ada_client.post(f"{CHANGELIST}{numbered.pk}/approve/")
-    assert AuditEvent.objects.filter(action="identity.verified").count() == 2  # bob's own, not another
+    assert AuditEvent.objects.filter(action="identity.verified").count() == 2  # ugo's own, not another
 
 
 def test_it_guards_the_review_actions(
@@ -80,9 +80,9 @@ def test_it_guards_the_review_actions(
     assert document.status == Status.PENDING
 
 
-def test_it_reviews_from_the_list_with_actions(alice: User, bob: User, ada: User, ada_client: Client) -> None:
-    first = identity_document_submit(user=alice, upload=upload(), kind="id_card")
-    second = identity_document_submit(user=bob, upload=upload(), kind="business_licence")
+def test_it_reviews_from_the_list_with_actions(uma: User, ugo: User, ada: User, ada_client: Client) -> None:
+    first = identity_document_submit(user=uma, upload=upload(), kind="id_card")
+    second = identity_document_submit(user=ugo, upload=upload(), kind="business_licence")
     assert run_action(ada_client, CHANGELIST, "approve_documents", [first]).status_code == 302
     response = run_action(ada_client, CHANGELIST, "reject_attempts", [second], reason="Licence expired.")
     assert response.status_code == 302

@@ -52,9 +52,9 @@ def test_it_freezes_a_version_in_force(ada: User, ada_client: Client, terms: Ter
 
 
 def test_it_lists_versions_with_acceptance_counts(
-    alice: User, bob: User, ada_client: Client, terms: TermsVersion, django_assert_max_num_queries: Any
+    uma: User, ugo: User, ada_client: Client, terms: TermsVersion, django_assert_max_num_queries: Any
 ) -> None:
-    for user in (alice, bob, User.objects.get(username="ada")):
+    for user in (uma, ugo, User.objects.get(username="ada")):
         terms_accept(user=user, terms=terms)
     with django_assert_max_num_queries(10):
         page = ada_client.get(CHANGELIST)

@@ -34,18 +34,18 @@ def populate(count: int, start: int, actor: User) -> None:
 
 
 def test_it_lists_role_identity_sanction_and_strikes(
-    alice: User, bob: User, mod: User, ada_client: Client
+    uma: User, ugo: User, mod: User, ada_client: Client
 ) -> None:
-    verify_id_number(alice, VALID_IDS[0])
-    sanction_impose(user=bob, kind=Kind.SUSPENSION, reason="s", actor=mod)
-    sanction_impose(user=bob, kind=Kind.WARNING, reason="w", actor=mod)
+    verify_id_number(uma, VALID_IDS[0])
+    sanction_impose(user=ugo, kind=Kind.SUSPENSION, reason="s", actor=mod)
+    sanction_impose(user=ugo, kind=Kind.WARNING, reason="w", actor=mod)
     page = ada_client.get(CHANGELIST)
     content = page.content.decode()
     assert "Verified · **************002X" in content
-    assert "Service suspension" in content  # bob's worst sanction in force
+    assert "Service suspension" in content  # ugo's worst sanction in force
     rows = {user.username: user for user in page.context["cl"].result_list}
-    assert rows["bob"].strike_count == 2
-    assert rows["alice"].verification_state == "verified"
+    assert rows["ugo"].strike_count == 2
+    assert rows["uma"].verification_state == "verified"
     assert rows["mod"].role == Role.MODERATOR
     assert VALID_IDS[0] not in content
 
@@ -63,46 +63,46 @@ def test_it_lists_users_in_a_number_of_queries_that_does_not_grow(
 
 
 def test_it_filters_by_role_identity_and_sanction(
-    alice: User, bob: User, mod: User, ada_client: Client
+    uma: User, ugo: User, mod: User, ada_client: Client
 ) -> None:
-    verify_id_number(alice, VALID_IDS[0])
-    identity_document_submit(user=bob, upload=upload(), kind="id_card")
-    sanction_impose(user=bob, kind=Kind.RESTRICTION, reason="r", actor=mod)
+    verify_id_number(uma, VALID_IDS[0])
+    identity_document_submit(user=ugo, upload=upload(), kind="id_card")
+    sanction_impose(user=ugo, kind=Kind.RESTRICTION, reason="r", actor=mod)
 
     def names(query: str) -> set[str]:
         page = ada_client.get(CHANGELIST + query)
         assert page.status_code == 200, query
         return {user.username for user in page.context["cl"].result_list}
 
-    assert names("?role=contributor") == {"alice", "bob"}
+    assert names("?role=contributor") == {"uma", "ugo"}
     assert names("?role=moderator") == {"mod"}
-    assert names("?identity=verified") == {"alice"}
-    assert names("?identity=pending") == {"bob"}
+    assert names("?identity=verified") == {"uma"}
+    assert names("?identity=pending") == {"ugo"}
     assert names("?identity=unverified") == {"mod", "ada"}
-    assert names("?sanction=any") == {"bob"}
-    assert names("?sanction=restriction") == {"bob"}
+    assert names("?sanction=any") == {"ugo"}
+    assert names("?sanction=restriction") == {"ugo"}
     assert names("?sanction=suspension") == set()
-    assert "bob" not in names("?sanction=none")
+    assert "ugo" not in names("?sanction=none")
 
 
-@pytest.mark.parametrize("term", ["002X", "002x", "**************002X", "alice", "alice@example.com"])
+@pytest.mark.parametrize("term", ["002X", "002x", "**************002X", "uma", "uma@example.com"])
 def test_it_finds_users_by_name_email_or_masked_identity(
-    alice: User, bob: User, ada_client: Client, term: str
+    uma: User, ugo: User, ada_client: Client, term: str
 ) -> None:
-    verify_id_number(alice, VALID_IDS[0])
-    verify_id_number(bob, VALID_IDS[1])
+    verify_id_number(uma, VALID_IDS[0])
+    verify_id_number(ugo, VALID_IDS[1])
     page = ada_client.get(CHANGELIST, {"q": term})
-    assert [user.username for user in page.context["cl"].result_list] == ["alice"]
+    assert [user.username for user in page.context["cl"].result_list] == ["uma"]
 
 
 # --- Actions -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_it_changes_roles_through_the_service(alice: User, ada: User, ada_client: Client, role: Role) -> None:
-    response = run_action(ada_client, CHANGELIST, f"make_{role.value}", [alice])
+def test_it_changes_roles_through_the_service(uma: User, ada: User, ada_client: Client, role: Role) -> None:
+    response = run_action(ada_client, CHANGELIST, f"make_{role.value}", [uma])
     assert response.status_code == 302
-    fresh = User.objects.get(pk=alice.pk)
+    fresh = User.objects.get(pk=uma.pk)
     assert fresh.role == role
     assert fresh.is_staff == (role == Role.ADMIN)
     event = AuditEvent.objects.get(action="user.role_changed")
@@ -128,20 +128,18 @@ def test_it_leaves_the_acting_admin_out_of_role_changes(ada: User, ada_client: C
     ],
 )
 def test_it_imposes_sanctions_through_an_intermediate_form(
-    alice: User, bob: User, ada: User, ada_client: Client, action: str, kind: str, extra: dict
+    uma: User, ugo: User, ada: User, ada_client: Client, action: str, kind: str, extra: dict
 ) -> None:
     form_page = ada_client.post(
-        CHANGELIST, {"action": action, "_selected_action": [alice.pk, bob.pk], "index": "0"}
+        CHANGELIST, {"action": action, "_selected_action": [uma.pk, ugo.pk], "index": "0"}
     )
     assert form_page.status_code == 200
     assert b'name="reason"' in form_page.content
     assert (b'name="duration_days"' in form_page.content) == (kind in Sanction.TIMED_KINDS)
-    response = run_action(
-        ada_client, CHANGELIST, action, [alice, bob], reason="Unlabelled deepfake.", **extra
-    )
+    response = run_action(ada_client, CHANGELIST, action, [uma, ugo], reason="Unlabelled deepfake.", **extra)
     assert response.status_code == 302
     sanctions = Sanction.objects.filter(kind=kind)
-    assert {s.user_id for s in sanctions} == {alice.pk, bob.pk}
+    assert {s.user_id for s in sanctions} == {uma.pk, ugo.pk}
     for sanction in sanctions:
         assert sanction.actor == ada
         assert sanction.reason == "Unlabelled deepfake."
@@ -156,12 +154,12 @@ def test_it_imposes_sanctions_through_an_intermediate_form(
         assert {tuple(s.evidence_submission_ids) for s in sanctions} == {(12, 40)}
         assert all(s.reported_to_authority for s in sanctions)
     if action == "close":
-        assert not User.objects.filter(pk__in=[alice.pk, bob.pk], is_active=True).exists()
+        assert not User.objects.filter(pk__in=[uma.pk, ugo.pk], is_active=True).exists()
 
 
-def test_it_shows_form_errors_on_the_intermediate_page(alice: User, ada_client: Client) -> None:
+def test_it_shows_form_errors_on_the_intermediate_page(uma: User, ada_client: Client) -> None:
     response = run_action(
-        ada_client, CHANGELIST, "restrict", [alice], reason="", evidence_submission_ids="a, b"
+        ada_client, CHANGELIST, "restrict", [uma], reason="", evidence_submission_ids="a, b"
     )
     assert response.status_code == 200
     assert b"This field is required" in response.content
@@ -170,25 +168,25 @@ def test_it_shows_form_errors_on_the_intermediate_page(alice: User, ada_client: 
 
 
 def test_it_lifts_sanctions_through_an_intermediate_form(
-    alice: User, mod: User, ada: User, ada_client: Client
+    uma: User, mod: User, ada: User, ada_client: Client
 ) -> None:
-    sanction_impose(user=alice, kind=Kind.SUSPENSION, reason="s", actor=mod)
-    sanction_impose(user=alice, kind=Kind.RESTRICTION, reason="r", actor=mod)
-    response = run_action(ada_client, CHANGELIST, "lift", [alice], reason="Appeal upheld.", kind="suspension")
+    sanction_impose(user=uma, kind=Kind.SUSPENSION, reason="s", actor=mod)
+    sanction_impose(user=uma, kind=Kind.RESTRICTION, reason="r", actor=mod)
+    response = run_action(ada_client, CHANGELIST, "lift", [uma], reason="Appeal upheld.", kind="suspension")
     assert response.status_code == 302
     assert set(Sanction.objects.filter(lifted_at__isnull=False).values_list("kind", flat=True)) == {
         "suspension"
     }
-    run_action(ada_client, CHANGELIST, "lift", [alice], reason="All clear.")
+    run_action(ada_client, CHANGELIST, "lift", [uma], reason="All clear.")
     assert not Sanction.objects.filter(lifted_at__isnull=True).exists()
     assert AuditEvent.objects.filter(action="sanction.lifted", actor=ada).count() == 2
 
 
-def test_it_approves_pending_documents(alice: User, ada: User, ada_client: Client) -> None:
-    attempt = identity_document_submit(user=alice, upload=upload(), kind="id_card")
-    confirm = ada_client.post(CHANGELIST, {"action": "verify", "_selected_action": [alice.pk], "index": "0"})
+def test_it_approves_pending_documents(uma: User, ada: User, ada_client: Client) -> None:
+    attempt = identity_document_submit(user=uma, upload=upload(), kind="id_card")
+    confirm = ada_client.post(CHANGELIST, {"action": "verify", "_selected_action": [uma.pk], "index": "0"})
     assert f"/admin/accounts/identityverification/{attempt.pk}/change/".encode() in confirm.content
-    response = run_action(ada_client, CHANGELIST, "verify", [alice], confirm="1")
+    response = run_action(ada_client, CHANGELIST, "verify", [uma], confirm="1")
     assert response.status_code == 302
     attempt.refresh_from_db()
     assert attempt.status == IdentityVerification.Status.VERIFIED
@@ -196,11 +194,11 @@ def test_it_approves_pending_documents(alice: User, ada: User, ada_client: Clien
     assert AuditEvent.objects.get(action="identity.verified").actor == ada
 
 
-def test_it_rejects_and_revokes_verification(alice: User, bob: User, ada: User, ada_client: Client) -> None:
-    verified = verify_id_number(alice, VALID_IDS[0])
-    pending = identity_document_submit(user=bob, upload=upload(), kind="id_card")
+def test_it_rejects_and_revokes_verification(uma: User, ugo: User, ada: User, ada_client: Client) -> None:
+    verified = verify_id_number(uma, VALID_IDS[0])
+    pending = identity_document_submit(user=ugo, upload=upload(), kind="id_card")
     response = run_action(
-        ada_client, CHANGELIST, "reject_verification", [alice, bob], reason="Photo is not you."
+        ada_client, CHANGELIST, "reject_verification", [uma, ugo], reason="Photo is not you."
     )
     assert response.status_code == 302
     for attempt in (verified, pending):
@@ -209,26 +207,26 @@ def test_it_rejects_and_revokes_verification(alice: User, bob: User, ada: User, 
         assert attempt.rejection_reason == "Photo is not you."
     assert AuditEvent.objects.get(action="identity.revoked").actor == ada
     assert AuditEvent.objects.get(action="identity.rejected").actor == ada
-    assert not User.objects.get(pk=alice.pk).is_identity_verified
+    assert not User.objects.get(pk=uma.pk).is_identity_verified
 
 
 # --- Plain saves, access -----------------------------------------------------------------------
 
 
-def test_it_audits_a_plain_change_with_its_actor(alice: User, ada: User, ada_client: Client) -> None:
-    url = f"/admin/accounts/user/{alice.pk}/change/"
-    response = ada_client.post(url, change_form_data(ada_client, url, email="alice@new.example"))
+def test_it_audits_a_plain_change_with_its_actor(uma: User, ada: User, ada_client: Client) -> None:
+    url = f"/admin/accounts/user/{uma.pk}/change/"
+    response = ada_client.post(url, change_form_data(ada_client, url, email="uma@new.example"))
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert User.objects.get(pk=alice.pk).email == "alice@new.example"
+    assert User.objects.get(pk=uma.pk).email == "uma@new.example"
     event = AuditEvent.objects.get(action="user.changed_in_admin")
     assert event.actor == ada
-    assert event.target_id == str(alice.pk)
+    assert event.target_id == str(uma.pk)
     assert "email" in str(event.details["change"]).lower()
 
 
-def test_it_audits_a_password_set_in_the_admin(alice: User, ada: User, ada_client: Client) -> None:
+def test_it_audits_a_password_set_in_the_admin(uma: User, ada: User, ada_client: Client) -> None:
     response = ada_client.post(
-        f"/admin/accounts/user/{alice.pk}/password/",
+        f"/admin/accounts/user/{uma.pk}/password/",
         {
             "password1": "a-new-long-passphrase",
             "password2": "a-new-long-passphrase",
@@ -257,26 +255,26 @@ def test_it_audits_a_user_added_in_the_admin(ada: User, ada_client: Client) -> N
     assert (event.actor, event.target_id) == (ada, str(newbie.pk))
 
 
-def test_it_keeps_status_fields_read_only_and_never_deletes(alice: User, ada_client: Client) -> None:
-    url = f"/admin/accounts/user/{alice.pk}/change/"
+def test_it_keeps_status_fields_read_only_and_never_deletes(uma: User, ada_client: Client) -> None:
+    url = f"/admin/accounts/user/{uma.pk}/change/"
     data = change_form_data(ada_client, url)
     # Posting is_active off does nothing: closure is a sanction.
     data.pop("is_active", None)
     ada_client.post(url, data)
-    assert User.objects.get(pk=alice.pk).is_active is True
+    assert User.objects.get(pk=uma.pk).is_active is True
     form = ada_client.get(url).context["adminform"].form
     assert {"is_active", "is_staff", "is_superuser", "groups"}.isdisjoint(form.fields)
-    assert ada_client.get(f"/admin/accounts/user/{alice.pk}/delete/").status_code == 403
+    assert ada_client.get(f"/admin/accounts/user/{uma.pk}/delete/").status_code == 403
 
 
-def test_it_shows_history_inlines_read_only(alice: User, mod: User, ada_client: Client, terms: Any) -> None:
+def test_it_shows_history_inlines_read_only(uma: User, mod: User, ada_client: Client, terms: Any) -> None:
     from accounts.services import terms_accept
 
-    verify_id_number(alice, VALID_IDS[0])
-    sanction_impose(user=alice, kind=Kind.WARNING, reason="Label it.", actor=mod)
-    terms_accept(user=alice, terms=terms)
+    verify_id_number(uma, VALID_IDS[0])
+    sanction_impose(user=uma, kind=Kind.WARNING, reason="Label it.", actor=mod)
+    terms_accept(user=uma, terms=terms)
     terms_accept(user=User.objects.get(username="ada"), terms=terms)
-    page = ada_client.get(f"/admin/accounts/user/{alice.pk}/change/")
+    page = ada_client.get(f"/admin/accounts/user/{uma.pk}/change/")
     content = page.content.decode()
     assert "**************002X" in content and "Label it." in content and "Terms of service" in content
     for inline in page.context["inline_admin_formsets"]:
@@ -284,8 +282,8 @@ def test_it_shows_history_inlines_read_only(alice: User, mod: User, ada_client: 
         assert not inline.has_delete_permission
 
 
-def test_it_keeps_other_roles_out_of_the_admin(mod_client: Client, alice_client: Client) -> None:
-    for client in (mod_client, alice_client):
+def test_it_keeps_other_roles_out_of_the_admin(mod_client: Client, uma_client: Client) -> None:
+    for client in (mod_client, uma_client):
         response = client.get(CHANGELIST)
         assert response.status_code == 302 and response.url.startswith("/admin/login/")
         response = client.post(CHANGELIST, {"action": "make_admin", "_selected_action": ["1"], "index": "0"})

@@ -19,11 +19,11 @@ from tests.factories import verify_id_number
 
 
 @pytest.fixture
-def cleared(alice: User, terms: TermsVersion) -> User:
-    """alice, verified and with the current terms accepted: she may submit."""
-    verify_id_number(alice, VALID_IDS[0])
-    terms_accept(user=alice, terms=terms)
-    return alice
+def cleared(uma: User, terms: TermsVersion) -> User:
+    """uma, verified and with the current terms accepted: she may submit."""
+    verify_id_number(uma, VALID_IDS[0])
+    terms_accept(user=uma, terms=terms)
+    return uma
 
 
 def reason(user: User) -> GateReason:
@@ -39,9 +39,9 @@ def test_it_lets_a_verified_contributor_who_accepted_the_terms_submit(cleared: U
     assert result.allowed and result.reasons == ()
 
 
-def test_it_needs_verified_identity(alice: User, terms: TermsVersion) -> None:
-    terms_accept(user=alice, terms=terms)
-    assert reason(alice) == GateReason.IDENTITY_NOT_VERIFIED
+def test_it_needs_verified_identity(uma: User, terms: TermsVersion) -> None:
+    terms_accept(user=uma, terms=terms)
+    assert reason(uma) == GateReason.IDENTITY_NOT_VERIFIED
 
 
 def test_it_needs_the_current_terms(cleared: User) -> None:
@@ -56,9 +56,9 @@ def test_it_ignores_terms_not_yet_in_force(cleared: User) -> None:
     assert_can_submit(cleared)
 
 
-def test_it_needs_no_terms_while_none_are_published(alice: User) -> None:
-    verify_id_number(alice, VALID_IDS[0])
-    assert_can_submit(alice)
+def test_it_needs_no_terms_while_none_are_published(uma: User) -> None:
+    verify_id_number(uma, VALID_IDS[0])
+    assert_can_submit(uma)
 
 
 @pytest.mark.parametrize("persona", ["mod", "senior", "ada", "oscar"])
@@ -106,10 +106,10 @@ def test_it_still_lets_a_warned_contributor_submit(cleared: User, ada: User) -> 
     assert_can_submit(cleared)
 
 
-def test_it_lists_every_reason_most_serious_first(alice: User, ada: User, terms: TermsVersion) -> None:
-    sanction_impose(user=alice, kind="restriction", reason="r", actor=ada)
-    sanction_impose(user=alice, kind="suspension", reason="s", actor=ada)
-    result = submission_gate(alice)
+def test_it_lists_every_reason_most_serious_first(uma: User, ada: User, terms: TermsVersion) -> None:
+    sanction_impose(user=uma, kind="restriction", reason="r", actor=ada)
+    sanction_impose(user=uma, kind="suspension", reason="s", actor=ada)
+    result = submission_gate(uma)
     assert result.reasons == (
         GateReason.SUSPENDED,
         GateReason.RESTRICTED,
@@ -117,7 +117,7 @@ def test_it_lists_every_reason_most_serious_first(alice: User, ada: User, terms:
         GateReason.IDENTITY_NOT_VERIFIED,
     )
     assert all(block.message for block in result.blocks)
-    assert reason(alice) == GateReason.SUSPENDED
+    assert reason(uma) == GateReason.SUSPENDED
 
 
 def test_it_reads_fresh_state_not_a_stale_user_object(cleared: User, ada: User) -> None:

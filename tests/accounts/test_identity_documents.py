@@ -21,7 +21,7 @@ from tests.accounts.conftest import image_bytes, upload
 Status = IdentityVerification.Status
 
 
-def submit(user: User, name: str = "alice-liddell-id.png") -> IdentityVerification:
+def submit(user: User, name: str = "uma-liddell-id.png") -> IdentityVerification:
     return identity_document_submit(user=user, upload=upload(name), kind="id_card")
 
 
@@ -29,25 +29,25 @@ def stored_path(attempt: IdentityVerification) -> Path:
     return Path(django_settings.MEDIA_ROOT) / str(attempt.document.name)
 
 
-def test_it_stores_an_upload_at_a_random_path_for_review(alice: User, alice_client: Client) -> None:
-    assert alice_client.get("/accounts/verify/document/").status_code == 200
-    response = alice_client.post(
-        "/accounts/verify/document/upload/", {"kind": "id_card", "image": upload("alice-liddell-id.png")}
+def test_it_stores_an_upload_at_a_random_path_for_review(uma: User, uma_client: Client) -> None:
+    assert uma_client.get("/accounts/verify/document/").status_code == 200
+    response = uma_client.post(
+        "/accounts/verify/document/upload/", {"kind": "id_card", "image": upload("uma-liddell-id.png")}
     )
     assert response.status_code == 302
     assert response.url == "/accounts/me/"
-    attempt = IdentityVerification.objects.get(user=alice)
+    attempt = IdentityVerification.objects.get(user=uma)
     assert attempt.status == Status.PENDING
     assert attempt.method == IdentityVerification.Method.DOCUMENT
     assert re.fullmatch(r"identity-documents/[0-9a-f]{2}/[0-9a-f]{32}\.png", str(attempt.document.name))
     assert stored_path(attempt).read_bytes() == image_bytes()
     assert AuditEvent.objects.filter(action="identity.document_submitted").exists()
-    assert not User.objects.get(pk=alice.pk).is_identity_verified
+    assert not User.objects.get(pk=uma.pk).is_identity_verified
 
 
-def test_it_accepts_jpeg(alice: User) -> None:
+def test_it_accepts_jpeg(uma: User) -> None:
     attempt = identity_document_submit(
-        user=alice, upload=upload("scan.jpeg", image_bytes("JPEG"), "image/jpeg"), kind="business_licence"
+        user=uma, upload=upload("scan.jpeg", image_bytes("JPEG"), "image/jpeg"), kind="business_licence"
     )
     assert str(attempt.document.name).endswith(".jpg")
 
@@ -62,28 +62,28 @@ def test_it_accepts_jpeg(alice: User) -> None:
     ],
 )
 def test_it_refuses_what_is_not_a_jpeg_or_png(
-    alice: User, alice_client: Client, name: str, content: bytes
+    uma: User, uma_client: Client, name: str, content: bytes
 ) -> None:
-    response = alice_client.post(
+    response = uma_client.post(
         "/accounts/verify/document/upload/", {"kind": "id_card", "image": upload(name, content)}
     )
     assert response.status_code == 200
     assert not IdentityVerification.objects.exists()
 
 
-def test_it_refuses_a_file_over_the_size_limit(alice_client: Client, settings: Any) -> None:
+def test_it_refuses_a_file_over_the_size_limit(uma_client: Client, settings: Any) -> None:
     settings.IDENTITY_DOCUMENT_MAX_BYTES = 100
-    response = alice_client.post("/accounts/verify/document/upload/", {"kind": "id_card", "image": upload()})
+    response = uma_client.post("/accounts/verify/document/upload/", {"kind": "id_card", "image": upload()})
     assert response.status_code == 200
     assert b"larger than" in response.content
     assert not IdentityVerification.objects.exists()
 
 
 def test_it_rejects_get_requires_login_and_refuses_other_roles(
-    alice_client: Client, mod_client: Client
+    uma_client: Client, mod_client: Client
 ) -> None:
     path = "/accounts/verify/document/upload/"
-    assert alice_client.get(path).status_code == 405
+    assert uma_client.get(path).status_code == 405
     anonymous = Client().post(path, {"kind": "id_card", "image": upload()})
     assert anonymous.status_code == 302 and anonymous.url.startswith("/accounts/login/")
     assert mod_client.post(path, {"kind": "id_card", "image": upload()}).status_code == 403
@@ -93,8 +93,8 @@ def test_it_rejects_get_requires_login_and_refuses_other_roles(
 # --- The private file --------------------------------------------------------------------------
 
 
-def test_it_serves_the_image_to_admins_and_audits_it(alice: User, ada: User, ada_client: Client) -> None:
-    attempt = submit(alice)
+def test_it_serves_the_image_to_admins_and_audits_it(uma: User, ada: User, ada_client: Client) -> None:
+    attempt = submit(uma)
     response = ada_client.get(f"/accounts/identity-documents/{attempt.pk}/")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
@@ -102,16 +102,16 @@ def test_it_serves_the_image_to_admins_and_audits_it(alice: User, ada: User, ada
     assert b"".join(response.streaming_content) == image_bytes()
     event = AuditEvent.objects.get(action="identity.document_viewed")
     assert event.actor == ada
-    assert event.target_id == str(alice.pk)
+    assert event.target_id == str(uma.pk)
 
 
 def test_it_hides_the_image_from_everyone_else(
-    alice: User, alice_client: Client, bob_client: Client, mod_client: Client, oscar_client: Client
+    uma: User, uma_client: Client, ugo_client: Client, mod_client: Client, oscar_client: Client
 ) -> None:
-    attempt = submit(alice)
+    attempt = submit(uma)
     path = f"/accounts/identity-documents/{attempt.pk}/"
-    assert alice_client.get(path).status_code == 404  # not even its owner
-    assert bob_client.get(path).status_code == 404
+    assert uma_client.get(path).status_code == 404  # not even its owner
+    assert ugo_client.get(path).status_code == 404
     assert oscar_client.get(path).status_code == 404
     assert mod_client.get(path).status_code == 403
     anonymous = Client().get(path)
@@ -119,8 +119,8 @@ def test_it_hides_the_image_from_everyone_else(
     assert not AuditEvent.objects.filter(action="identity.document_viewed").exists()
 
 
-def test_it_has_no_public_url_for_uploads(alice: User) -> None:
-    attempt = submit(alice)
+def test_it_has_no_public_url_for_uploads(uma: User) -> None:
+    attempt = submit(uma)
     assert Client().get("/media/" + str(attempt.document.name)).status_code in (302, 404)
 
 
@@ -128,13 +128,13 @@ def test_it_has_no_public_url_for_uploads(alice: User) -> None:
 
 
 def test_it_purges_files_past_retention_and_keeps_the_rows(
-    alice: User, bob: User, ada: User, settings: Any
+    uma: User, ugo: User, ada: User, settings: Any
 ) -> None:
     settings.IDENTITY_DOCUMENT_RETENTION_DAYS = 30
     now = timezone.now()
-    old = submit(alice)
+    old = submit(uma)
     identity_verification_approve(verification=old, actor=ada, now=now - timedelta(days=31))
-    recent = submit(bob)
+    recent = submit(ugo)
     identity_verification_approve(verification=recent, actor=ada, now=now - timedelta(days=29))
     pending = submit(User.objects.create_user("carol", password="x"))
     old.refresh_from_db()
@@ -160,10 +160,10 @@ def test_it_purges_files_past_retention_and_keeps_the_rows(
 
 
 def test_it_answers_404_for_a_purged_document(
-    alice: User, ada: User, ada_client: Client, settings: Any
+    uma: User, ada: User, ada_client: Client, settings: Any
 ) -> None:
     settings.IDENTITY_DOCUMENT_RETENTION_DAYS = 0
-    attempt = submit(alice)
+    attempt = submit(uma)
     identity_verification_approve(verification=attempt, actor=ada)
     call_command("purge_identity_documents", stdout=StringIO())
     assert ada_client.get(f"/accounts/identity-documents/{attempt.pk}/").status_code == 404

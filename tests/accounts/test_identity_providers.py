@@ -24,7 +24,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from django.test import Client
 
-from accounts.checks import identity_providers_real
 from accounts.identity_providers import (
     CarrierThreeFactorProvider,
     CheckOutcome,
@@ -36,6 +35,7 @@ from accounts.models import IdentityVerification, User
 from accounts.services import VerificationError, identity_verify_id_card, submission_gate
 from accounts.services.gate import GateReason
 from accounts.services.phone import phone_verification_confirm, phone_verification_start
+from accounts.system_checks import identity_providers_real
 from audit.models import AuditEvent
 from tests.accounts.samples import VALID_IDS
 from tests.accounts.test_phone_verification import last_code
@@ -159,12 +159,12 @@ def verify_phone(user: User, outbox: list) -> None:
 
 
 def test_the_carrier_verifies_name_number_and_phone_together(
-    alice: User, sms_outbox: list, carrier: tuple[CarrierState, str]
+    uma: User, sms_outbox: list, carrier: tuple[CarrierState, str]
 ) -> None:
     state, url = carrier
-    verify_phone(alice, sms_outbox)
+    verify_phone(uma, sms_outbox)
     attempt = identity_verify_id_card(
-        user=alice, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=provider_for(url)
+        user=uma, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=provider_for(url)
     )
     assert attempt.status == Status.VERIFIED
     assert (attempt.method, attempt.provider) == ("id_card", "carrier")
@@ -172,16 +172,16 @@ def test_the_carrier_verifies_name_number_and_phone_together(
     assert attempt.evidence == {"result": "match", "carrier": "cmcc"}
     assert len(attempt.provider_reference) == 32 and attempt.decided_at is not None
     assert state.requests[0]["mobile"] == "13800138000"
-    assert User.objects.get(pk=alice.pk).is_identity_verified
+    assert User.objects.get(pk=uma.pk).is_identity_verified
 
 
 def test_the_carrier_refuses_a_name_that_does_not_match(
-    alice: User, sms_outbox: list, carrier: tuple[CarrierState, str]
+    uma: User, sms_outbox: list, carrier: tuple[CarrierState, str]
 ) -> None:
     _state, url = carrier
-    verify_phone(alice, sms_outbox)
+    verify_phone(uma, sms_outbox)
     attempt = identity_verify_id_card(
-        user=alice, number=VALID_IDS[0], name="Mallory", phone=PHONE, provider=provider_for(url)
+        user=uma, number=VALID_IDS[0], name="Mallory", phone=PHONE, provider=provider_for(url)
     )
     assert attempt.status == Status.REJECTED
     assert attempt.evidence["result"] == "mismatch" and attempt.verified_fields == []
@@ -189,100 +189,100 @@ def test_the_carrier_refuses_a_name_that_does_not_match(
     assert AuditEvent.objects.filter(action="identity.check_failed").count() == 1
     # A number the carrier does not know is a refusal too.
     unknown = identity_verify_id_card(
-        user=alice, number=VALID_IDS[1], name="Alice Liddell", phone=PHONE, provider=provider_for(url)
+        user=uma, number=VALID_IDS[1], name="Alice Liddell", phone=PHONE, provider=provider_for(url)
     )
     assert (unknown.status, unknown.evidence["result"]) == (Status.REJECTED, "no_record")
 
 
 def test_the_carrier_needs_a_phone_verified_on_this_account(
-    alice: User, bob: User, sms_outbox: list, carrier: tuple[CarrierState, str]
+    uma: User, ugo: User, sms_outbox: list, carrier: tuple[CarrierState, str]
 ) -> None:
     state, url = carrier
-    verify_phone(bob, sms_outbox)  # bob holds the phone, not alice
+    verify_phone(ugo, sms_outbox)  # ugo holds the phone, not uma
     with pytest.raises(VerificationError) as excinfo:
         identity_verify_id_card(
-            user=alice, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=provider_for(url)
+            user=uma, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=provider_for(url)
         )
     assert excinfo.value.code == "phone_not_verified"
-    assert state.requests == [] and not IdentityVerification.objects.filter(user=alice).exists()
+    assert state.requests == [] and not IdentityVerification.objects.filter(user=uma).exists()
 
 
 def test_a_replayed_carrier_transaction_is_refused(
-    alice: User, bob: User, sms_outbox: list, carrier: tuple[CarrierState, str], settings: Any
+    uma: User, ugo: User, sms_outbox: list, carrier: tuple[CarrierState, str], settings: Any
 ) -> None:
     state, url = carrier
     state.transaction_id = "txn-0001"
     state.people.add(("Bob Builder", VALID_IDS[1], "13900139000"))
-    verify_phone(alice, sms_outbox)
+    verify_phone(uma, sms_outbox)
     assert (
         identity_verify_id_card(
-            user=alice, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=provider_for(url)
+            user=uma, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=provider_for(url)
         ).status
         == Status.VERIFIED
     )
-    attempt = phone_verification_start(user=bob, phone="+8613900139000")
+    attempt = phone_verification_start(user=ugo, phone="+8613900139000")
     phone_verification_confirm(verification=attempt, code=last_code(sms_outbox))
     with pytest.raises(VerificationError) as excinfo:
         identity_verify_id_card(
-            user=bob,
+            user=ugo,
             number=VALID_IDS[1],
             name="Bob Builder",
             phone="+8613900139000",
             provider=provider_for(url),
         )
     assert excinfo.value.code == "replay"
-    assert not IdentityVerification.objects.filter(user=bob, method="id_card").exists()
+    assert not IdentityVerification.objects.filter(user=ugo, method="id_card").exists()
 
 
 def test_a_forged_or_foreign_carrier_answer_is_not_believed(
-    alice: User, sms_outbox: list, carrier: tuple[CarrierState, str]
+    uma: User, sms_outbox: list, carrier: tuple[CarrierState, str]
 ) -> None:
     state, url = carrier
-    verify_phone(alice, sms_outbox)
+    verify_phone(uma, sms_outbox)
     state.sign_with = "not-our-secret"
     with pytest.raises(VerificationError) as excinfo:
         identity_verify_id_card(
-            user=alice, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=provider_for(url)
+            user=uma, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=provider_for(url)
         )
     assert excinfo.value.code == "unavailable"
     state.sign_with, state.other_request_id = SECRET, True
     with pytest.raises(VerificationError):
         identity_verify_id_card(
-            user=alice, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=provider_for(url)
+            user=uma, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=provider_for(url)
         )
     wrong_secret = CarrierThreeFactorProvider(url=url, app_id=APP_ID, secret="wrong", timeout=10)
     with pytest.raises(VerificationError):  # the server answers 401
         identity_verify_id_card(
-            user=alice, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=wrong_secret
+            user=uma, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=wrong_secret
         )
     closed = CarrierThreeFactorProvider(
         url="http://127.0.0.1:9/none", app_id=APP_ID, secret=SECRET, timeout=2
     )
     with pytest.raises(VerificationError):
         identity_verify_id_card(
-            user=alice, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=closed
+            user=uma, number=VALID_IDS[0], name="Alice Liddell", phone=PHONE, provider=closed
         )
-    assert not IdentityVerification.objects.filter(user=alice, method="id_card").exists()
+    assert not IdentityVerification.objects.filter(user=uma, method="id_card").exists()
 
 
 def test_the_id_card_page_uses_the_carrier(
-    alice: User, alice_client: Client, sms_outbox: list, carrier: tuple[CarrierState, str], settings: Any
+    uma: User, uma_client: Client, sms_outbox: list, carrier: tuple[CarrierState, str], settings: Any
 ) -> None:
     _state, url = carrier
     settings.IDENTITY_PROVIDER = ["accounts.identity_providers.CarrierThreeFactorProvider"]
     settings.IDENTITY_CARRIER_URL, settings.IDENTITY_CARRIER_APP_ID = url, APP_ID
     settings.IDENTITY_CARRIER_SECRET = SECRET
-    page = alice_client.get("/accounts/verify/id-card/").content
+    page = uma_client.get("/accounts/verify/id-card/").content
     assert b'name="phone"' in page and b'name="name"' in page
     form = {"number": VALID_IDS[0], "name": "Alice Liddell", "phone": PHONE}
-    refused = alice_client.post("/accounts/verify/id-card/submit/", form)
+    refused = uma_client.post("/accounts/verify/id-card/submit/", form)
     assert (
         refused.status_code == 200 and b"Verify this mobile number by text message first" in refused.content
     )
-    verify_phone(alice, sms_outbox)
-    response = alice_client.post("/accounts/verify/id-card/submit/", form)
+    verify_phone(uma, sms_outbox)
+    response = uma_client.post("/accounts/verify/id-card/submit/", form)
     assert response.status_code == 302 and response.url == "/accounts/me/"
-    assert IdentityVerification.objects.get(user=alice, method="id_card").provider == "carrier"
+    assert IdentityVerification.objects.get(user=uma, method="id_card").provider == "carrier"
 
 
 # --- The national online identity authentication service -----------------------------------------
@@ -418,20 +418,20 @@ def sign_in(client: Client) -> str:
 
 
 def test_the_national_service_verifies_through_a_signed_assertion(
-    alice: User, alice_client: Client, national: tuple[NationalState, Server]
+    uma: User, uma_client: Client, national: tuple[NationalState, Server]
 ) -> None:
-    page = alice_client.get("/accounts/verify/national/")
+    page = uma_client.get("/accounts/verify/national/")
     assert page.status_code == 200
-    assert b"/accounts/verify/national/" in alice_client.get("/accounts/me/").content
-    callback = sign_in(alice_client)
-    response = alice_client.get(callback)
+    assert b"/accounts/verify/national/" in uma_client.get("/accounts/me/").content
+    callback = sign_in(uma_client)
+    response = uma_client.get(callback)
     assert response.status_code == 302 and response.url == "/accounts/me/"
-    attempt = IdentityVerification.objects.get(user=alice, method="national")
+    attempt = IdentityVerification.objects.get(user=uma, method="national")
     assert (attempt.status, attempt.provider) == (Status.VERIFIED, "national")
     assert attempt.verified_fields == ["network_identity", "real_name", "id_number"]
     assert attempt.identifier_last4 == "7788" and "NID-3301" not in json.dumps(attempt.evidence)
     assert attempt.evidence["auth_level"] == "L2" and len(attempt.provider_reference) == 32
-    assert GateReason.IDENTITY_NOT_VERIFIED not in submission_gate(alice).reasons
+    assert GateReason.IDENTITY_NOT_VERIFIED not in submission_gate(uma).reasons
 
 
 @pytest.mark.parametrize(
@@ -444,60 +444,60 @@ def test_the_national_service_verifies_through_a_signed_assertion(
     ],
 )
 def test_the_national_service_assertion_must_be_for_us(
-    alice: User, alice_client: Client, national: tuple[NationalState, Server], change: dict, why: str
+    uma: User, uma_client: Client, national: tuple[NationalState, Server], change: dict, why: str
 ) -> None:
     state, _server = national
     state.claims_override = change
-    response = alice_client.get(sign_in(alice_client))
+    response = uma_client.get(sign_in(uma_client))
     assert response.status_code == 400
     assert why in response.content.decode()
-    attempt = IdentityVerification.objects.get(user=alice, method="national")
-    assert attempt.status == Status.REJECTED and not User.objects.get(pk=alice.pk).is_identity_verified
+    attempt = IdentityVerification.objects.get(user=uma, method="national")
+    assert attempt.status == Status.REJECTED and not User.objects.get(pk=uma.pk).is_identity_verified
 
 
 def test_an_assertion_signed_by_another_key_is_refused(
-    alice: User, alice_client: Client, national: tuple[NationalState, Server]
+    uma: User, uma_client: Client, national: tuple[NationalState, Server]
 ) -> None:
     state, _server = national
     state.signing_key = ec.generate_private_key(ec.SECP256R1())
-    response = alice_client.get(sign_in(alice_client))
+    response = uma_client.get(sign_in(uma_client))
     assert response.status_code == 400 and b"signature does not verify" in response.content
-    assert not User.objects.get(pk=alice.pk).is_identity_verified
+    assert not User.objects.get(pk=uma.pk).is_identity_verified
 
 
 def test_a_national_sign_in_cannot_be_replayed(
-    alice: User, bob: User, alice_client: Client, bob_client: Client, national: tuple[NationalState, Server]
+    uma: User, ugo: User, uma_client: Client, ugo_client: Client, national: tuple[NationalState, Server]
 ) -> None:
     state, _server = national
-    callback = sign_in(alice_client)
-    assert alice_client.get(callback).status_code == 302
+    callback = sign_in(uma_client)
+    assert uma_client.get(callback).status_code == 302
     # The same callback again: the state was used.
-    again = alice_client.get(callback)
+    again = uma_client.get(callback)
     assert again.status_code == 400 and b"already used" in again.content
     # Another person's sign-in answered with an assertion id already used: refused.
-    state.fixed_jti = IdentityVerification.objects.get(user=alice, method="national").provider_reference
+    state.fixed_jti = IdentityVerification.objects.get(user=uma, method="national").provider_reference
     state.subject = "NID-4401-0000-1234"
-    replayed = bob_client.get(sign_in(bob_client))
+    replayed = ugo_client.get(sign_in(ugo_client))
     assert replayed.status_code == 400 and b"already used" in replayed.content
-    assert not User.objects.get(pk=bob.pk).is_identity_verified
+    assert not User.objects.get(pk=ugo.pk).is_identity_verified
     # A state we never issued.
-    forged = bob_client.get("/accounts/verify/national/callback/?state=abc&code=def")
+    forged = ugo_client.get("/accounts/verify/national/callback/?state=abc&code=def")
     assert forged.status_code == 400
 
 
 def test_the_national_pages_are_for_contributors_and_only_where_enabled(
-    alice_client: Client, mod_client: Client, national: tuple[NationalState, Server], settings: Any
+    uma_client: Client, mod_client: Client, national: tuple[NationalState, Server], settings: Any
 ) -> None:
     start = "/accounts/verify/national/start/"
-    assert alice_client.get(start).status_code == 405
+    assert uma_client.get(start).status_code == 405
     anonymous = Client().post(start)
     assert anonymous.status_code == 302 and anonymous.url.startswith("/accounts/login/")
     assert Client().get("/accounts/verify/national/callback/?state=a&code=b").status_code == 302
     assert mod_client.post(start).status_code == 403
     assert mod_client.get("/accounts/verify/national/").status_code == 403
     settings.IDENTITY_PROVIDER = ["accounts.identity_providers.DocumentReviewProvider"]
-    assert alice_client.get("/accounts/verify/national/").status_code == 404
-    assert alice_client.post(start).status_code == 404
+    assert uma_client.get("/accounts/verify/national/").status_code == 404
+    assert uma_client.post(start).status_code == 404
 
 
 # --- Console, replay in general, the gate, deployment ---------------------------------------------
@@ -511,31 +511,31 @@ class FixedReferenceProvider(NumberCheckProvider):
         return CheckOutcome(matched=True, reference="same-every-time", verified_fields=("name", "id_number"))
 
 
-def test_the_console_provider_accepts_any_well_formed_number_and_refuses_no_name(alice: User) -> None:
+def test_the_console_provider_accepts_any_well_formed_number_and_refuses_no_name(uma: User) -> None:
     stream = io.StringIO()
     attempt = identity_verify_id_card(
-        user=alice, number=VALID_IDS[2], name="A", provider=ConsoleProvider(stream=stream)
+        user=uma, number=VALID_IDS[2], name="A", provider=ConsoleProvider(stream=stream)
     )
     assert attempt.status == Status.VERIFIED and "development only" in stream.getvalue()
     with pytest.raises(VerificationError):
         identity_verify_id_card(
-            user=alice, number=VALID_IDS[3], name="  ", provider=ConsoleProvider(stream=stream)
+            user=uma, number=VALID_IDS[3], name="  ", provider=ConsoleProvider(stream=stream)
         )
 
 
-def test_a_provider_reference_counts_once(alice: User, bob: User) -> None:
+def test_a_provider_reference_counts_once(uma: User, ugo: User) -> None:
     first = identity_verify_id_card(
-        user=alice, number=VALID_IDS[0], name="A", provider=FixedReferenceProvider()
+        user=uma, number=VALID_IDS[0], name="A", provider=FixedReferenceProvider()
     )
     assert first.status == Status.VERIFIED
     with pytest.raises(VerificationError) as excinfo:
-        identity_verify_id_card(user=bob, number=VALID_IDS[1], name="B", provider=FixedReferenceProvider())
+        identity_verify_id_card(user=ugo, number=VALID_IDS[1], name="B", provider=FixedReferenceProvider())
     assert excinfo.value.code == "replay"
 
 
-def test_a_well_formed_number_does_not_open_the_gate(alice: User) -> None:
-    identity_verify_id_card(user=alice, number=VALID_IDS[0])
-    assert GateReason.IDENTITY_NOT_VERIFIED in submission_gate(alice).reasons
+def test_a_well_formed_number_does_not_open_the_gate(uma: User) -> None:
+    identity_verify_id_card(user=uma, number=VALID_IDS[0])
+    assert GateReason.IDENTITY_NOT_VERIFIED in submission_gate(uma).reasons
 
 
 def test_the_deploy_check_refuses_the_console_provider(settings: Any) -> None:
@@ -548,17 +548,17 @@ def test_the_deploy_check_refuses_the_console_provider(settings: Any) -> None:
     assert [message.id for message in identity_providers_real(None)] == ["accounts.E003"]
 
 
-def test_the_migration_downgrades_checksum_only_verifications(alice: User, bob: User, db: None) -> None:
+def test_the_migration_downgrades_checksum_only_verifications(uma: User, ugo: User, db: None) -> None:
     import importlib
 
     from django.apps import apps
 
     migration = importlib.import_module("accounts.migrations.0005_identity_providers")
     old = IdentityVerification.objects.create(
-        user=alice, method="id_card", status="verified", identifier_hash="x"
+        user=uma, method="id_card", status="verified", identifier_hash="x"
     )
     phone = IdentityVerification.objects.create(
-        user=bob, method="phone", status="verified", identifier_hash="y"
+        user=ugo, method="phone", status="verified", identifier_hash="y"
     )
     migration.record_providers(apps, None)
     old.refresh_from_db()

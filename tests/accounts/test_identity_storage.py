@@ -35,21 +35,21 @@ def every_value() -> list[tuple[str, str, str]]:
 
 
 def test_it_never_stores_a_whole_identity_number(
-    alice: User, alice_client: Client, bob_client: Client, sms_outbox: list, settings: object
+    uma: User, uma_client: Client, ugo_client: Client, sms_outbox: list, settings: object
 ) -> None:
     settings.IDENTITY_PROVIDER = ["accounts.identity_providers.ConsoleProvider"]
     # Verify through the real pages, so sessions, audit events and everything else are written.
-    verified = alice_client.post("/accounts/verify/id-card/submit/", {"number": ID_NUMBER, "name": "Alice"})
+    verified = uma_client.post("/accounts/verify/id-card/submit/", {"number": ID_NUMBER, "name": "Alice"})
     assert verified.status_code == 302
-    assert bob_client.post("/accounts/verify/uscc/submit/", {"code": CREDIT_CODE}).status_code == 302
+    assert ugo_client.post("/accounts/verify/uscc/submit/", {"code": CREDIT_CODE}).status_code == 302
     # A refused duplicate is recorded too.
-    duplicate = bob_client.post("/accounts/verify/id-card/submit/", {"number": ID_NUMBER, "name": "Bob"})
+    duplicate = ugo_client.post("/accounts/verify/id-card/submit/", {"number": ID_NUMBER, "name": "Bob"})
     assert b"already verified on another account" in duplicate.content
-    sent = alice_client.post("/accounts/verify/phone/send/", {"phone": PHONE})
+    sent = uma_client.post("/accounts/verify/phone/send/", {"phone": PHONE})
     assert sent.status_code == 302
-    confirm = alice_client.post(sent.url + "confirm/", {"code": last_code(sms_outbox)})
+    confirm = uma_client.post(sent.url + "confirm/", {"code": last_code(sms_outbox)})
     assert confirm.status_code == 302
-    assert alice_client.get("/accounts/me/").status_code == 200
+    assert uma_client.get("/accounts/me/").status_code == 200
 
     secrets = {
         ID_NUMBER,

@@ -19,35 +19,35 @@ def fail(client: Client, username: str, path: str = "/accounts/login/") -> Any:
     return client.post(path, {"username": username, "password": "wrong-password"})
 
 
-def test_it_locks_out_a_username_after_repeated_failures(alice: User) -> None:
+def test_it_locks_out_a_username_after_repeated_failures(uma: User) -> None:
     client = Client(REMOTE_ADDR="203.0.113.50")
-    assert fail(client, "alice").status_code == 200
-    assert fail(client, "alice").status_code == 200
-    locked = fail(client, "alice")
+    assert fail(client, "uma").status_code == 200
+    assert fail(client, "uma").status_code == 200
+    locked = fail(client, "uma")
     assert locked.status_code == 429
     assert b"Too many failed logins" in locked.content
     assert "registration/locked_out.html" in [template.name for template in locked.templates]
     # Even the right password from elsewhere is refused until the cool-off ends.
     right = Client(REMOTE_ADDR="198.51.100.60").post(
-        "/accounts/login/", {"username": "alice", "password": PASSWORD}
+        "/accounts/login/", {"username": "uma", "password": PASSWORD}
     )
     assert right.status_code == 429
     # The lockout, and each attempt refused during it, are in the audit trail.
     first, refused = AuditEvent.objects.filter(action="auth.locked_out").order_by("seq")
-    assert first.details == {"username": "alice", "ip": "203.0.113.50"}
+    assert first.details == {"username": "uma", "ip": "203.0.113.50"}
     assert first.ip == "203.0.113.50"
-    assert refused.details == {"username": "alice", "ip": "198.51.100.60"}
+    assert refused.details == {"username": "uma", "ip": "198.51.100.60"}
 
 
-def test_it_locks_out_an_ip_trying_many_usernames(alice: User, bob: User) -> None:
+def test_it_locks_out_an_ip_trying_many_usernames(uma: User, ugo: User) -> None:
     client = Client(REMOTE_ADDR="203.0.113.51")
-    for username in ("alice", "bob", "nobody"):
+    for username in ("uma", "ugo", "nobody"):
         response = fail(client, username)
     assert response.status_code == 429
-    # bob himself, from another address, is not locked out by alice's attacker.
+    # ugo himself, from another address, is not locked out by uma's attacker.
     assert (
         Client(REMOTE_ADDR="198.51.100.1")
-        .post("/accounts/login/", {"username": "bob", "password": PASSWORD})
+        .post("/accounts/login/", {"username": "ugo", "password": PASSWORD})
         .status_code
         == 302
     )
@@ -61,11 +61,11 @@ def test_it_protects_the_admin_login_too(ada: User) -> None:
     assert AuditEvent.objects.filter(action="auth.locked_out").count() == 1
 
 
-def test_it_forgets_failures_after_a_successful_login(alice: User) -> None:
+def test_it_forgets_failures_after_a_successful_login(uma: User) -> None:
     client = Client(REMOTE_ADDR="203.0.113.53")
-    fail(client, "alice")
-    fail(client, "alice")
-    assert client.post("/accounts/login/", {"username": "alice", "password": PASSWORD}).status_code == 302
+    fail(client, "uma")
+    fail(client, "uma")
+    assert client.post("/accounts/login/", {"username": "uma", "password": PASSWORD}).status_code == 302
     other = Client(REMOTE_ADDR="203.0.113.53")
-    assert fail(other, "alice").status_code == 200
+    assert fail(other, "uma").status_code == 200
     assert not AuditEvent.objects.filter(action="auth.locked_out").exists()

@@ -17,7 +17,7 @@ def log_in(client: Client, username: str, password: str = PASSWORD):
 @pytest.mark.parametrize(
     ("persona", "landing"),
     [
-        ("alice", "/submissions/"),
+        ("uma", "/submissions/"),
         ("mod", "/review/"),
         ("senior", "/review/"),
         ("ada", "/admin/"),
@@ -42,44 +42,44 @@ def test_it_lands_each_role_on_its_home(
         assert client.get(landing).status_code == 200
 
 
-def test_it_records_a_login_with_ip(alice: User) -> None:
+def test_it_records_a_login_with_ip(uma: User) -> None:
     client = Client(REMOTE_ADDR="203.0.113.7")
-    log_in(client, "alice")
+    log_in(client, "uma")
     event = AuditEvent.objects.get(action="auth.login")
-    assert event.actor == alice
+    assert event.actor == uma
     assert event.target_type == "accounts.user"
-    assert event.target_id == str(alice.pk)
+    assert event.target_id == str(uma.pk)
     assert event.ip == "203.0.113.7"
 
 
-def test_it_records_a_failed_login_without_the_password(alice: User) -> None:
-    response = log_in(Client(REMOTE_ADDR="198.51.100.2"), "alice", "wrong-password")
+def test_it_records_a_failed_login_without_the_password(uma: User) -> None:
+    response = log_in(Client(REMOTE_ADDR="198.51.100.2"), "uma", "wrong-password")
     assert response.status_code == 200
     assert b"Please enter a correct username and password" in response.content
     event = AuditEvent.objects.get(action="auth.login_failed")
     assert event.actor is None
     assert event.actor_label == "system"
-    assert event.details == {"username": "alice"}
+    assert event.details == {"username": "uma"}
     assert event.ip == "198.51.100.2"
     assert "wrong-password" not in str(event.canonical_content())
 
 
-def test_it_records_a_logout(alice: User) -> None:
+def test_it_records_a_logout(uma: User) -> None:
     client = Client()
-    log_in(client, "alice")
+    log_in(client, "uma")
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
     assert response.url == "/accounts/login/"
-    assert AuditEvent.objects.filter(action="auth.logout", actor=alice).count() == 1
+    assert AuditEvent.objects.filter(action="auth.logout", actor=uma).count() == 1
 
 
-def test_it_refuses_logout_by_get(alice_client: Client) -> None:
-    assert alice_client.get("/accounts/logout/").status_code == 405
+def test_it_refuses_logout_by_get(uma_client: Client) -> None:
+    assert uma_client.get("/accounts/logout/").status_code == 405
 
 
-def test_it_resets_a_password_by_email(alice: User, mailoutbox: list) -> None:
+def test_it_resets_a_password_by_email(uma: User, mailoutbox: list) -> None:
     client = Client()
-    response = client.post("/accounts/password_reset/", {"email": "alice@example.com"})
+    response = client.post("/accounts/password_reset/", {"email": "uma@example.com"})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/reset/" in line)
@@ -91,7 +91,7 @@ def test_it_resets_a_password_by_email(alice: User, mailoutbox: list) -> None:
         set_url, {"new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"}
     )
     assert response.status_code == 302
-    assert log_in(Client(), "alice", "a-new-long-passphrase").status_code == 302
+    assert log_in(Client(), "uma", "a-new-long-passphrase").status_code == 302
     # The link works once only.
     assert b"This link no longer works" in client.get(path, follow=True).content
 

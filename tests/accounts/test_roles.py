@@ -24,8 +24,8 @@ def test_it_gives_the_admin_group_user_management_permissions() -> None:
     assert {"view_user", "change_user", "view_auditevent"} <= codenames
 
 
-def test_it_reads_role_helpers(alice: User, mod: User, senior: User, ada: User, oscar: User) -> None:
-    assert (alice.role, alice.is_contributor, alice.is_reviewer) == (Role.CONTRIBUTOR, True, False)
+def test_it_reads_role_helpers(uma: User, mod: User, senior: User, ada: User, oscar: User) -> None:
+    assert (uma.role, uma.is_contributor, uma.is_reviewer) == (Role.CONTRIBUTOR, True, False)
     assert (mod.role, mod.is_reviewer, mod.is_senior_moderator) == (Role.MODERATOR, True, False)
     assert (senior.is_reviewer, senior.is_senior_moderator, senior.is_admin_role) == (True, True, False)
     assert (ada.is_reviewer, ada.is_senior_moderator, ada.is_admin_role) == (True, True, True)
@@ -38,16 +38,16 @@ def test_it_treats_a_superuser_as_admin() -> None:
     assert root.role == Role.ADMIN
 
 
-def test_it_picks_the_highest_of_several_roles(alice: User) -> None:
-    alice.groups.add(Group.objects.get(name="senior_moderator"))
-    fresh = User.objects.get(pk=alice.pk)
+def test_it_picks_the_highest_of_several_roles(uma: User) -> None:
+    uma.groups.add(Group.objects.get(name="senior_moderator"))
+    fresh = User.objects.get(pk=uma.pk)
     assert fresh.role == Role.SENIOR_MODERATOR
 
 
-def test_it_changes_a_role_and_audits_it(alice: User, ada: User) -> None:
-    user_set_role(user=alice, role=Role.ADMIN, actor=ada)
-    alice.refresh_from_db()
-    fresh = User.objects.get(pk=alice.pk)
+def test_it_changes_a_role_and_audits_it(uma: User, ada: User) -> None:
+    user_set_role(user=uma, role=Role.ADMIN, actor=ada)
+    uma.refresh_from_db()
+    fresh = User.objects.get(pk=uma.pk)
     assert fresh.role == Role.ADMIN
     assert fresh.is_staff is True
     event = AuditEvent.objects.get(action="user.role_changed")

@@ -18,9 +18,9 @@ from audit.models import AuditEvent
 Kind = Sanction.Kind
 
 
-def test_it_records_a_sanction_with_evidence_actor_and_report(alice: User, mod: User) -> None:
+def test_it_records_a_sanction_with_evidence_actor_and_report(uma: User, mod: User) -> None:
     sanction = sanction_impose(
-        user=alice,
+        user=uma,
         kind=Kind.RESTRICTION,
         reason="  Unlabelled face swap.  ",
         actor=mod,
@@ -35,7 +35,7 @@ def test_it_records_a_sanction_with_evidence_actor_and_report(alice: User, mod: 
     assert sanction.reported_to_authority and sanction.reported_at is not None
     event = AuditEvent.objects.get(action="sanction.imposed")
     assert event.actor == mod
-    assert event.target_id == str(alice.pk)
+    assert event.target_id == str(uma.pk)
     assert event.details["sanction_id"] == sanction.pk
     assert event.details["kind"] == "restriction"
     assert event.details["evidence_submission_ids"] == [12, 40]
@@ -55,8 +55,8 @@ def test_it_records_a_sanction_with_evidence_actor_and_report(alice: User, mod: 
         ({"expires_at": timezone.now() - timedelta(minutes=1)}, "future"),
     ],
 )
-def test_it_refuses_sanctions_that_make_no_sense(alice: User, mod: User, changes: dict, message: str) -> None:
-    arguments = {"user": alice, "kind": Kind.SUSPENSION, "reason": "Because.", "actor": mod, **changes}
+def test_it_refuses_sanctions_that_make_no_sense(uma: User, mod: User, changes: dict, message: str) -> None:
+    arguments = {"user": uma, "kind": Kind.SUSPENSION, "reason": "Because.", "actor": mod, **changes}
     with pytest.raises(SanctionError) as excinfo:
         sanction_impose(**arguments)
     assert message in str(excinfo.value.message)
@@ -69,31 +69,31 @@ def test_it_refuses_to_sanction_oneself(ada: User) -> None:
         sanction_impose(user=ada, kind=Kind.WARNING, reason="Oops.", actor=ada)
 
 
-def test_it_refuses_an_unknown_kind(alice: User, mod: User) -> None:
+def test_it_refuses_an_unknown_kind(uma: User, mod: User) -> None:
     with pytest.raises(ValueError):
-        sanction_impose(user=alice, kind="ban_forever", reason="x", actor=mod)
+        sanction_impose(user=uma, kind="ban_forever", reason="x", actor=mod)
 
 
-def test_it_closes_and_reopens_an_account(alice: User, ada: User) -> None:
-    closure = sanction_impose(user=alice, kind=Kind.CLOSURE, reason="Fraud.", actor=ada)
-    assert User.objects.get(pk=alice.pk).is_active is False
+def test_it_closes_and_reopens_an_account(uma: User, ada: User) -> None:
+    closure = sanction_impose(user=uma, kind=Kind.CLOSURE, reason="Fraud.", actor=ada)
+    assert User.objects.get(pk=uma.pk).is_active is False
     sanction_lift(sanction=closure, actor=ada, reason="Identity theft: it was not her.")
-    assert User.objects.get(pk=alice.pk).is_active is True
+    assert User.objects.get(pk=uma.pk).is_active is True
     closure.refresh_from_db()
     assert closure.lifted_by == ada and closure.lift_reason.startswith("Identity theft")
     event = AuditEvent.objects.get(action="sanction.lifted")
     assert event.actor == ada and event.details["reason"].startswith("Identity theft")
 
 
-def test_it_keeps_an_account_closed_while_another_closure_stands(alice: User, ada: User) -> None:
-    first = sanction_impose(user=alice, kind=Kind.CLOSURE, reason="One.", actor=ada)
-    sanction_impose(user=alice, kind=Kind.CLOSURE, reason="Two.", actor=ada)
+def test_it_keeps_an_account_closed_while_another_closure_stands(uma: User, ada: User) -> None:
+    first = sanction_impose(user=uma, kind=Kind.CLOSURE, reason="One.", actor=ada)
+    sanction_impose(user=uma, kind=Kind.CLOSURE, reason="Two.", actor=ada)
     sanction_lift(sanction=first, actor=ada, reason="First was wrong.")
-    assert User.objects.get(pk=alice.pk).is_active is False
+    assert User.objects.get(pk=uma.pk).is_active is False
 
 
-def test_it_lifts_once_and_needs_a_reason(alice: User, ada: User) -> None:
-    sanction = sanction_impose(user=alice, kind=Kind.SUSPENSION, reason="s", actor=ada)
+def test_it_lifts_once_and_needs_a_reason(uma: User, ada: User) -> None:
+    sanction = sanction_impose(user=uma, kind=Kind.SUSPENSION, reason="s", actor=ada)
     with pytest.raises(SanctionError):
         sanction_lift(sanction=sanction, actor=ada, reason="")
     sanction_lift(sanction=sanction, actor=ada, reason="Appeal upheld.")
@@ -102,24 +102,24 @@ def test_it_lifts_once_and_needs_a_reason(alice: User, ada: User) -> None:
     assert AuditEvent.objects.filter(action="sanction.lifted").count() == 1
 
 
-def test_it_acknowledges_a_warning_once(alice: User, bob: User, mod: User) -> None:
-    warning = sanction_impose(user=alice, kind=Kind.WARNING, reason="Label your AI images.", actor=mod)
+def test_it_acknowledges_a_warning_once(uma: User, ugo: User, mod: User) -> None:
+    warning = sanction_impose(user=uma, kind=Kind.WARNING, reason="Label your AI images.", actor=mod)
     with pytest.raises(SanctionError):
-        sanction_acknowledge(sanction=warning, user=bob)
-    sanction_acknowledge(sanction=warning, user=alice)
-    sanction_acknowledge(sanction=warning, user=alice)
+        sanction_acknowledge(sanction=warning, user=ugo)
+    sanction_acknowledge(sanction=warning, user=uma)
+    sanction_acknowledge(sanction=warning, user=uma)
     assert warning.acknowledged_at is not None
-    assert AuditEvent.objects.filter(action="sanction.acknowledged", actor=alice).count() == 1
+    assert AuditEvent.objects.filter(action="sanction.acknowledged", actor=uma).count() == 1
 
 
-def test_it_only_acknowledges_warnings(alice: User, mod: User) -> None:
-    restriction = sanction_impose(user=alice, kind=Kind.RESTRICTION, reason="r", actor=mod)
+def test_it_only_acknowledges_warnings(uma: User, mod: User) -> None:
+    restriction = sanction_impose(user=uma, kind=Kind.RESTRICTION, reason="r", actor=mod)
     with pytest.raises(SanctionError):
-        sanction_acknowledge(sanction=restriction, user=alice)
+        sanction_acknowledge(sanction=restriction, user=uma)
 
 
-def test_it_records_a_report_to_the_authority_once(alice: User, senior: User) -> None:
-    sanction = sanction_impose(user=alice, kind=Kind.SUSPENSION, reason="Illegal content.", actor=senior)
+def test_it_records_a_report_to_the_authority_once(uma: User, senior: User) -> None:
+    sanction = sanction_impose(user=uma, kind=Kind.SUSPENSION, reason="Illegal content.", actor=senior)
     sanction_report_to_authority(sanction=sanction, actor=senior)
     first_time = sanction.reported_at
     sanction_report_to_authority(sanction=sanction, actor=senior)

@@ -63,12 +63,12 @@ def test_it_creates_a_logged_in_contributor_who_accepted_the_terms(terms: TermsV
         ({"password1": "12345678901", "password2": "12345678901"}, "password1", "entirely numeric"),
         ({"email": "not-an-email"}, "email", "valid email"),
         ({"username": "has spaces"}, "username", "valid username"),
-        ({"username": "ALICE"}, "username", "taken"),
-        ({"email": "Alice@Example.com"}, "email", "exists already"),
+        ({"username": "UMA"}, "username", "taken"),
+        ({"email": "Uma@Example.com"}, "email", "exists already"),
     ],
 )
 def test_it_explains_what_is_wrong(terms: TermsVersion, changes: dict, field: str, message: str) -> None:
-    make_user("alice")
+    make_user("uma")
     response = Client().post("/accounts/signup/create/", form_data(terms, **changes))
     assert response.status_code == 200
     errors = " ".join(response.context["form"].errors.get(field, []))
@@ -97,9 +97,9 @@ def test_it_stays_closed_while_no_terms_are_in_force(db: None) -> None:
     assert not User.objects.filter(username="carol").exists()
 
 
-def test_it_sends_a_logged_in_user_home(alice_client: Client, terms: TermsVersion) -> None:
-    assert alice_client.get("/accounts/signup/").status_code == 302
-    assert alice_client.post("/accounts/signup/create/", form_data(terms)).status_code == 302
+def test_it_sends_a_logged_in_user_home(uma_client: Client, terms: TermsVersion) -> None:
+    assert uma_client.get("/accounts/signup/").status_code == 302
+    assert uma_client.post("/accounts/signup/create/", form_data(terms)).status_code == 302
     assert not User.objects.filter(username="carol").exists()
 
 

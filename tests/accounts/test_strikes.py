@@ -12,46 +12,46 @@ from accounts.services import sanction_acknowledge, sanction_impose, sanction_li
 Kind = Sanction.Kind
 
 
-def test_it_counts_every_kind_and_keeps_acknowledged_warnings(alice: User, mod: User) -> None:
-    warning = sanction_impose(user=alice, kind=Kind.WARNING, reason="w", actor=mod)
-    sanction_acknowledge(sanction=warning, user=alice)
-    sanction_impose(user=alice, kind=Kind.RESTRICTION, reason="r", actor=mod)
-    sanction_impose(user=alice, kind=Kind.SUSPENSION, reason="s", actor=mod)
-    sanction_impose(user=alice, kind=Kind.CLOSURE, reason="c", actor=mod)
-    assert strike_count(alice) == 4
+def test_it_counts_every_kind_and_keeps_acknowledged_warnings(uma: User, mod: User) -> None:
+    warning = sanction_impose(user=uma, kind=Kind.WARNING, reason="w", actor=mod)
+    sanction_acknowledge(sanction=warning, user=uma)
+    sanction_impose(user=uma, kind=Kind.RESTRICTION, reason="r", actor=mod)
+    sanction_impose(user=uma, kind=Kind.SUSPENSION, reason="s", actor=mod)
+    sanction_impose(user=uma, kind=Kind.CLOSURE, reason="c", actor=mod)
+    assert strike_count(uma) == 4
 
 
-def test_it_leaves_out_lifted_sanctions(alice: User, mod: User, ada: User) -> None:
-    sanction = sanction_impose(user=alice, kind=Kind.RESTRICTION, reason="r", actor=mod)
-    sanction_impose(user=alice, kind=Kind.WARNING, reason="w", actor=mod)
+def test_it_leaves_out_lifted_sanctions(uma: User, mod: User, ada: User) -> None:
+    sanction = sanction_impose(user=uma, kind=Kind.RESTRICTION, reason="r", actor=mod)
+    sanction_impose(user=uma, kind=Kind.WARNING, reason="w", actor=mod)
     sanction_lift(sanction=sanction, actor=ada, reason="Mistake.")
-    assert strike_count(alice) == 1
+    assert strike_count(uma) == 1
 
 
-def test_it_forgets_sanctions_older_than_the_window(alice: User, mod: User, settings: Any) -> None:
+def test_it_forgets_sanctions_older_than_the_window(uma: User, mod: User, settings: Any) -> None:
     settings.STRIKE_WINDOW_DAYS = 30
-    old = sanction_impose(user=alice, kind=Kind.WARNING, reason="old", actor=mod)
-    sanction_impose(user=alice, kind=Kind.WARNING, reason="new", actor=mod)
+    old = sanction_impose(user=uma, kind=Kind.WARNING, reason="old", actor=mod)
+    sanction_impose(user=uma, kind=Kind.WARNING, reason="new", actor=mod)
     Sanction.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
-    assert strike_count(alice) == 1
-    assert strike_count(alice, now=timezone.now() + timedelta(days=31)) == 0
+    assert strike_count(uma) == 1
+    assert strike_count(uma, now=timezone.now() + timedelta(days=31)) == 0
 
 
 def test_it_annotates_a_queryset_in_one_query(
-    alice: User, bob: User, mod: User, django_assert_num_queries: Any
+    uma: User, ugo: User, mod: User, django_assert_num_queries: Any
 ) -> None:
     for _ in range(3):
-        sanction_impose(user=alice, kind=Kind.WARNING, reason="w", actor=mod)
-    sanction_impose(user=bob, kind=Kind.RESTRICTION, reason="r", actor=mod)
+        sanction_impose(user=uma, kind=Kind.WARNING, reason="w", actor=mod)
+    sanction_impose(user=ugo, kind=Kind.RESTRICTION, reason="r", actor=mod)
     with django_assert_num_queries(1):
         counts = {user.username: user.strike_count for user in with_strike_counts(User.objects.all())}
-    assert counts == {"alice": 3, "bob": 1, "mod": 0}
+    assert counts == {"uma": 3, "ugo": 1, "mod": 0}
 
 
-def test_it_composes_with_other_annotations(alice: User, mod: User) -> None:
+def test_it_composes_with_other_annotations(uma: User, mod: User) -> None:
     from django.db.models import Count
 
-    sanction_impose(user=alice, kind=Kind.WARNING, reason="w", actor=mod)
-    sanction_impose(user=alice, kind=Kind.WARNING, reason="w", actor=mod)
-    annotated = with_strike_counts(User.objects.annotate(group_total=Count("groups"))).get(pk=alice.pk)
+    sanction_impose(user=uma, kind=Kind.WARNING, reason="w", actor=mod)
+    sanction_impose(user=uma, kind=Kind.WARNING, reason="w", actor=mod)
+    annotated = with_strike_counts(User.objects.annotate(group_total=Count("groups"))).get(pk=uma.pk)
     assert (annotated.strike_count, annotated.group_total) == (2, 1)

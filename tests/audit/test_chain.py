@@ -35,8 +35,8 @@ def raw_sql(sql: str, params: list) -> None:
             cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
-def test_it_links_each_event_to_the_previous_one(alice: User) -> None:
-    first, second, third = record_three(alice)
+def test_it_links_each_event_to_the_previous_one(uma: User) -> None:
+    first, second, third = record_three(uma)
     assert (first.seq, second.seq, third.seq) == (1, 2, 3)
     assert second.prev_hash == first.hash
     assert third.prev_hash == second.hash
@@ -46,8 +46,8 @@ def test_it_links_each_event_to_the_previous_one(alice: User) -> None:
     assert "Audit chain intact: 3 events verified." in run_verify()
 
 
-def test_it_names_an_event_edited_through_sql(alice: User) -> None:
-    _first, second, _third = record_three(alice)
+def test_it_names_an_event_edited_through_sql(uma: User) -> None:
+    _first, second, _third = record_three(uma)
     raw_sql("UPDATE audit_auditevent SET details = %s WHERE id = %s", ['{"n": 99, "note": "ü"}', second.id])
     with pytest.raises(CommandError) as excinfo:
         run_verify()
@@ -58,24 +58,24 @@ def test_it_names_an_event_edited_through_sql(alice: User) -> None:
     )
 
 
-def test_it_names_an_event_removed_through_sql(alice: User) -> None:
-    _first, second, _third = record_three(alice)
+def test_it_names_an_event_removed_through_sql(uma: User) -> None:
+    _first, second, _third = record_three(uma)
     raw_sql("DELETE FROM audit_auditevent WHERE id = %s", [second.id])
     with pytest.raises(CommandError) as excinfo:
         run_verify()
     assert f"event #2 of chain {second.chain}: missing: the chain jumps from #1 to #3" in str(excinfo.value)
 
 
-def test_it_notices_the_newest_event_removed(alice: User) -> None:
-    *_rest, third = record_three(alice)
+def test_it_notices_the_newest_event_removed(uma: User) -> None:
+    *_rest, third = record_three(uma)
     raw_sql("DELETE FROM audit_auditevent WHERE id = %s", [third.id])
     checked, broken = verify_chain()
     assert checked == 2
     assert broken is not None and broken.seq == 3
 
 
-def test_it_refuses_changes_through_the_orm(alice: User) -> None:
-    event = record_event(action="test.once", actor=alice)
+def test_it_refuses_changes_through_the_orm(uma: User) -> None:
+    event = record_event(action="test.once", actor=uma)
     event.action = "test.changed"
     with pytest.raises(AppendOnlyError):
         event.save()
@@ -87,8 +87,8 @@ def test_it_refuses_changes_through_the_orm(alice: User) -> None:
         AuditEvent.objects.all().delete()
 
 
-def test_it_refuses_raw_updates_in_postgresql(alice: User, postgres: None) -> None:
-    event = record_event(action="test.once", actor=alice)
+def test_it_refuses_raw_updates_in_postgresql(uma: User, postgres: None) -> None:
+    event = record_event(action="test.once", actor=uma)
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
@@ -108,8 +108,8 @@ def test_it_records_system_events_without_an_actor() -> None:
     )
 
 
-def test_it_keeps_each_targets_events_in_one_chain_and_spreads_targets(alice: User, bob: User) -> None:
-    alice_events = [record_event(action="test.a", actor=alice, target=alice) for _ in range(3)]
+def test_it_keeps_each_targets_events_in_one_chain_and_spreads_targets(uma: User, bob: User) -> None:
+    alice_events = [record_event(action="test.a", actor=uma, target=uma) for _ in range(3)]
     assert {event.chain for event in alice_events} == {alice_events[0].chain}
     assert [event.seq for event in alice_events][1:] == [alice_events[0].seq + 1, alice_events[0].seq + 2]
     chains = {
@@ -120,8 +120,8 @@ def test_it_keeps_each_targets_events_in_one_chain_and_spreads_targets(alice: Us
     assert verify_chain()[1] is None
 
 
-def test_it_notices_an_event_moved_to_another_chain(alice: User) -> None:
-    _first, second, _third = record_three(alice)
+def test_it_notices_an_event_moved_to_another_chain(uma: User) -> None:
+    _first, second, _third = record_three(uma)
     other = (second.chain + 1) % 16
     raw_sql("UPDATE audit_auditevent SET chain = %s WHERE id = %s", [other, second.id])
     _checked, broken = verify_chain()

@@ -14,7 +14,7 @@ from accounts.models import User
 from banks.index import forget_index
 from banks.models import Action, Bank
 from moderation.models import Status, Submission
-from moderation.services.checks import check_run_execute
+from moderation.pipeline.services import check_run_execute
 from tests.factories import make_contributor
 from tests.media_samples import upload
 from tests.moderation.builders import submitted

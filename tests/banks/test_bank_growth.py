@@ -9,8 +9,8 @@ from audit.models import AuditEvent
 from banks.models import Bank, BankEntry, Source
 from banks.services import bank_add_from_submission
 from moderation.models import DecisionOutcome, PolicyReason, Queue, Status, Submission
-from moderation.services.review import review_decide
-from moderation.services.takedown import submission_open_takedown
+from moderation.publication.takedown import submission_open_takedown
+from moderation.review.decisions import review_decide
 from tests.banks.conftest import disguised_bytes, original_bytes, submit_file
 
 

@@ -173,7 +173,7 @@ def test_it_lets_a_contributor_upload_and_watch_the_checks(
 
 def test_it_shows_the_published_page_with_its_ai_reminder(browser: Browser, people: dict[str, User]) -> None:
     item = awaiting(people["alice"], files=[unique_image()], declared_ai=True, title="Generated skyline")
-    from moderation.services.review import review_decide
+    from moderation.review.decisions import review_decide
 
     review_decide(
         submission=item,

@@ -10,8 +10,8 @@ from accounts import sms
 from accounts.models import User
 from consent.models import ConsentRequest
 from consent.services import consent_request_send
+from moderation.intake.services import PersonInput, RevisionInput, submission_start_revision
 from moderation.models import CheckRun, DepictedPerson, Relation, Status, Submission
-from moderation.services.submissions import PersonInput, RevisionInput, submission_start_revision
 from tests.moderation.builders import draft, person, submitted, unique_image
 
 LINK = re.compile(r"https?://[^/\s]+(/consent/[^\s]+/)")
@@ -81,7 +81,7 @@ def latest_consent_run(submission: Submission) -> CheckRun:
 
 def new_revision(submission: Submission, *, files: list | None = None, **changes: Any) -> Submission:
     """After "changes requested": a new revision, optionally with other files, submitted again."""
-    from moderation.services.submissions import submission_submit, submission_update_draft
+    from moderation.intake.services import submission_submit, submission_update_draft
 
     Submission.objects.filter(pk=submission.pk).update(
         status=Status.CHANGES_REQUESTED, decided_at=timezone.now()

@@ -1,4 +1,5 @@
-"""Consent tests: verified contributors, text messages kept in memory, commit hooks on demand."""
+"""Consent tests: text messages kept in memory, commit hooks on demand. The personas (alice and
+bob, verified contributors) come from tests/conftest.py."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -6,18 +7,6 @@ from typing import Any
 import pytest
 
 from accounts import sms
-from accounts.models import User
-from tests.factories import make_contributor
-
-
-@pytest.fixture
-def alice(db: None) -> User:
-    return make_contributor("alice", first_name="Alice", last_name="Liddell")
-
-
-@pytest.fixture
-def bob(db: None) -> User:
-    return make_contributor("bob", first_name="Bob", last_name="Builder")
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import pytest
 
 from accounts.models import User
 from labels import samples, source_types
-from moderation.checks import get_check
+from moderation.intake.services import PersonInput
 from moderation.models import Finding, Relation, RunStatus
-from moderation.services.submissions import PersonInput
+from moderation.pipeline.checks import get_check
 from tests.consent.builders import latest_consent_run, needing_consent, person_key
 from tests.media_samples import upload
 

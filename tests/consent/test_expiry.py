@@ -53,6 +53,11 @@ def test_it_schedules_the_sweeps() -> None:
     cron._job_data_registry.clear()
     importlib.reload(importlib.import_module("config.cron"))
     names = {job["func"].__name__: job for job in cron._job_data_registry}
-    assert set(names) == {"requeue_stale_checks", "expire_consents", "purge_identity_documents"}
+    assert set(names) == {
+        "requeue_stale_checks",
+        "requeue_stale_publications",
+        "expire_consents",
+        "purge_identity_documents",
+    }
     assert names["requeue_stale_checks"]["interval"] == 60
     cron._job_data_registry.clear()

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from consent.models import ConsentRecord
-from consent.selectors import ConsentGap, consent_gaps
+from consent.rules import ConsentGap, consent_gaps
 from consent.services import consent_grant, consent_refuse
+from moderation.intake.services import PersonInput
 from moderation.models import Relation
-from moderation.services.submissions import PersonInput
 from tests.consent.builders import ask, last_link_to, needing_consent, new_revision, person_key, token_of
 from tests.media_samples import upload
 from tests.moderation.builders import unique_image

@@ -13,8 +13,8 @@ from audit.models import AuditEvent
 from consent import tokens
 from consent.models import ConsentRecord, ConsentRequest
 from consent.services import consent_request_resend
+from moderation.intake.services import PersonInput, submission_update_draft
 from moderation.models import CheckRun, Status, Submission
-from moderation.services.submissions import PersonInput, submission_update_draft
 from tests.consent.builders import ask, last_link_to, needing_consent, person_key, token_of
 from tests.moderation.builders import revision_input, unique_image
 

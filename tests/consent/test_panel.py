@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from consent.selectors import consent_overview
+from moderation.intake.services import PersonInput
 from moderation.models import Relation
-from moderation.services.submissions import PersonInput
 from tests.consent.builders import ask, last_link_to, needing_consent, person_key
 
 

@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from accounts.models import User
 from consent.models import ConsentRecord, ConsentRequest, Method
-from consent.selectors import consent_gaps
-from moderation.models import Finding, Notification, RunStatus, Status
-from moderation.services.submissions import PersonInput
+from consent.rules import consent_gaps
+from moderation.intake.services import PersonInput
+from moderation.models import Finding, RunStatus, Status
+from notifications.models import Notification
 from tests.consent.builders import (
     ask,
     last_link_to,

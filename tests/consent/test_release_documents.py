@@ -12,8 +12,9 @@ from django.urls import reverse
 from accounts.models import User
 from audit.models import AuditEvent
 from consent.models import ConsentRecord, Method, ReleaseDocument
-from consent.selectors import consent_gaps
-from moderation.models import Notification, RunStatus
+from consent.rules import consent_gaps
+from moderation.models import RunStatus
+from notifications.models import Notification
 from tests.consent.builders import latest_consent_run, needing_consent, person_key
 from tests.media_samples import image_bytes
 

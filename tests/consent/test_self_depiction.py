@@ -10,9 +10,9 @@ from django.utils.html import escape
 from accounts.models import IdentityVerification, User
 from audit.models import AuditEvent
 from consent.models import ConsentRecord, Method
-from consent.selectors import consent_gaps
+from consent.rules import consent_gaps
+from moderation.intake.services import PersonInput
 from moderation.models import Relation, RunStatus
-from moderation.services.submissions import PersonInput
 from tests.consent.builders import latest_consent_run, needing_consent, person_key
 
 ME = [PersonInput("Alice Liddell", Relation.SELF)]

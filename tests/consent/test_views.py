@@ -12,8 +12,8 @@ from django.urls import reverse
 from accounts.models import User
 from consent.models import ConsentRecord, ConsentRequest, ReleaseDocument
 from consent.services import release_document_upload
+from moderation.intake.services import PersonInput
 from moderation.models import Relation, Submission
-from moderation.services.submissions import PersonInput
 from tests.consent.builders import ask, last_link_to, needing_consent, person_key
 
 PDF = b"%PDF-1.4\n%%EOF\n"

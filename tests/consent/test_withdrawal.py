@@ -10,8 +10,9 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from consent.models import ConsentRecord
-from consent.selectors import consent_gaps
-from moderation.models import Notification, Queue, RunStatus, Status, Submission
+from consent.rules import consent_gaps
+from moderation.models import Queue, RunStatus, Status, Submission
+from notifications.models import Notification
 from tests.consent.builders import ask, last_link_to, latest_consent_run, needing_consent
 
 

@@ -5,13 +5,13 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 
 from accounts.models import User
-from moderation.models import Relation, Submission
-from moderation.services.submissions import (
+from moderation.intake.services import (
     PersonInput,
     RevisionInput,
     submission_create,
     submission_submit,
 )
+from moderation.models import Relation, Submission
 from tests.media_samples import image_bytes, upload
 
 _counter = [0]

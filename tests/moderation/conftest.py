@@ -1,22 +1,9 @@
-"""In moderation tests the contributors are verified and may submit; the gate itself is tested
-in tests/accounts."""
+"""Moderation test helpers. The personas (alice and bob, verified contributors) come from
+tests/conftest.py."""
 
 from typing import Any
 
 import pytest
-
-from accounts.models import User
-from tests.factories import make_contributor
-
-
-@pytest.fixture
-def alice(db: None) -> User:
-    return make_contributor("alice", first_name="Alice", last_name="Liddell")
-
-
-@pytest.fixture
-def bob(db: None) -> User:
-    return make_contributor("bob", first_name="Bob", last_name="Builder")
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def test_it_reruns_a_check_over_a_selection_after_a_rule_change(
     first = awaiting(alice, title="Replica watches for sale")
     second = awaiting(alice, title="Nothing to see")
     assert not Finding.objects.filter(code="policy_match").exists()
-    from moderation.services.policy import policy_rule_save
+    from moderation.pipeline.policy import policy_rule_save
 
     policy_rule_save(
         rule=PolicyRule(code="replica-goods", description="Counterfeit goods", pattern="replica watches"),

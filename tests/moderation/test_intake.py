@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from moderation.intake import UploadRefused, find_polyglot, inspect
+from moderation.intake.inspection import UploadRefused, find_polyglot, inspect
 from moderation.models import MediaKind
 from tests.media_samples import (
     EXE,

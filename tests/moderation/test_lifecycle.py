@@ -9,8 +9,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import SubmissionNotAllowed
 from audit.models import AuditEvent
-from moderation.models import CheckRun, DepictedPerson, MediaFile, Revision, Status, Submission
-from moderation.services.submissions import (
+from moderation.intake.services import (
     InvalidTransition,
     SubmissionIncomplete,
     submission_start_revision,
@@ -18,6 +17,7 @@ from moderation.services.submissions import (
     submission_update_draft,
     submission_withdraw,
 )
+from moderation.models import CheckRun, DepictedPerson, MediaFile, Revision, Status, Submission
 from tests.factories import make_user
 from tests.moderation.builders import draft, person, revision_input, submitted, unique_image
 
@@ -190,7 +190,7 @@ def test_it_refuses_the_same_file_twice(alice: User) -> None:
     data = unique_image()
     first = draft(alice, files=[data])
     data.seek(0)
-    from moderation.services.submissions import submission_create
+    from moderation.intake.services import submission_create
 
     again = unique_image()
     again.file = data.file
@@ -201,7 +201,7 @@ def test_it_refuses_the_same_file_twice(alice: User) -> None:
 
 
 def test_it_refuses_a_file_repeated_in_one_upload(alice: User) -> None:
-    from moderation.services.submissions import submission_create
+    from moderation.intake.services import submission_create
     from tests.media_samples import image_bytes, upload
 
     data = image_bytes("PNG", (10, 10), (1, 1, 1))

@@ -9,15 +9,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
-from moderation import checks
-from moderation.checks.base import Check, CheckResult, FindingSpec, TransientCheckError
+from moderation.intake.services import submission_submit
 from moderation.models import CheckRun, Finding, Revision, RunStatus, Status, Submission
-from moderation.services.checks import (
+from moderation.pipeline import checks
+from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec, TransientCheckError
+from moderation.pipeline.services import (
     check_run_execute,
     check_runs_requeue_stale,
     checks_rerun,
 )
-from moderation.services.submissions import submission_submit
 from tests.moderation.builders import draft, submitted
 
 
@@ -171,7 +171,7 @@ def test_it_discards_the_result_of_a_worker_that_lost_its_lease(alice: User) -> 
     )
     stalled = CheckRun.objects.get(pk=policy.pk)
     check_runs_requeue_stale()
-    from moderation.services.checks import check_run_finish
+    from moderation.pipeline.services import check_run_finish
 
     assert check_run_finish(run=stalled, status=RunStatus.PASSED, summary="late") == (
         "discarded: the lease was lost to another worker"
@@ -218,7 +218,7 @@ def test_it_reruns_one_check_and_keeps_the_history(alice: User, mod: User, run_c
 
 
 def test_it_refuses_to_rerun_checks_on_a_draft(alice: User, mod: User) -> None:
-    from moderation.services.checks import CheckNotAllowed
+    from moderation.pipeline.services import CheckNotAllowed
 
     with pytest.raises(CheckNotAllowed):
         checks_rerun(submission=draft(alice), actor=mod)

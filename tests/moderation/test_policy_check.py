@@ -3,9 +3,9 @@
 import pytest
 
 from accounts.models import User
-from moderation.checks import get_check
 from moderation.models import FeatureLibrary, PolicyRule, Revision
-from moderation.services.policy import policy_rule_delete, policy_rule_save
+from moderation.pipeline.checks import get_check
+from moderation.pipeline.policy import policy_rule_delete, policy_rule_save
 from tests.moderation.builders import draft
 
 

@@ -12,9 +12,9 @@ from rq import SimpleWorker
 from rq.registry import ScheduledJobRegistry
 
 from accounts.models import User
-from moderation import checks
 from moderation.models import CheckRun, Revision, RunStatus, Status
-from moderation.services.checks import check_runs_requeue_stale
+from moderation.pipeline import checks
+from moderation.pipeline.services import check_runs_requeue_stale
 from tests.moderation.builders import submitted
 from tests.moderation.test_pipeline import FlakyCheck
 
@@ -108,7 +108,7 @@ def test_it_commits_check_jobs_asynchronously_and_restores_the_setting(
     """PostgreSQL only: inside a check job synchronous_commit is off; after it, back to on."""
     from django.db import connection
 
-    from moderation import jobs
+    from moderation.pipeline import jobs
 
     def synchronous_commit() -> str:
         with connection.cursor() as cursor:

@@ -11,27 +11,26 @@ from django.utils import timezone
 from accounts.models import Sanction, User
 from audit.models import AuditEvent
 from labels.engine import inspect_file
+from moderation.intake.services import submission_start_revision
 from moderation.models import (
     Decision,
     DecisionOutcome,
-    Notification,
     PolicyReason,
     PublishedRendition,
     Queue,
     Status,
     Submission,
 )
-from moderation.services.checks import check_run_execute
-from moderation.services.review import (
+from moderation.pipeline.services import check_run_execute
+from moderation.review.claims import (
     DecisionRefused,
     ReviewConflict,
-    SanctionRequest,
     review_claim,
     review_claim_next,
-    review_decide,
     review_release,
 )
-from moderation.services.submissions import submission_start_revision
+from moderation.review.decisions import SanctionRequest, review_decide
+from notifications.models import Notification
 from tests.media_samples import upload
 from tests.moderation.builders import person, submitted, unique_image
 
@@ -185,7 +184,7 @@ def test_it_refuses_approval_without_consent_even_for_a_senior(alice: User, seni
 
 def test_it_refuses_approval_while_checks_run(alice: User, mod: User) -> None:
     item = awaiting(alice)
-    from moderation.services.checks import checks_rerun
+    from moderation.pipeline.services import checks_rerun
 
     checks_rerun(submission=item, actor=mod, kinds=["label"])
     Submission.objects.filter(pk=item.pk).update(status=Status.AWAITING_REVIEW)  # as if a page was stale
@@ -283,7 +282,9 @@ def test_it_requests_changes_and_the_contributor_revises(alice: User, mod: User)
     assert Decision.objects.get().revision.number == 1
 
 
-def test_it_escalates_to_senior_moderators(alice: User, mod: User, senior: User) -> None:
+def test_it_escalates_to_senior_moderators(
+    alice: User, mod: User, senior: User, run_commit_hooks: Any
+) -> None:
     item = awaiting(alice)
     with pytest.raises(DecisionRefused, match=r"Say why you escalate"):
         decide(item, mod, DecisionOutcome.ESCALATED)
@@ -295,7 +296,8 @@ def test_it_escalates_to_senior_moderators(alice: User, mod: User, senior: User)
     assert not Notification.objects.filter(user=alice).exists()
     with pytest.raises(PermissionDenied):
         decide(item, mod, DecisionOutcome.APPROVED)
-    decide(item, senior, DecisionOutcome.APPROVED)
+    with run_commit_hooks(execute=True):  # the publication runs after commit
+        decide(item, senior, DecisionOutcome.APPROVED)
     item.refresh_from_db()
     assert item.status == Status.APPROVED
 
@@ -326,10 +328,13 @@ def test_it_refuses_a_decision_on_a_changed_item(alice: User, mod: User, senior:
     assert Decision.objects.count() == 1
 
 
-def test_it_never_applies_a_decision_twice(alice: User, mod: User) -> None:
+def test_it_never_applies_a_decision_twice(alice: User, mod: User, run_commit_hooks: Any) -> None:
     item = awaiting(alice)
     version = item.version
-    review_decide(submission=item, moderator=mod, outcome=DecisionOutcome.APPROVED, expected_version=version)
+    with run_commit_hooks(execute=True):  # the publication runs after commit
+        review_decide(
+            submission=item, moderator=mod, outcome=DecisionOutcome.APPROVED, expected_version=version
+        )
     with pytest.raises(ReviewConflict):
         review_decide(
             submission=item, moderator=mod, outcome=DecisionOutcome.APPROVED, expected_version=version

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from moderation.models import Decision, PolicyReason, PublishedRendition, Queue, Status, Submission
-from moderation.services.review import review_claim
+from moderation.review.claims import review_claim
 from tests.media_samples import upload
 from tests.moderation.builders import unique_image
 from tests.moderation.test_review import CORPUS, awaiting
@@ -121,8 +121,8 @@ def test_it_keeps_the_queue_query_count_flat(
 def test_it_counts_a_long_queue_only_as_far_as_it_needs(
     alice: User, mod_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("moderation.queues.QUEUE_COUNT_LIMIT", 2)
-    monkeypatch.setattr("moderation.views.review.QUEUE_PAGE_SIZE", 1)
+    monkeypatch.setattr("moderation.review.queues.QUEUE_COUNT_LIMIT", 2)
+    monkeypatch.setattr("moderation.review.views.QUEUE_PAGE_SIZE", 1)
     items = [awaiting(alice) for _ in range(4)]
     in_order = list(Submission.objects.filter(pk__in=[i.pk for i in items]).order_by("-priority_rank", "id"))
 
@@ -181,15 +181,17 @@ def test_it_renews_the_claim_on_heartbeat(alice: User, mod: User, mod_client: Cl
 
 
 def test_it_approves_through_the_form_and_goes_to_the_next_item(
-    alice: User, bob: User, mod: User, mod_client: Client
+    alice: User, bob: User, mod: User, mod_client: Client, run_commit_hooks: Any
 ) -> None:
     first = awaiting(alice)
     second = awaiting(bob)
     review_claim(submission=first, moderator=mod)
     first.refresh_from_db()
-    response = mod_client.post(
-        f"/review/items/{first.pk}/decide/", {"outcome": "approved", "version": first.version, "then": "next"}
-    )
+    with run_commit_hooks(execute=True):  # the publication runs after commit
+        response = mod_client.post(
+            f"/review/items/{first.pk}/decide/",
+            {"outcome": "approved", "version": first.version, "then": "next"},
+        )
     assert response.status_code == 302 and response.url == f"/review/items/{second.pk}/"
     first.refresh_from_db()
     second.refresh_from_db()
@@ -305,12 +307,13 @@ def test_it_offers_only_items_without_blocking_findings_in_bulk(
 
 
 def test_it_approves_in_bulk_with_one_decision_each(
-    alice: User, bob: User, mod: User, mod_client: Client
+    alice: User, bob: User, mod: User, mod_client: Client, run_commit_hooks: Any
 ) -> None:
     one, two = awaiting(alice), awaiting(bob)
-    response = mod_client.post(
-        "/review/bulk/decide/", {"selected": [one.pk, two.pk], "action": "approve"}, follow=True
-    )
+    with run_commit_hooks(execute=True):  # the publications run after commit
+        response = mod_client.post(
+            "/review/bulk/decide/", {"selected": [one.pk, two.pk], "action": "approve"}, follow=True
+        )
     assert f"Approved 2 item(s): #{one.pk}, #{two.pk}." in [str(m) for m in response.context["messages"]]
     decisions = Decision.objects.filter(bulk=True, moderator=mod)
     assert sorted(d.submission_id for d in decisions) == sorted([one.pk, two.pk])
@@ -352,11 +355,14 @@ def test_it_reports_bulk_items_it_could_not_decide(alice: User, senior: User, mo
 # --- Notifications and publication -------------------------------------------------------------
 
 
-def test_it_lists_and_clears_notifications(alice: User, mod: User, alice_client: Client) -> None:
+def test_it_lists_and_clears_notifications(
+    alice: User, mod: User, alice_client: Client, run_commit_hooks: Any
+) -> None:
     item = awaiting(alice)
-    from moderation.services.review import review_decide
+    from moderation.review.decisions import review_decide
 
-    review_decide(submission=item, moderator=mod, outcome="approved", expected_version=item.version)
+    with run_commit_hooks(execute=True):  # the publication (and its notification) runs after commit
+        review_decide(submission=item, moderator=mod, outcome="approved", expected_version=item.version)
     page = alice_client.get("/review/").status_code
     assert page == 403
     home = alice_client.get("/notifications/")
@@ -366,11 +372,12 @@ def test_it_lists_and_clears_notifications(alice: User, mod: User, alice_client:
     assert b'id="unread-count"' not in alice_client.get("/notifications/").content
 
 
-def test_it_publishes_a_labelled_page(alice: User, mod: User) -> None:
+def test_it_publishes_a_labelled_page(alice: User, mod: User, run_commit_hooks: Any) -> None:
     item = awaiting(alice, declared_ai=True, files=[unique_image()], body="Hello.")
-    from moderation.services.review import review_decide
+    from moderation.review.decisions import review_decide
 
-    review_decide(submission=item, moderator=mod, outcome="approved", expected_version=item.version)
+    with run_commit_hooks(execute=True):  # the publication runs after commit
+        review_decide(submission=item, moderator=mod, outcome="approved", expected_version=item.version)
     page = Client().get(f"/p/{item.pk}/")
     assert page.status_code == 200
     html = page.content.decode()

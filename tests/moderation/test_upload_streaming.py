@@ -9,8 +9,8 @@ from typing import Any
 from django.test import Client
 
 from accounts.models import User
+from moderation.intake.upload_handlers import HashedUploadedFile, HashingTemporaryFileUploadHandler
 from moderation.models import MediaFile, Submission
-from moderation.upload_handlers import HashedUploadedFile, HashingTemporaryFileUploadHandler
 from tests.media_samples import fixture_bytes, upload
 from tests.moderation.test_submission_views import form_data
 

@@ -19,11 +19,12 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.services import verify_chain
 from moderation.models import CheckRun, Finding, PolicyRule, RunStatus, Status, Submission
-from moderation.services.checks import check_runs_requeue_stale
-from moderation.services.policy import policy_rule_save
+from moderation.pipeline.policy import policy_rule_save
+from moderation.pipeline.services import check_runs_requeue_stale
 from tests.factories import make_contributor
 from tests.moderation.builders import submitted
 
@@ -40,7 +41,9 @@ def database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker(redis_url: str, *extra: str) -> subprocess.Popen[bytes]:
+def start_worker(
+    redis_url: str, *extra: str, queues: tuple[str, ...] = ("checks",)
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -50,7 +53,7 @@ def start_worker(redis_url: str, *extra: str) -> subprocess.Popen[bytes]:
         "CHECK_LEASE_SECONDS": "2",
     }
     return subprocess.Popen(
-        [sys.executable, "manage.py", "rqworker", "checks", *extra],
+        [sys.executable, "manage.py", "rqworker", *queues, *extra],
         cwd=PROJECT,
         env=env,
         start_new_session=True,
@@ -220,3 +223,38 @@ def test_it_runs_the_sweep_command(contributor: User, rq_connection: Any, redis_
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == '{"lease_expired": 0, "resent": 3, "gave_up": 0}'
+
+
+def test_it_publishes_an_approval_in_a_real_worker(
+    contributor: User, rq_connection: Any, redis_url: str
+) -> None:
+    """Approving decides at once; a worker on the media queue publishes after the decision."""
+    from moderation.models import PublicationRun, PublicationStatus, PublishedRendition
+    from moderation.review.decisions import review_decide
+    from tests.factories import make_user
+    from tests.moderation.builders import unique_image
+
+    moderator = make_user("mona", Role.MODERATOR)
+    submission = submitted(contributor, declared_ai=True, files=[unique_image()])
+    finish(start_worker(redis_url, "--burst"))
+    submission.refresh_from_db()
+    assert submission.status == Status.AWAITING_REVIEW
+    review_decide(
+        submission=submission, moderator=moderator, outcome="approved", expected_version=submission.version
+    )
+    submission.refresh_from_db()
+    run = PublicationRun.objects.get(submission=submission)
+    assert (submission.status, run.status, run.enqueued_at is not None) == (
+        Status.PUBLISHING,
+        PublicationStatus.PENDING,
+        True,
+    )
+    finish(start_worker(redis_url, "--burst", queues=("media",)))
+    submission.refresh_from_db()
+    run.refresh_from_db()
+    assert (submission.status, submission.is_published) == (Status.APPROVED, True)
+    assert (run.status, run.attempts) == (PublicationStatus.PUBLISHED, 1)
+    assert run.worker and not run.worker.startswith("inline")
+    image = PublishedRendition.objects.get(submission=submission, media__isnull=False)
+    assert image.run_id == run.pk and image.file.name.startswith(run.file_prefix)
+    assert verify_chain()[1] is None

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from moderation.services.checks import check_runs_requeue_stale
+from moderation.pipeline.services import check_runs_requeue_stale
 
 
 class Command(BaseCommand):

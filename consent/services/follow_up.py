@@ -1,0 +1,35 @@
+"""What follows every consent change: an audit event (contacts masked) and, while the submission
+is on its way to a decision, a re-run of the consent check."""
+
+from datetime import datetime
+from typing import Any
+
+from accounts.models import User
+from audit.services import record_event
+from consent.rules import RECHECK_STATUSES
+from moderation.models import Status, Submission
+from moderation.pipeline.services import checks_rerun
+
+
+def recheck(submission: Submission, *, decided_too: bool = False) -> None:
+    """Re-run the consent check when its inputs changed, if the submission has checks to run."""
+    submission.refresh_from_db(fields=["status"])
+    statuses = RECHECK_STATUSES | {Status.PUBLISHING, Status.APPROVED} if decided_too else RECHECK_STATUSES
+    if submission.status in statuses:
+        checks_rerun(submission=submission, actor=None, kinds=["consent"])
+
+
+def audit(action: str, *, submission: Submission, actor: User | None = None, **details: Any) -> None:
+    record_event(action=action, actor=actor, target=submission, details=details)
+
+
+def mask_contact(contact: str) -> str:
+    """Enough of an address or number to recognise it, not enough to use it (audit trail)."""
+    if "@" in contact:
+        local, _sep, domain = contact.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return f"{contact[:3]}****{contact[-2:]}" if len(contact) > 6 else "****"
+
+
+def as_iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -1,0 +1,74 @@
+"""Publishing an approved revision: one PublicationRun per approval, the source of truth for the
+job that makes the labelled renditions (see moderation/publication/services.py).
+
+Like a CheckRun: the job claims the row with a conditional update, holds it under a lease, and
+finishes it in one transaction with the renditions; Redis only carries the id, and
+`requeue_stale_publications` re-sends what a dead worker or a flushed Redis left behind.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from moderation.models.checks import stale_rows
+from moderation.models.submissions import Revision, Submission
+
+
+class PublicationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    # The item left "publishing" before the run finished (taken down, decided again).
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PublicationRunQuerySet(models.QuerySet["PublicationRun"]):
+    def stale(self, now: datetime) -> "PublicationRunQuerySet":
+        return self.filter(stale_rows(now, settings.PUBLICATION_RESEND_AFTER_SECONDS))
+
+
+class PublicationRun(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="publication_runs")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="publication_runs")
+    tier = models.CharField(_("AI tier"), max_length=12)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PublicationStatus.choices, default=PublicationStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    enqueued_at = models.DateTimeField(_("sent to a worker"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = PublicationRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("publication run")
+        verbose_name_plural = _("publication runs")
+        indexes = [
+            models.Index(
+                fields=["status", "lease_expires_at"],
+                name="publication_unfinished_idx",
+                condition=Q(status__in=["pending", "running"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"publication {self.pk} of #{self.submission_id}"
+
+    @property
+    def file_prefix(self) -> str:
+        """Every file this run writes is named with this prefix, so a failed one is found again."""
+        return f"{settings.PUBLISHED_ROOT}/{self.submission_id}/p{self.pk}-"

@@ -1,0 +1,2 @@
+"""Publication: labelled renditions of approved content, taking content down, and the public
+pages readers see."""

@@ -1,0 +1,120 @@
+"""Forms of the review console: queue filters, the decision, notes, bulk decisions."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Sanction
+from moderation.models import Category, DecisionOutcome, PolicyReason, Region, SlaState, Tier
+from moderation.review.queues import SORTS, QueueFilter
+
+OUTCOME_FILTERS = [
+    ("", _("Any check outcome")),
+    ("blocking", _("Blocking findings")),
+    ("tampered", _("Tampered provenance")),
+    ("contradiction", _("Declaration contradicts metadata")),
+    ("consent", _("Consent missing")),
+]
+
+
+class QueueFilterForm(forms.Form):
+    tier = forms.ChoiceField(label=_("AI tier"), choices=[("", _("Any tier")), *Tier.choices], required=False)
+    outcome = forms.ChoiceField(label=_("Check outcome"), choices=OUTCOME_FILTERS, required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("Any category")), *Category.choices], required=False
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), choices=[("", _("Any region")), *Region.choices], required=False
+    )
+    sla = forms.ChoiceField(
+        label=_("SLA"), choices=[("", _("Any SLA state")), *SlaState.choices], required=False
+    )
+    contributor = forms.CharField(
+        label=_("Contributor"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("username")}),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"), choices=[("priority", _("Priority")), ("age", _("Oldest first"))], required=False
+    )
+
+    def to_filter(self) -> QueueFilter:
+        if not self.is_valid():
+            return QueueFilter()
+        data = {key: value for key, value in self.cleaned_data.items() if value}
+        if data.get("sort") not in SORTS:
+            data.pop("sort", None)
+        return QueueFilter(**data)
+
+
+# What the moderator does (the buttons); the Decision records the outcome ("Approved" …).
+DECISION_ACTIONS = [
+    (DecisionOutcome.APPROVED, _("Approve")),
+    (DecisionOutcome.REJECTED, _("Reject")),
+    (DecisionOutcome.CHANGES_REQUESTED, _("Request changes")),
+    (DecisionOutcome.ESCALATED, _("Escalate")),
+]
+SANCTION_CHOICES = [("", _("No sanction")), *Sanction.Kind.choices]
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=DECISION_ACTIONS, widget=forms.RadioSelect)
+    reason = forms.ModelChoiceField(
+        queryset=PolicyReason.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Choose a reason…"),
+    )
+    explanation = forms.CharField(
+        label=_("Statement to the contributor"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Facts and why: it goes into the statement of reasons."),
+    )
+    note = forms.CharField(
+        label=_("Note for moderators"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    override_reason = forms.CharField(
+        label=_("Why approve over blocking findings (senior moderators)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    sanction_kind = forms.ChoiceField(
+        label=_("Sanction with the rejection"), choices=SANCTION_CHOICES, required=False
+    )
+    sanction_days = forms.IntegerField(label=_("Days"), min_value=1, max_value=3650, required=False)
+    reported_to_authority = forms.BooleanField(label=_("Reported to the authority"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    then = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("sanction_kind") and data.get("outcome") != DecisionOutcome.REJECTED:
+            self.add_error("sanction_kind", _("A sanction goes only with a rejection."))
+        if data.get("sanction_kind") in Sanction.TIMED_KINDS and not data.get("sanction_days"):
+            self.add_error("sanction_days", _("Say for how many days."))
+        return data
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+
+class BulkDecisionForm(forms.Form):
+    items = forms.CharField(widget=forms.HiddenInput, required=False)
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    reason = forms.ModelChoiceField(queryset=PolicyReason.objects.filter(is_active=True), required=False)
+    explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("action") == "reject" and not data.get("reason"):
+            self.add_error("reason", _("A rejection needs a reason."))
+        if data.get("action") == "reject" and not (data.get("explanation") or "").strip():
+            self.add_error("explanation", _("A rejection needs an explanation for the statement of reasons."))
+        return data

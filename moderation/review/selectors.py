@@ -1,0 +1,99 @@
+"""Reads of the moderators' pages: the review page's data, an item's neighbours in its queue,
+the items bulk review offers, and the moderator's own settings."""
+
+import datetime
+from typing import Any, cast
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import active_sanctions, strike_count, verification_summary
+from consent.selectors import consent_panel_for
+from moderation.models import Queue, ReviewerSettings, Status, Submission
+from moderation.models.submissions import SubmissionQuerySet
+from moderation.pipeline.checks import REGISTRY
+from moderation.publication.selectors import latest_publication
+from moderation.review.queues import QueueFilter, queue_items
+from moderation.selectors import decisions_for, latest_runs, provenance_summary
+
+
+def blur_media(user: User) -> bool:
+    """Whether media start blurred for this moderator (the default, for their wellbeing)."""
+    settings = ReviewerSettings.objects.filter(user=user).first()
+    return settings.blur_media if settings else True
+
+
+def neighbours(item: Submission) -> tuple[int | None, int | None]:
+    """The items before and after this one in its queue's priority order (for j / k)."""
+    if item.status != Status.AWAITING_REVIEW:
+        return None, None
+    same_queue = Submission.objects.awaiting_review().filter(queue=item.queue).exclude(pk=item.pk)
+    # The bounds on priority_rank let the queue index start at this item instead of the top.
+    after = (
+        same_queue.filter(priority_rank__lte=item.priority_rank)
+        .filter(Q(priority_rank__lt=item.priority_rank) | Q(priority_rank=item.priority_rank, id__gt=item.pk))
+        .order_by("-priority_rank", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    before = (
+        same_queue.filter(priority_rank__gte=item.priority_rank)
+        .filter(Q(priority_rank__gt=item.priority_rank) | Q(priority_rank=item.priority_rank, id__lt=item.pk))
+        .order_by("priority_rank", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return before, after
+
+
+def review_page(item: Submission, *, moderator: User, now: datetime.datetime | None = None) -> dict[str, Any]:
+    """Everything the review page shows about an item, its contributor and its place in the queue."""
+    now = now or timezone.now()
+    runs = latest_runs(item.current_revision_id)
+    contributor = item.contributor
+    earlier = list(
+        Submission.objects.filter(contributor=contributor)
+        .exclude(pk=item.pk)
+        .select_related("current_revision")
+        .order_by("-created_at")[:10]
+    )
+    earlier_decisions = decisions_for([s.current_revision_id for s in earlier if s.current_revision_id])
+    before, after = neighbours(item)
+    return {
+        "submission": item,
+        "revision": item.current_revision,
+        "runs": runs,
+        "blocking": [f for run in runs for f in run.findings.all() if f.is_blocking],
+        "provenance": provenance_summary(runs),
+        "notes": item.notes.select_related("author"),
+        "earlier": [(s, earlier_decisions.get(s.current_revision_id or 0)) for s in earlier],
+        "sanctions": active_sanctions(contributor),
+        "strikes": strike_count(contributor),
+        "verification": verification_summary(contributor),
+        "held_by_me": item.claimed_by_id == moderator.pk and item.claim_is_active(now),
+        "held_by_other": item.claim_is_active(now) and item.claimed_by_id != moderator.pk,
+        "blur": blur_media(moderator),
+        "prev_id": before,
+        "next_id": after,
+        "can_rerun": item.status not in (Status.DRAFT, Status.WITHDRAWN),
+        "check_kinds": sorted(REGISTRY),
+        "is_senior": moderator.is_senior_moderator,
+        "publication": latest_publication(item),
+        "consent_panel": consent_panel_for(item, moderator),
+        "history": item.decisions.select_related("moderator", "reason").order_by("-created_at"),
+        "now": now,
+    }
+
+
+def bulk_candidates(moderator: User, now: datetime.datetime | None = None) -> QuerySet[Submission]:
+    """Items of the review queue without blocking findings that the moderator may decide in bulk:
+    free or held by them, never their own."""
+    now = now or timezone.now()
+    items = cast(SubmissionQuerySet, queue_items(Queue.REVIEW, QueueFilter(), now=now))
+    return (
+        items.claimable(now, by=moderator)
+        .filter(has_blocking_findings=False)
+        .exclude(contributor=moderator)
+        .prefetch_related("current_revision__media")
+    )

@@ -1,0 +1,257 @@
+"""The moderators' pages: home, queues, the review page, claims, decisions, notes, re-runs."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.http import AuthenticatedRequest
+from moderation.access import (
+    can_work_queue,
+    get_item_for_review,
+    get_submission_for_review,
+    require_queue,
+    require_reviewer,
+)
+from moderation.models import (
+    Queue,
+    Submission,
+)
+from moderation.pipeline.checks import REGISTRY
+from moderation.pipeline.services import CheckNotAllowed, checks_rerun
+from moderation.review.claims import (
+    DecisionRefused,
+    ReviewConflict,
+    review_claim,
+    review_claim_next,
+    review_release,
+)
+from moderation.review.decisions import (
+    SanctionRequest,
+    review_add_note,
+    review_decide,
+    reviewer_settings_toggle_blur,
+)
+from moderation.review.forms import DecisionForm, NoteForm, QueueFilterForm
+from moderation.review.queues import QueueFilter, QueuePaginator, decisions_today, queue_figures, queue_items
+from moderation.review.selectors import review_page
+
+QUEUE_PAGE_SIZE = 25
+QUEUES = {"review": Queue.REVIEW, "escalated": Queue.ESCALATED, "takedown": Queue.TAKEDOWN, "mine": "mine"}
+
+
+def _queue_for(request: AuthenticatedRequest, name: str) -> str:
+    require_reviewer(request.user)
+    if name not in QUEUES:
+        raise Http404
+    if name != "mine":
+        require_queue(request.user, name)
+    return QUEUES[name]
+
+
+@require_GET
+def review_home(request: AuthenticatedRequest) -> HttpResponse:
+    """Queue sizes and ages, my decisions today, SLA breaches, and what I hold."""
+    require_reviewer(request.user)
+    now = timezone.now()
+    figures = [f for f in queue_figures(now) if can_work_queue(request.user, f.queue)]
+    mine = queue_items("mine", QueueFilter(), moderator=request.user, now=now)[:10]
+    return render(
+        request,
+        "moderation/review_home.html",
+        {
+            "figures": figures,
+            "breaches": sum(f.breached for f in figures),
+            "decided_today": decisions_today(request.user, now),
+            "mine": mine,
+            "now": now,
+        },
+    )
+
+
+@require_GET
+def queue_list(request: AuthenticatedRequest, queue: str) -> HttpResponse:
+    """One queue, filtered and sorted, a page at a time (the query count stays flat, and so does
+    the cost of a page: see QueuePaginator)."""
+    queue_name = _queue_for(request, queue)
+    form = QueueFilterForm(request.GET or None)
+    item_filter = form.to_filter() if request.GET else QueueFilter()
+    now = timezone.now()
+    items = queue_items(queue_name, item_filter, moderator=request.user, now=now)
+    number = request.GET.get("page")
+    page = QueuePaginator(items, QUEUE_PAGE_SIZE, page=number).get_page(number)
+    return render(
+        request,
+        "moderation/queue_list.html",
+        {
+            "queue": queue,
+            "queue_label": Queue(queue).label if queue != "mine" else _("Claimed by me"),
+            "form": form,
+            "page": page,
+            "query": item_filter.as_query(),
+            "now": now,
+            "can_claim": queue != "mine",
+        },
+    )
+
+
+@require_POST
+def queue_claim_next(request: AuthenticatedRequest, queue: str) -> HttpResponse:
+    queue_name = _queue_for(request, queue)
+    item = review_claim_next(moderator=request.user, queue=queue_name)
+    if item is None:
+        messages.info(request, _("Nothing is waiting in this queue."))
+        return redirect("queue_list", queue=queue)
+    return redirect("review_item", pk=item.pk)
+
+
+def _review_context(
+    request: AuthenticatedRequest, item: Submission, form: DecisionForm | None = None
+) -> dict:
+    return {
+        **review_page(item, moderator=request.user),
+        "form": form or DecisionForm(initial={"version": item.version}),
+        "note_form": NoteForm(),
+    }
+
+
+def _load(request: AuthenticatedRequest, pk: int) -> Submission:
+    return get_item_for_review(
+        request.user,
+        pk,
+        queryset=Submission.objects.select_related("current_revision", "contributor", "claimed_by"),
+    )
+
+
+@require_GET
+def review_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = _load(request, pk)
+    return render(request, "moderation/review_item.html", _review_context(request, item))
+
+
+@require_POST
+def review_item_claim(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = _load(request, pk)
+    try:
+        review_claim(submission=item, moderator=request.user)
+    except ReviewConflict as exc:
+        return render(
+            request, "moderation/conflict.html", {"message": str(exc), "submission": item}, status=409
+        )
+    return redirect("review_item", pk=pk)
+
+
+@require_POST
+def review_item_heartbeat(request: AuthenticatedRequest, pk: int) -> JsonResponse:
+    """Renew the claim while the page is open; say who holds the item otherwise."""
+    item = _load(request, pk)
+    try:
+        item = review_claim(submission=item, moderator=request.user)
+    except ReviewConflict as exc:
+        return JsonResponse({"held": False, "message": str(exc)}, status=409)
+    return JsonResponse(
+        {
+            "held": True,
+            "expires": item.claim_expires_at.isoformat() if item.claim_expires_at else None,
+            "version": item.version,
+        }
+    )
+
+
+@require_POST
+def review_item_release(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = _load(request, pk)
+    review_release(submission=item, moderator=request.user)
+    return redirect("queue_list", queue=item.queue)
+
+
+def _sanction_from(data: dict) -> SanctionRequest | None:
+    if not data.get("sanction_kind"):
+        return None
+    return SanctionRequest(
+        kind=data["sanction_kind"],
+        days=data.get("sanction_days"),
+        reported_to_authority=bool(data.get("reported_to_authority")),
+    )
+
+
+@require_POST
+def review_item_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = _load(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "moderation/review_item.html", _review_context(request, item, form), status=400
+        )
+    data = form.cleaned_data
+    try:
+        decision = review_decide(
+            submission=item,
+            moderator=request.user,
+            outcome=data["outcome"],
+            expected_version=data["version"],
+            reason=data["reason"],
+            explanation=data["explanation"],
+            note=data["note"],
+            override_reason=data["override_reason"],
+            sanction=_sanction_from(data),
+        )
+    except ReviewConflict as exc:
+        return render(
+            request, "moderation/conflict.html", {"message": str(exc), "submission": item}, status=409
+        )
+    except DecisionRefused as exc:
+        form.add_error(None, str(exc))
+        return render(
+            request, "moderation/review_item.html", _review_context(request, item, form), status=400
+        )
+    messages.success(
+        request, _("#%(id)s: %(outcome)s.") % {"id": item.pk, "outcome": decision.get_outcome_display()}
+    )
+    if data.get("then") == "next":
+        following = review_claim_next(moderator=request.user, queue=decision.from_queue)
+        if following is not None:
+            return redirect("review_item", pk=following.pk)
+        messages.info(request, _("The queue is empty."))
+    return redirect("queue_list", queue=decision.from_queue)
+
+
+@require_POST
+def review_item_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = _load(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        review_add_note(submission=item, author=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("Note added."))
+    else:
+        messages.error(request, _("The note is empty."))
+    return redirect(reverse("review_item", args=[pk]) + "#notes")
+
+
+@require_POST
+def submission_rerun_checks(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Re-run one check (`kind`) or all checks of a submission."""
+    submission = get_submission_for_review(request.user, pk)
+    kind = request.POST.get("kind") or None
+    if kind is not None and kind not in REGISTRY:
+        messages.error(request, _("There is no check called %(kind)s.") % {"kind": kind})
+        return redirect("review_item", pk=pk)
+    try:
+        runs = checks_rerun(submission=submission, actor=request.user, kinds=[kind] if kind else None)
+    except CheckNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Running %(count)s check(s) again.") % {"count": len(runs)})
+    return redirect("review_item", pk=pk)
+
+
+@require_POST
+def review_settings_toggle_blur(request: AuthenticatedRequest) -> HttpResponse:
+    require_reviewer(request.user)
+    blurred = reviewer_settings_toggle_blur(user=request.user)
+    messages.info(request, _("Media start blurred.") if blurred else _("Media are shown unblurred."))
+    back = request.POST.get("back") or ""
+    return redirect(back if back.startswith("/review/") else "review_home")

@@ -1,1 +1,0 @@
-"""Moderation transitions: submissions (intake and lifecycle), checks (the pipeline), review."""

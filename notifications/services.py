@@ -1,0 +1,40 @@
+"""Telling a user something: an in-app notification now, the same text by e-mail after commit.
+
+The text comes from the caller, often rendered from a template under templates/<app>/messages/."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notify(user: User, *, subject: str, body: str, link: str = "", email: bool = True) -> Notification:
+    notification = Notification.objects.create(user=user, subject=subject[:200], body=body, link=link)
+    if email and user.email:
+        transaction.on_commit(lambda: _send(notification.pk))
+    return notification
+
+
+def _send(notification_id: int) -> None:
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    body = notification.body
+    if notification.link:
+        body += f"\n\n{settings.SITE_URL.rstrip('/')}{notification.link}"
+    try:
+        send_mail(notification.subject, body, None, [notification.user.email])
+    except OSError:
+        # The in-app message stands; a mail outage must not undo a decision.
+        logger.exception("Could not e-mail notification %s", notification_id)
+        return
+    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

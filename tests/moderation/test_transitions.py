@@ -1,0 +1,205 @@
+"""The lifecycle table and its one writer: every (from, to) pair, concurrent movers, the audit
+event and the after-transition hooks."""
+
+import itertools
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from accounts.models import User
+from audit.models import AuditEvent
+from moderation.lifecycle import (
+    AFTER_TRANSITION_HOOKS,
+    InvalidTransition,
+    TransitionResult,
+    register_after_transition,
+    submission_transition,
+)
+from moderation.models import Status, Submission
+from moderation.models.choices import TRANSITIONS, WITHDRAWABLE, can_move
+from tests.moderation.builders import draft
+
+ALLOWED = {
+    (Status.DRAFT, Status.SUBMITTED),
+    (Status.DRAFT, Status.WITHDRAWN),
+    (Status.SUBMITTED, Status.CHECKING),
+    (Status.SUBMITTED, Status.AWAITING_REVIEW),
+    (Status.SUBMITTED, Status.WITHDRAWN),
+    (Status.CHECKING, Status.AWAITING_REVIEW),
+    (Status.CHECKING, Status.WITHDRAWN),
+    (Status.AWAITING_REVIEW, Status.CHECKING),
+    (Status.AWAITING_REVIEW, Status.PUBLISHING),
+    (Status.AWAITING_REVIEW, Status.REJECTED),
+    (Status.AWAITING_REVIEW, Status.CHANGES_REQUESTED),
+    (Status.AWAITING_REVIEW, Status.WITHDRAWN),
+    (Status.PUBLISHING, Status.APPROVED),
+    (Status.PUBLISHING, Status.AWAITING_REVIEW),
+    (Status.APPROVED, Status.AWAITING_REVIEW),
+    (Status.CHANGES_REQUESTED, Status.DRAFT),
+    (Status.CHANGES_REQUESTED, Status.WITHDRAWN),
+}
+
+
+def in_status(contributor: User, status: str) -> Submission:
+    submission = draft(contributor)
+    Submission.objects.filter(pk=submission.pk).update(status=status)  # test set-up, not a move
+    submission.refresh_from_db()
+    return submission
+
+
+def test_the_table_is_the_documented_lifecycle() -> None:
+    assert set(TRANSITIONS) == set(Status.values)
+    assert {(a, b) for a, targets in TRANSITIONS.items() for b in targets} == ALLOWED
+    assert {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.CHECKING,
+        Status.AWAITING_REVIEW,
+        Status.CHANGES_REQUESTED,
+    } == WITHDRAWABLE
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), list(itertools.product(Status.values, repeat=2)))
+def test_every_pair_is_allowed_or_refused_by_the_table(
+    alice: User, mod: User, from_status: str, to_status: str
+) -> None:
+    submission = in_status(alice, from_status)
+    version = submission.version
+    if (from_status, to_status) in ALLOWED:
+        result = submission_transition(submission=submission, to=to_status, actor=mod, action="test.moved")
+        assert (result.from_status, result.to_status, result.submission) == (
+            from_status,
+            to_status,
+            submission,
+        )
+        assert (submission.status, submission.version) == (to_status, version + 1)
+        event = AuditEvent.objects.get(action="test.moved")
+        assert (event.actor, event.details) == (mod, {"from": from_status, "to": to_status})
+    else:
+        assert not can_move(from_status, to_status)
+        with pytest.raises(InvalidTransition, match=r"^This submission is "):
+            submission_transition(submission=submission, to=to_status, actor=mod, action="test.moved")
+        submission.refresh_from_db()
+        assert (submission.status, submission.version) == (from_status, version)
+        assert not AuditEvent.objects.filter(action="test.moved").exists()
+
+
+def test_it_says_why_a_move_is_refused(alice: User) -> None:
+    submission = in_status(alice, Status.APPROVED)
+    with pytest.raises(InvalidTransition) as excinfo:
+        submission_transition(submission=submission, to=Status.WITHDRAWN, actor=alice, action="x")
+    assert str(excinfo.value) == "This submission is approved, so it cannot be withdrawn."
+
+
+def test_a_caller_may_narrow_the_sources(alice: User) -> None:
+    submission = in_status(alice, Status.CHECKING)
+    with pytest.raises(InvalidTransition):
+        submission_transition(
+            submission=submission, to=Status.WITHDRAWN, actor=alice, action="x", from_=[Status.DRAFT]
+        )
+    assert Submission.objects.get(pk=submission.pk).status == Status.CHECKING
+
+
+def test_it_writes_the_callers_fields_in_the_same_update(alice: User, mod: User) -> None:
+    submission = in_status(alice, Status.AWAITING_REVIEW)
+    submission_transition(
+        submission=submission,
+        to=Status.REJECTED,
+        actor=mod,
+        action="x",
+        details={"decision": 7},
+        fields={"claimed_by": None, "decided_at": submission.created_at},
+    )
+    assert submission.decided_at == submission.created_at
+    assert AuditEvent.objects.get(action="x").details == {
+        "from": "awaiting_review",
+        "to": "rejected",
+        "decision": 7,
+    }
+
+
+def test_a_stale_status_is_read_again_and_the_table_decides(alice: User) -> None:
+    submission = in_status(alice, Status.SUBMITTED)
+    Submission.objects.filter(pk=submission.pk).update(status=Status.CHECKING)  # a worker moved it
+    result = submission_transition(submission=submission, to=Status.WITHDRAWN, actor=alice, action="x")
+    assert (result.from_status, submission.status) == (Status.CHECKING, Status.WITHDRAWN)
+
+    stale = Submission.objects.get(pk=submission.pk)
+    stale.status = Status.CHECKING
+    with pytest.raises(InvalidTransition, match="is withdrawn, so it cannot be withdrawn"):
+        submission_transition(submission=stale, to=Status.WITHDRAWN, actor=alice, action="x")
+    assert AuditEvent.objects.filter(action="x").count() == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_of_two_concurrent_movers_exactly_one_wins(postgres: None) -> None:
+    from tests.factories import make_contributor
+
+    contributor = make_contributor("carla")
+    submission = in_status(contributor, Status.AWAITING_REVIEW)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def move(to: str) -> None:
+        copy = Submission.objects.get(pk=submission.pk)
+        barrier.wait()
+        try:
+            submission_transition(submission=copy, to=to, actor=None, action="race")
+            outcomes.append(f"moved to {to}")
+        except InvalidTransition:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=move, args=(to,)) for to in (Status.PUBLISHING, Status.REJECTED)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes)[1] == "refused" and sorted(outcomes)[0].startswith("moved to"), outcomes
+    final = Submission.objects.get(pk=submission.pk)
+    assert (final.version, AuditEvent.objects.filter(action="race").count()) == (submission.version + 1, 1)
+    assert outcomes.count(f"moved to {final.status}") == 1
+
+
+@pytest.fixture
+def hooks(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    registered: list[Any] = []
+    monkeypatch.setattr("moderation.lifecycle.AFTER_TRANSITION_HOOKS", registered)
+    return registered
+
+
+def test_the_hooks_run_in_order_with_the_result(alice: User, hooks: list[Any]) -> None:
+    seen: list[tuple[str, str, str, int]] = []
+
+    def first(result: TransitionResult) -> None:
+        seen.append(("first", result.from_status, result.to_status, result.submission.version))
+
+    def second(result: TransitionResult) -> None:
+        seen.append(("second", result.from_status, result.to_status, result.submission.version))
+
+    register_after_transition(first)
+    register_after_transition(second)
+    register_after_transition(first)  # once is enough
+    submission = in_status(alice, Status.DRAFT)
+    submission_transition(submission=submission, to=Status.SUBMITTED, actor=alice, action="x")
+    assert seen == [("first", "draft", "submitted", 2), ("second", "draft", "submitted", 2)]
+
+
+def test_a_failing_hook_undoes_the_move(alice: User, hooks: list[Any]) -> None:
+    def broken(result: TransitionResult) -> None:
+        raise RuntimeError("outbox is down")
+
+    register_after_transition(broken)
+    submission = in_status(alice, Status.DRAFT)
+    with pytest.raises(RuntimeError):
+        submission_transition(submission=submission, to=Status.SUBMITTED, actor=alice, action="x")
+    assert Submission.objects.get(pk=submission.pk).status == Status.DRAFT
+    assert not AuditEvent.objects.filter(action="x").exists()
+
+
+def test_no_hook_is_registered_by_default() -> None:
+    assert AFTER_TRANSITION_HOOKS == []
