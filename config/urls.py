@@ -15,6 +15,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", home, name="home"),
     path("", include("moderation.urls")),
+    # Metrics, search, exports, the DSA transparency report; health and Prometheus endpoints.
+    path("oversight/", include("oversight.urls")),
+    path("", include("operations.urls")),
     # Consent: the public pages a depicted person reaches by link, and the actions on a submission.
     path("consent/", include("consent.urls")),
     path("submissions/<int:pk>/consent/", include("consent.dashboard_urls")),

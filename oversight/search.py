@@ -9,11 +9,11 @@ matches, so a broad search costs the same as a narrow one."""
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.utils.functional import cached_property
 
 from moderation.models import MediaFile, Revision, Status, Submission
@@ -22,10 +22,24 @@ from oversight.models import LabelIdentifier
 
 COUNT_CAP = 1000
 DECIDED_STATUSES = (Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED)
-FULLTEXT = (
-    "to_tsvector('simple'::regconfig, coalesce(\"moderation_revision\".\"title\", '') || ' ' || "
-    "coalesce(\"moderation_revision\".\"body\", '')) @@ to_tsquery('simple'::regconfig, %s)"
-)
+
+
+class FullTextMatch(Func):
+    """A revision's title and text match a tsquery: the very expression the GIN index
+    oversight_revision_fulltext_idx is built on, so PostgreSQL answers from the index."""
+
+    output_field = BooleanField()
+
+    def __init__(self, tsquery: str) -> None:
+        super().__init__(F("title"), F("body"), Value(tsquery))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:  # type: ignore[override]
+        (title, p1), (body, p2), (query, p3) = (compiler.compile(e) for e in self.get_source_expressions())
+        sql = (
+            f"to_tsvector('simple'::regconfig, coalesce({title}, '') || ' ' || coalesce({body}, '')) "
+            f"@@ to_tsquery('simple'::regconfig, {query})"
+        )
+        return sql, (*p1, *p2, *p3)
 
 
 @dataclass(frozen=True)
@@ -57,7 +71,7 @@ def _matching_revisions(text: str) -> QuerySet[Revision]:
         tsquery = _text_query(text)
         if not tsquery:
             return Revision.objects.none()
-        return Revision.objects.filter(RawSQL(FULLTEXT, [tsquery], output_field=BooleanField()))
+        return Revision.objects.filter(FullTextMatch(tsquery))
     return Revision.objects.filter(Q(title__icontains=text) | Q(body__icontains=text))
 
 
@@ -130,8 +144,16 @@ class CappedPaginator(Paginator):
         return self.object_list[: COUNT_CAP + 1].count()  # type: ignore[union-attr]
 
     @property
-    def capped(self) -> bool:
+    def is_capped(self) -> bool:
         return self.count > COUNT_CAP
+
+    @property
+    def limit(self) -> int:
+        return COUNT_CAP
+
+    @property
+    def pages_at_least(self) -> int:
+        return self.num_pages
 
 
 def page_of(submissions: QuerySet[Submission], number: str | None, per_page: int = 25) -> Page:
