@@ -50,7 +50,12 @@ def make_item(
         **fields,
     )
     revision = Revision.objects.create(
-        submission=submission, number=1, title=title, body=body, declared_ai=False, region=region,
+        submission=submission,
+        number=1,
+        title=title,
+        body=body,
+        declared_ai=False,
+        region=region,
         submitted_at=submitted_at,
     )
     Submission.objects.filter(pk=submission.pk).update(current_revision=revision)
@@ -100,3 +105,16 @@ def decide(
         Submission.objects.filter(pk=item.pk).update(status=outcome, decided_at=at, updated_at=at)
     item.refresh_from_db()
     return decision
+
+
+@pytest.fixture
+def tdb(settings: Any) -> Any:
+    """The stand-in Transparency Database on a free port, and the settings pointing at it."""
+    from tests.oversight.tdb_server import TOKEN, serve
+
+    server = serve()
+    database = next(server)
+    settings.TDB_API_BASE_URL = database.url
+    settings.TDB_API_TOKEN = TOKEN
+    yield database
+    server.close()

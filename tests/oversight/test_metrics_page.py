@@ -24,8 +24,13 @@ def figures(alice: User, mod: User, senior: User) -> None:
     for n, day in enumerate(days[::3]):
         start = day_bounds(day)[0] + timedelta(hours=9)
         item = make_item(alice, submitted_at=start, title=f"item {n}", queue=["review", "takedown"][n % 2])
-        decide(item, [mod, senior][n % 2], ["approved", "rejected"][n % 2], start + timedelta(hours=n + 1),
-               reason=None if n % 2 == 0 else "quality")
+        decide(
+            item,
+            [mod, senior][n % 2],
+            ["approved", "rejected"][n % 2],
+            start + timedelta(hours=n + 1),
+            reason=None if n % 2 == 0 else "quality",
+        )
     make_item(alice, submitted_at=timezone.now() - timedelta(hours=30))
     metrics_rollup(days=days)
 
@@ -34,8 +39,19 @@ def test_it_shows_charts_to_a_senior_moderator(senior_client: Client, figures: N
     response = senior_client.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
-    for chart in ("backlog", "sla-now", "sla-decided", "ttd-review", "ttd-escalated", "ttd-takedown",
-                  "moderators", "automated-manual", "tiers", "contradictions", "reasons"):
+    for chart in (
+        "backlog",
+        "sla-now",
+        "sla-decided",
+        "ttd-review",
+        "ttd-escalated",
+        "ttd-takedown",
+        "moderators",
+        "automated-manual",
+        "tiers",
+        "contradictions",
+        "reasons",
+    ):
         assert f'id="{chart}-svg"' in html, chart
         assert f'id="{chart}-title"' in html and f'id="{chart}-desc"' in html
     assert 'role="img"' in html and "<table" in html
@@ -48,8 +64,9 @@ def test_it_shows_charts_to_a_senior_moderator(senior_client: Client, figures: N
 
 def test_it_filters_by_queue_and_range(ada_client: Client, figures: None) -> None:
     today = timezone.localdate()
-    response = ada_client.get(URL, {"queue": "takedown", "start": (today - timedelta(days=6)).isoformat(),
-                                    "end": today.isoformat()})
+    response = ada_client.get(
+        URL, {"queue": "takedown", "start": (today - timedelta(days=6)).isoformat(), "end": today.isoformat()}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="ttd-takedown-svg"' in html and 'id="ttd-review-svg"' not in html
@@ -95,7 +112,10 @@ def test_a_registered_provider_fills_the_notices_panel(senior_client: Client, fi
         metrics = (names.NOTICES,)
 
         def compute(self, *, days: list, now: object) -> dict:
-            return {day: [Figure(names.NOTICES, 2, dimension="STATEMENT_CATEGORY_SCAMS_AND_FRAUD")] for day in days}
+            return {
+                day: [Figure(names.NOTICES, 2, dimension="STATEMENT_CATEGORY_SCAMS_AND_FRAUD")]
+                for day in days
+            }
 
     register(NoticesProvider())
     try:

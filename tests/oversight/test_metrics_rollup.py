@@ -46,15 +46,26 @@ def timeline(alice: User, bob: User, mod: User, senior: User) -> dict:
         submitted = at(days[0], rng.uniform(0, 24 * 10 - 10))
         queue = rng.choice(QUEUES)
         tier = rng.choice(["confirmed", "possible", "suspected", "none"])
-        item = make_item(rng.choice([alice, bob]), submitted_at=submitted, queue=queue, tier=tier, title=f"item {n}")
+        item = make_item(
+            rng.choice([alice, bob]), submitted_at=submitted, queue=queue, tier=tier, title=f"item {n}"
+        )
         run = CheckRun.objects.create(
-            submission=item, revision=item.current_revision, kind="label", check_version="1",
-            status=rng.choice(["passed", "flagged", "failed"]), created_at=submitted,
-            finished_at=submitted - timedelta(seconds=30), result={"tier": tier},
+            submission=item,
+            revision=item.current_revision,
+            kind="label",
+            check_version="1",
+            status=rng.choice(["passed", "flagged", "failed"]),
+            created_at=submitted,
+            finished_at=submitted - timedelta(seconds=30),
+            result={"tier": tier},
         )
         if run.status != "passed":
-            Finding.objects.create(run=run, code=rng.choice(["declaration_contradicts_metadata", "c2pa_tampered"]),
-                                   severity="blocking" if run.status == "failed" else "warning", message="m")
+            Finding.objects.create(
+                run=run,
+                code=rng.choice(["declaration_contradicts_metadata", "c2pa_tampered"]),
+                severity="blocking" if run.status == "failed" else "warning",
+                message="m",
+            )
         if queue == "escalated":
             decide(item, mod, "escalated", submitted + timedelta(hours=rng.uniform(0.1, 3)), queue="review")
         roll = rng.random()
@@ -62,8 +73,14 @@ def timeline(alice: User, bob: User, mod: User, senior: User) -> dict:
         if roll < 0.65 and decided < now:
             outcome = rng.choice(["approved", "rejected", "changes_requested"])
             reason = rng.choice(["unlabelled-ai", "quality"]) if outcome != "approved" else None
-            decide(item, senior if queue == "escalated" else rng.choice([mod, senior]), outcome, decided,
-                   reason=reason, automated=rng.random() < 0.5)
+            decide(
+                item,
+                senior if queue == "escalated" else rng.choice([mod, senior]),
+                outcome,
+                decided,
+                reason=reason,
+                automated=rng.random() < 0.5,
+            )
         elif roll < 0.75 and decided < now:
             Submission.objects.filter(pk=item.pk).update(status=Status.WITHDRAWN, updated_at=decided)
     metrics_rollup(days=days, now=now)
@@ -82,12 +99,20 @@ def test_it_matches_figures_computed_directly_from_the_rows(timeline: dict) -> N
         for queue in QUEUES:
             waiting = (
                 Submission.objects.filter(queue=queue, awaiting_since__lte=end)
-                .filter(Q(status__in=WAITING_STATUSES) | Q(decided_at__gt=end)
-                        | Q(decided_at__isnull=True, updated_at__gt=end))
+                .filter(
+                    Q(status__in=WAITING_STATUSES)
+                    | Q(decided_at__gt=end)
+                    | Q(decided_at__isnull=True, updated_at__gt=end)
+                )
                 .count()
             )
-            assert sum(v for (d, q, _s, _x), v in backlog.items() if d == day and q == queue) == waiting, (day, queue)
-            entered = Submission.objects.filter(queue=queue, awaiting_since__gte=start, awaiting_since__lt=end).count()
+            assert sum(v for (d, q, _s, _x), v in backlog.items() if d == day and q == queue) == waiting, (
+                day,
+                queue,
+            )
+            entered = Submission.objects.filter(
+                queue=queue, awaiting_since__gte=start, awaiting_since__lt=end
+            ).count()
             assert intake[(day, queue, "", "")] == entered
         made = Decision.objects.filter(created_at__gte=start, created_at__lt=end)
         for row in made.values("from_queue", "outcome").annotate(n=Count("id")):
@@ -100,7 +125,9 @@ def test_it_matches_figures_computed_directly_from_the_rows(timeline: dict) -> N
             assert runs[(day, "", row["kind"], row["status"])] == row["n"]
         for row in finished.values("result__tier").annotate(n=Count("id")):
             assert tiers[(day, "", row["result__tier"], "")] == row["n"]
-        for row in Finding.objects.filter(run__in=finished).values("code", "severity").annotate(n=Count("id")):
+        for row in (
+            Finding.objects.filter(run__in=finished).values("code", "severity").annotate(n=Count("id"))
+        ):
             assert findings[(day, "", row["code"], row["severity"])] == row["n"]
 
 
@@ -134,15 +161,19 @@ def test_recomputing_a_day_replaces_its_rows(timeline: dict, mod: User) -> None:
     days, now = timeline["days"], timeline["now"]
 
     def snapshot() -> list[tuple]:
-        return list(DailyFigure.objects.order_by("day", "metric", "queue", "dimension", "detail").values_list(
-            "day", "metric", "queue", "dimension", "detail", "value"))
+        return list(
+            DailyFigure.objects.order_by("day", "metric", "queue", "dimension", "detail").values_list(
+                "day", "metric", "queue", "dimension", "detail", "value"
+            )
+        )
 
     before = snapshot()
     metrics_rollup(days=days, now=now)
     assert snapshot() == before
     # A decision made later on day 3 shows up once that day is recomputed, and only then.
-    item = Submission.objects.filter(status=Status.AWAITING_REVIEW, queue="review",
-                                     awaiting_since__lt=at(days[3], 1)).first()
+    item = Submission.objects.filter(
+        status=Status.AWAITING_REVIEW, queue="review", awaiting_since__lt=at(days[3], 1)
+    ).first()
     decide(item, mod, "approved", at(days[3], 23.9))
     assert snapshot() == before
     metrics_rollup(days=[days[3]], now=now)
