@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
-from oversight.metrics import Figure, PROVIDERS, names, register
+from oversight.metrics import PROVIDERS, Figure, names, register
 from oversight.metrics.days import day_bounds
 from oversight.metrics.rollup import metrics_rollup
 from tests.oversight.conftest import decide, make_item
