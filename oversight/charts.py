@@ -28,6 +28,10 @@ class Series:
     name: str
     values: list[Number]
     dashed: bool = False
+    tone: str = ""  # "ok", "warn" or "bad": a colour that means something (SLA states)
+
+    def css(self, index: int) -> str:
+        return self.tone or f"s{index % 8}"
 
 
 @dataclass
@@ -50,6 +54,18 @@ def nice_ceiling(value: float) -> float:
         if value <= step * power:
             return step * power
     return 10 * power
+
+
+def axis_top(values: Sequence[float], *, whole: bool) -> float:
+    """The top of a four-step axis with round steps (whole steps for counts)."""
+    step = nice_ceiling(max(values, default=0) / 4)
+    if whole:
+        step = max(1.0, math.ceil(step))
+    return step * 4
+
+
+def _whole(series: list["Series"]) -> bool:
+    return all(float(v).is_integer() for s in series for v in s.values if v is not None)
 
 
 def _frame(
@@ -83,9 +99,9 @@ def _frame(
     for index, series in enumerate(legend):
         parts.append(
             format_html(
-                '<rect class="swatch s{}" x="{}" y="10" width="12" height="12"></rect>'
+                '<rect class="swatch {}" x="{}" y="10" width="12" height="12"></rect>'
                 '<text class="legend" x="{}" y="20">{}</text>',
-                index % 8,
+                series.css(index),
                 x,
                 x + 16,
                 series.name,
@@ -160,7 +176,7 @@ def line_chart(
 ) -> Chart:
     values = [float(v) for s in series for v in s.values if v is not None]
     empty = not values
-    top_value = nice_ceiling(max(values, default=0))
+    top_value = axis_top(values, whole=_whole(series))
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     count = max(len(labels), 1)
     xs = [LEFT + (plot_width * (i + 0.5) / count) for i in range(len(labels))]
@@ -176,8 +192,8 @@ def line_chart(
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         body.append(
             format_html(
-                '<polyline class="line s{}{}" points="{}"><title>{}</title></polyline>',
-                index % 8,
+                '<polyline class="line {}{}" points="{}"><title>{}</title></polyline>',
+                s.css(index),
                 " dashed" if s.dashed else "",
                 path,
                 s.name,
@@ -185,7 +201,10 @@ def line_chart(
         )
         body += [
             format_html(
-                '<circle class="dot s{}" cx="{}" cy="{}" r="2.5"></circle>', index % 8, f"{x:.1f}", f"{y:.1f}"
+                '<circle class="dot {}" cx="{}" cy="{}" r="2.5"></circle>',
+                s.css(index),
+                f"{x:.1f}",
+                f"{y:.1f}",
             )
             for x, y in points
         ]
@@ -209,7 +228,7 @@ def column_chart(
     """Stacked columns, one per label (a day or a week)."""
     totals = [sum(float(s.values[i] or 0) for s in series) for i in range(len(labels))]
     empty = not any(totals)
-    top_value = nice_ceiling(max(totals, default=0))
+    top_value = axis_top(totals, whole=_whole(series))
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     count = max(len(labels), 1)
     slot = plot_width / count
@@ -228,9 +247,9 @@ def column_chart(
             base -= height
             body.append(
                 format_html(
-                    '<rect class="bar s{}" x="{}" y="{}" width="{}" height="{}">'
+                    '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}">'
                     "<title>{}: {} {}</title></rect>",
-                    index % 8,
+                    s.css(index),
                     f"{x:.1f}",
                     f"{base:.1f}",
                     f"{bar:.1f}",
@@ -260,7 +279,7 @@ def bar_chart(
     """Stacked horizontal bars, one per label, in the order given (rank them first)."""
     totals = [sum(float(s.values[i] or 0) for s in series) for i in range(len(labels))]
     empty = not any(totals)
-    top_value = nice_ceiling(max(totals, default=0))
+    top_value = axis_top(totals, whole=_whole(series))
     row_height = 22
     height = TOP + row_height * max(len(labels), 1) + 24
     label_width = 170
@@ -284,9 +303,9 @@ def bar_chart(
             width = plot_width * value / top_value
             body.append(
                 format_html(
-                    '<rect class="bar s{}" x="{}" y="{}" width="{}" height="{}">'
+                    '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}">'
                     "<title>{}: {} {}</title></rect>",
-                    index % 8,
+                    s.css(index),
                     f"{x:.1f}",
                     y + 3,
                     f"{width:.1f}",

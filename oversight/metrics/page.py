@@ -77,8 +77,8 @@ def build(where: s.MetricsFilter) -> dict[str, Any]:
             _("Final decisions per week, made within the queue's SLA or after it."),
             week_labels,
             [
-                Series(_("Within SLA"), [sla.get((w, "met"), 0) for w in weeks]),
-                Series(_("Breached"), [sla.get((w, "breached"), 0) for w in weeks]),
+                Series(_("Within SLA"), [sla.get((w, "met"), 0) for w in weeks], tone="ok"),
+                Series(_("Breached"), [sla.get((w, "breached"), 0) for w in weeks], tone="bad"),
             ],
             first=_("Week"),
         )

@@ -18,6 +18,9 @@ def metrics(request: AuthenticatedRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "oversight/metrics.html", {"form": form}, status=400)
     where = form.to_filter()
+    # Show the range chosen (the defaults too) in the filter's date fields.
+    form = MetricsForm({"start": where.start, "end": where.end, "queue": where.queue})
+    form.is_valid()
     return render(
         request,
         "oversight/metrics.html",

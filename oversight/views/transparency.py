@@ -21,6 +21,8 @@ def transparency(request: AuthenticatedRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "oversight/transparency.html", {"form": form}, status=400)
     start, end = form.range()
+    form = DateRangeForm({"start": start, "end": end})
+    form.is_valid()
     return render(
         request,
         "oversight/transparency.html",

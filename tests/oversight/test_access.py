@@ -18,7 +18,7 @@ from oversight.access import require_overseer, require_searcher
     ],
 )
 def test_it_lets_each_role_do_what_it_may(
-    persona: str, searcher: bool, overseer: bool, request: pytest.FixtureRequest
+    db: None, persona: str, searcher: bool, overseer: bool, request: pytest.FixtureRequest
 ) -> None:
     user: User = request.getfixturevalue(persona)
     for check, allowed in ((require_searcher, searcher), (require_overseer, overseer)):

@@ -86,7 +86,7 @@ def test_it_needs_login(client: Client) -> None:
 
 
 @pytest.mark.parametrize("persona", ["mod_client", "alice_client", "oscar_client"])
-def test_it_is_forbidden_to_other_roles(persona: str, request: pytest.FixtureRequest) -> None:
+def test_it_is_forbidden_to_other_roles(db: None, persona: str, request: pytest.FixtureRequest) -> None:
     assert request.getfixturevalue(persona).get(URL).status_code == 403
 
 
