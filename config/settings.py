@@ -363,8 +363,9 @@ if IDENTITY_DOCUMENT_RETENTION_DAYS < RETENTION_FLOOR_DAYS:
 # to the day's file, so gunicorn workers never race to rename it. Files older than
 # RETENTION_DAYS["access_logs"] are deleted by the retention purge. Empty: log to the console.
 ACCESS_LOG_PATH = env_str("ACCESS_LOG_PATH", str(BASE_DIR / "var" / "log" / "access.log"))
-LOGGING["formatters"] = {"access_json": {"()": "operations.access_log.JsonFormatter"}}
-LOGGING["handlers"]["access"] = (
+_logging: dict = LOGGING  # the same dict, typed for the additions below
+_logging["formatters"] = {"access_json": {"()": "operations.access_log.JsonFormatter"}}
+_logging["handlers"]["access"] = (
     {
         "class": "operations.access_log.DailyFileHandler",
         "filename": ACCESS_LOG_PATH,
@@ -373,7 +374,7 @@ LOGGING["handlers"]["access"] = (
     if ACCESS_LOG_PATH
     else {"class": "logging.StreamHandler", "formatter": "access_json"}
 )
-LOGGING["loggers"]["provenant.access"] = {"handlers": ["access"], "level": "INFO", "propagate": False}
+_logging["loggers"]["provenant.access"] = {"handlers": ["access"], "level": "INFO", "propagate": False}
 
 # Prometheus scrapes /metrics with "Authorization: Bearer METRICS_TOKEN"; without a token it is 404.
 METRICS_TOKEN = env_str("METRICS_TOKEN")

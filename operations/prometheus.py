@@ -9,6 +9,7 @@ import logging
 import os
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Min
@@ -70,7 +71,7 @@ class ProvenantCollector(Collector):
             .order_by()
         )
         for queue in Queue.values:
-            row = rows.get(queue, {})
+            row: dict[str, Any] = dict(rows.get(queue) or {})
             waiting.add_metric([queue], row.get("n", 0))
             breached.add_metric([queue], late.get(queue, 0))
             since = row.get("since")

@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -25,7 +26,7 @@ def plain(value: float) -> str:
 
 @dataclass
 class Series:
-    name: str
+    name: "str | Promise"
     values: list[Number]
     dashed: bool = False
     tone: str = ""  # "ok", "warn" or "bad": a colour that means something (SLA states)
@@ -77,7 +78,7 @@ def _frame(
     *,
     height: int = HEIGHT,
 ) -> SafeString:
-    parts = [
+    parts: list[str] = [
         format_html(
             '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
             'xmlns="http://www.w3.org/2000/svg" id="{}-svg">',
@@ -107,14 +108,14 @@ def _frame(
                 series.name,
             )
         )
-        x += 28 + 7 * len(series.name)
+        x += 28 + 7 * len(str(series.name))
     parts += body
     parts.append("</svg>")
     return mark_safe("".join(str(part) for part in parts))  # every part was escaped by format_html
 
 
 def _y_axis(top_value: float, fmt: Formatter) -> list[str]:
-    parts = []
+    parts: list[str] = []
     plot_height = HEIGHT - TOP - BOTTOM
     for step in range(5):
         value = top_value * step / 4
@@ -141,7 +142,7 @@ def _y_axis(top_value: float, fmt: Formatter) -> list[str]:
 
 def _x_labels(labels: Sequence[str], centres: list[float]) -> list[str]:
     every = max(1, math.ceil(len(labels) / 8))
-    return [
+    labelled: list[str] = [
         format_html(
             '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
             f"{x:.1f}",
@@ -151,12 +152,13 @@ def _x_labels(labels: Sequence[str], centres: list[float]) -> list[str]:
         for index, (label, x) in enumerate(zip(labels, centres, strict=True))
         if index % every == 0 or index == len(labels) - 1
     ]
+    return labelled
 
 
 def _table(
     labels: Sequence[str], series: list[Series], fmt: Formatter, first: str
 ) -> tuple[list[str], list[list[str]]]:
-    head = [first, *[s.name for s in series]]
+    head = [first, *[str(s.name) for s in series]]
     rows = [
         [label, *["–" if s.values[i] is None else fmt(float(s.values[i] or 0)) for s in series]]
         for i, label in enumerate(labels)
@@ -238,7 +240,7 @@ def column_chart(
     for i, label in enumerate(labels):
         x = LEFT + slot * i + (slot - bar) / 2
         xs.append(x + bar / 2)
-        base = HEIGHT - BOTTOM
+        base = float(HEIGHT - BOTTOM)
         for index, s in enumerate(series):
             value = float(s.values[i] or 0)
             if not value:
@@ -284,7 +286,7 @@ def bar_chart(
     height = TOP + row_height * max(len(labels), 1) + 24
     label_width = 170
     plot_width = WIDTH - label_width - RIGHT - 40
-    body = []
+    body: list[str] = []
     for i, label in enumerate(labels):
         y = TOP + row_height * i
         body.append(

@@ -9,7 +9,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from audit.models import AuditEvent
 from moderation.models import Decision
@@ -98,7 +98,7 @@ def decision_rows(start: date, end: date) -> Iterator[list[Any]]:
         )
     )
     for row in decisions.iterator(chunk_size=EXPORT_CHUNK):
-        *fields, statement, tdb_status, tdb_uuid = row
+        *fields, statement, tdb_status, tdb_uuid = cast(tuple[Any, ...], row)
         statement = statement or {}
         tdb = statement.get("tdb") or {}
         fields[1] = fields[1].isoformat()
@@ -150,7 +150,7 @@ def audit_rows(start: date, end: date) -> Iterator[list[Any]]:
         )
     )
     for row in events.iterator(chunk_size=EXPORT_CHUNK):
-        fields = list(row)
+        fields: list[Any] = list(row)
         fields[3] = fields[3].isoformat()
         fields[8] = json.dumps(fields[8], ensure_ascii=False, sort_keys=True)
         fields[9] = fields[9] or ""

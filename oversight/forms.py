@@ -1,6 +1,7 @@
 """Filters of the oversight pages. Forms validate; the selectors act."""
 
 from datetime import date, timedelta
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -80,7 +81,8 @@ class SearchForm(StyledForm):
     def __init__(self, *args: object, decided: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         if decided:
-            self.fields["status"].choices = [("", _("Any")), *[(s.value, s.label) for s in DECIDED_STATUSES]]
+            status = cast(forms.ChoiceField, self.fields["status"])
+            status.choices = [("", _("Any")), *[(s.value, s.label) for s in DECIDED_STATUSES]]
 
     def to_query(self) -> SearchQuery:
         data = self.cleaned_data

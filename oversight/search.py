@@ -9,7 +9,7 @@ matches, so a broad search costs the same as a narrow one."""
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -141,7 +141,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()  # type: ignore[union-attr]
+        return cast(QuerySet, self.object_list)[: COUNT_CAP + 1].count()
 
     @property
     def is_capped(self) -> bool:

@@ -48,7 +48,7 @@ def wait_end(
 
 class ReviewProvider:
     name = "review"
-    metrics = (
+    metrics: tuple[str, ...] = (
         names.BACKLOG,
         names.INTAKE,
         names.DECISIONS,
@@ -85,6 +85,8 @@ class ReviewProvider:
             .order_by()
         )
         for queue, status, since, decided_at, updated_at, due_at in rows.iterator(chunk_size=5000):
+            if since is None:  # filtered out above; for the type checker
+                continue
             end = wait_end(status, since, decided_at, updated_at)
             first = bisect_left(ends, since)  # the first day whose end is at or after the wait began
             for index in range(first, len(days)):
@@ -177,7 +179,7 @@ def wait_start_before(starts: list[datetime], decided: datetime) -> datetime | N
 
 class ChecksProvider:
     name = "checks"
-    metrics = (names.CHECK_RUNS, names.FINDINGS, names.LABEL_TIERS)
+    metrics: tuple[str, ...] = (names.CHECK_RUNS, names.FINDINGS, names.LABEL_TIERS)
 
     def compute(self, *, days: list[date], now: datetime) -> dict[date, Iterable[Figure]]:
         return {day: self.day(*day_bounds(day)) for day in days}
@@ -208,7 +210,7 @@ class ChecksProvider:
 
 class SanctionsProvider:
     name = "sanctions"
-    metrics = (names.SANCTIONS,)
+    metrics: tuple[str, ...] = (names.SANCTIONS,)
 
     def compute(self, *, days: list[date], now: datetime) -> dict[date, Iterable[Figure]]:
         result: dict[date, Iterable[Figure]] = {}

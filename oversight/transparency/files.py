@@ -28,7 +28,7 @@ def report_xlsx(rows: list[ReportRow]) -> bytes:
     def header(sheet: object) -> list[WriteOnlyCell]:
         cells = []
         for title in HEADER:
-            cell = WriteOnlyCell(sheet, value=title)  # type: ignore[arg-type]
+            cell = WriteOnlyCell(sheet, value=title)
             cell.font = bold
             cells.append(cell)
         return cells

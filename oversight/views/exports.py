@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedRequest
@@ -21,10 +22,10 @@ def _stream(
     kind: str,
     header: list[str],
     rows: Callable[[date, date], Iterator[list[Any]]],
-) -> HttpResponse:
+) -> HttpResponseBase:
     form = DateRangeForm(request.GET)
     if not form.is_valid():
-        return HttpResponse("; ".join(form.errors.get("__all__", [])) or "bad dates", status=400)
+        return HttpResponse("; ".join(str(e) for e in form.non_field_errors()) or "bad dates", status=400)
     start, end = form.range()
     record_event(
         action="oversight.exported",
@@ -42,13 +43,13 @@ def _stream(
 
 
 @require_GET
-def export_decisions(request: AuthenticatedRequest) -> HttpResponse:
+def export_decisions(request: AuthenticatedRequest) -> HttpResponseBase:
     require_overseer(request.user)
     return _stream(request, "decisions", DECISION_HEADER, decision_rows)
 
 
 @require_GET
-def export_audit_events(request: AuthenticatedRequest) -> HttpResponse:
+def export_audit_events(request: AuthenticatedRequest) -> HttpResponseBase:
     require_overseer(request.user)
     if not request.user.is_admin_role:
         raise PermissionDenied

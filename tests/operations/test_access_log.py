@@ -62,7 +62,7 @@ def test_each_day_has_its_own_file(tmp_path: Path) -> None:
     for moment in ("2026-01-01T23:59:59+00:00", "2026-01-02T00:00:01+00:00"):
         record = logging.LogRecord("provenant.access", logging.INFO, "", 0, "request", None, None)
         record.created = datetime.fromisoformat(moment).timestamp()
-        record.access = {"path": "/"}  # type: ignore[attr-defined]
+        record.access = {"path": "/"}
         handler.emit(record)
     handler.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["access.log.2026-01-01", "access.log.2026-01-02"]

@@ -22,7 +22,7 @@ AUDIT_URL = "/oversight/exports/audit-events.csv"
 
 
 def read(response: object) -> list[dict[str, str]]:
-    body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    body = b"".join(response.streaming_content).decode()
     return list(csv.DictReader(io.StringIO(body)))
 
 

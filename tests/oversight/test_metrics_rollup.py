@@ -121,14 +121,14 @@ def test_it_matches_figures_computed_directly_from_the_rows(timeline: dict) -> N
         for row in made.values("from_queue", "moderator_id", "outcome").annotate(n=Count("id")):
             assert moderators[(day, row["from_queue"], str(row["moderator_id"]), row["outcome"])] == row["n"]
         finished = CheckRun.objects.filter(finished_at__gte=start, finished_at__lt=end)
-        for row in finished.values("kind", "status").annotate(n=Count("id")):
-            assert runs[(day, "", row["kind"], row["status"])] == row["n"]
-        for row in finished.values("result__tier").annotate(n=Count("id")):
-            assert tiers[(day, "", row["result__tier"], "")] == row["n"]
-        for row in (
+        for run in finished.values("kind", "status").annotate(n=Count("id")):
+            assert runs[(day, "", run["kind"], run["status"])] == run["n"]
+        for tier in finished.values("result__tier").annotate(n=Count("id")):
+            assert tiers[(day, "", tier["result__tier"], "")] == tier["n"]
+        for code in (
             Finding.objects.filter(run__in=finished).values("code", "severity").annotate(n=Count("id"))
         ):
-            assert findings[(day, "", row["code"], row["severity"])] == row["n"]
+            assert findings[(day, "", code["code"], code["severity"])] == code["n"]
 
 
 def test_time_to_decision_rollup_matches_the_rows(timeline: dict) -> None:
@@ -188,9 +188,9 @@ def test_time_to_decision_on_a_hand_made_timeline(alice: User, mod: User, senior
     two hours after it was opened. p50 3 h, p90 30 h; one decision past the 24 h SLA."""
     day = timezone.localdate() - timedelta(days=5)
     start = at(day, 1)
-    for hours in (1, 2, 3, 4, 30):
+    for delay in (1, 2, 3, 4, 30):
         item = make_item(alice, submitted_at=start)
-        decide(item, mod, "approved", start + timedelta(hours=hours))
+        decide(item, mod, "approved", start + timedelta(hours=delay))
     published = make_item(alice, submitted_at=start - timedelta(days=30), queue="takedown")
     opened = at(day, 6)
     from unittest import mock
@@ -202,7 +202,7 @@ def test_time_to_decision_on_a_hand_made_timeline(alice: User, mod: User, senior
     days = [day, day + timedelta(days=1), day + timedelta(days=2)]
     metrics_rollup(days=days, now=at(day + timedelta(days=3), 0))
 
-    review = Counter()
+    review: Counter[int] = Counter()
     for row in DailyFigure.objects.filter(metric=names.TIME_TO_DECISION, queue="review"):
         review[int(row.dimension)] += row.value
     hours = [1, 2, 3, 4, 30]
@@ -214,7 +214,7 @@ def test_time_to_decision_on_a_hand_made_timeline(alice: User, mod: User, senior
     assert sum(v for (_d, _q, s, _x), v in sla.items() if s == "met") == 4
     assert sum(v for (_d, _q, s, _x), v in sla.items() if s == "breached") == 1
 
-    takedown = Counter()
+    takedown: Counter[int] = Counter()
     for row in DailyFigure.objects.filter(metric=names.TIME_TO_DECISION, queue="takedown"):
         takedown[int(row.dimension)] += row.value
     assert sum(takedown.values()) == 1
