@@ -15,6 +15,8 @@ DATA_MIGRATIONS = [
     ("accounts.migrations.0004_admin_permissions", "grant"),
     ("moderation.migrations.0002_library_permissions_reasons", "forwards"),
     ("audit.migrations.0003_chains", "create_heads"),
+    ("oversight.migrations.0001_initial", "categorise_reasons"),
+    ("oversight.migrations.0001_initial", "grant_admins"),
 ]
 
 

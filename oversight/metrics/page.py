@@ -187,25 +187,28 @@ def build(where: s.MetricsFilter) -> dict[str, Any]:
     )
     return {
         "charts": charts,
-        "summary": summary(where, backlog, timing, sla),
+        "summary": summary(backlog, timing, sla, decisions, overrides, where.queue),
         "notices_collected": is_collected(names.NOTICES),
     }
 
 
 def summary(
-    where: s.MetricsFilter, backlog: dict[str, Any], timing: dict[str, Any], sla: dict[Any, int]
+    backlog: dict[str, Any],
+    timing: dict[str, Any],
+    sla: dict[Any, int],
+    decisions: dict[Any, int],
+    overrides: dict[Any, int],
+    queue: str,
 ) -> Summary:
-    decided = sum(n for _key, n in s.weekly_counts(names.DECISIONS, where, "dimension").items())
-    overall = timing["overall"].get(where.queue or "", (None, None, 0))
+    overall = timing["overall"].get(queue or "", (None, None, 0))
     met = sum(n for (_w, state), n in sla.items() if state == "met")
     total = sum(sla.values())
-    overrides = sum(s.weekly_counts(names.OVERRIDES, where, "queue").values())
     return Summary(
-        decisions=decided,
+        decisions=sum(decisions.values()),
         median=format_duration(overall[0]),
         p90=format_duration(overall[1]),
         sla_met=f"{100 * met / total:.0f} %" if total else "–",
         waiting=sum(backlog["last_day"].values()),
         breached=sum(v for (_q, st), v in backlog["last_day"].items() if st == SlaState.BREACHED),
-        overrides=overrides,
+        overrides=sum(overrides.values()),
     )

@@ -7,7 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.metrics import PROVIDERS, MetricProvider
-from oversight.models import DailyFigure
+from oversight.models import DailyFigure, JobMark
+
+ROLLUP_MARK = "metrics_rollup"
 
 
 @dataclass
@@ -54,4 +56,5 @@ def metrics_rollup(
                 DailyFigure.objects.filter(day=day, metric__in=provider.metrics).delete()
                 DailyFigure.objects.bulk_create(rows, batch_size=1000)
             report.rows += len(rows)
+    JobMark.objects.update_or_create(name=ROLLUP_MARK, defaults={"at": now})
     return report

@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncWeek
 
 from accounts.models import User
 from moderation.models import DecisionOutcome, Queue, SlaState, Tier
 from oversight.metrics import names
 from oversight.metrics.days import days_between, week_of
+from oversight.metrics.rollup import ROLLUP_MARK
 from oversight.metrics.timing import histogram_percentile
-from oversight.models import DailyFigure
+from oversight.models import DailyFigure, JobMark
 
 # Metrics that carry a queue: the queue filter applies to them, not to the others.
 QUEUED = {
@@ -133,9 +134,8 @@ def reasons(where: MetricsFilter, limit: int = 10) -> tuple[list[str], dict[str,
 
 
 def computed_at(where: MetricsFilter) -> datetime | None:
-    return DailyFigure.objects.filter(day__gte=where.start, day__lte=where.end).aggregate(
-        at=Max("computed_at")
-    )["at"]
+    """When the roll-up job last ran (whatever the range: it recomputes the recent days)."""
+    return JobMark.objects.filter(name=ROLLUP_MARK).values_list("at", flat=True).first()
 
 
 OUTCOMES = [

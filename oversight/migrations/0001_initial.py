@@ -51,6 +51,28 @@ def drop_indexes(apps, schema_editor):
         schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 
 
+ADMIN_PERMISSIONS = [
+    "view_reasoncategory", "add_reasoncategory", "change_reasoncategory", "delete_reasoncategory",
+    "view_statementsubmission", "change_statementsubmission", "view_tdbrequest",
+]
+
+
+def grant_admins(apps, schema_editor):
+    """The admin role manages the DSA categories and sees what went to the Transparency Database."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="admin")
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="oversight", codename__in=ADMIN_PERMISSIONS)
+    )
+
+
 def categorise_reasons(apps, schema_editor):
     PolicyReason = apps.get_model("moderation", "PolicyReason")
     ReasonCategory = apps.get_model("oversight", "ReasonCategory")
@@ -67,6 +89,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('moderation', '0005_queue_covering_indexes'),
         ('moderation', '0002_library_permissions_reasons'),
+        ('accounts', '0002_roles'),
     ]
 
     operations = [
@@ -173,5 +196,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(categorise_reasons, migrations.RunPython.noop),
+        migrations.RunPython(grant_admins, migrations.RunPython.noop),
         migrations.RunPython(create_indexes, drop_indexes),
     ]

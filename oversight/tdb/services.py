@@ -249,3 +249,11 @@ def statements_send(*, now: datetime | None = None, max_batches: int = 50) -> Se
         if nothing_left or failing:
             break  # a failing database is left to the backoff
     return report
+
+
+@transaction.atomic
+def statements_retry(*, ids: list[int], now: datetime | None = None) -> int:
+    """Send refused, failed or skipped statements again (after a fix to a reason's category, say)."""
+    return StatementSubmission.objects.filter(
+        pk__in=ids, status__in=[Status.INVALID, Status.FAILED, Status.SKIPPED]
+    ).update(status=Status.PENDING, attempts=0, next_attempt_at=now or timezone.now(), errors={})
