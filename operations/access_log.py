@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.functional import empty
 
 from audit.context import client_ip
+from operations.prometheus import observe_request
 
 logger = logging.getLogger("provenant.access")
 
@@ -51,8 +52,6 @@ class AccessLogMiddleware:
                     }
                 },
             )
-            from operations.prometheus import observe_request
-
             observe_request(request.method or "", status, duration)
 
 

@@ -24,3 +24,7 @@ BACKGROUND_JOBS = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests state the C2PA trust list they want; by default no signer is trusted.
 LABELS_C2PA_TRUST_ANCHORS = None
+
+# Test requests write their access log to a throw-away folder, not to var/log.
+ACCESS_LOG_PATH = str(Path(tempfile.mkdtemp(prefix="provenant-test-log-")) / "access.log")
+LOGGING["handlers"]["access"]["filename"] = ACCESS_LOG_PATH  # noqa: F405
