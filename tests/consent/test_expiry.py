@@ -53,6 +53,17 @@ def test_it_schedules_the_sweeps() -> None:
     cron._job_data_registry.clear()
     importlib.reload(importlib.import_module("config.cron"))
     names = {job["func"].__name__: job for job in cron._job_data_registry}
-    assert set(names) == {"requeue_stale_checks", "expire_consents", "purge_identity_documents"}
+    assert set(names) == {
+        "requeue_stale_checks",
+        "expire_consents",
+        "purge_identity_documents",
+        # oversight and operations
+        "rollup_metrics",
+        "index_label_identifiers",
+        "queue_statements",
+        "purge_expired_records",
+    }
+    assert names["purge_expired_records"]["cron"] == "37 3 * * *"
+    assert names["rollup_metrics"]["interval"] == 3600
     assert names["requeue_stale_checks"]["interval"] == 60
     cron._job_data_registry.clear()
