@@ -115,7 +115,10 @@ def statement_payload(decision: Decision, context: Context) -> dict[str, Any]:
         "content_date": submitted.date().isoformat(),
         "application_date": decision.created_at.date().isoformat(),
         "decision_facts": facts[:5000],
-        "source_type": "SOURCE_VOLUNTARY",
+        # Own initiative today; a decision on a DSA notice will carry its source in the statement.
+        "source_type": tdb.get("source_type")
+        if tdb.get("source_type") in v.SOURCE_TYPES
+        else "SOURCE_VOLUNTARY",
         "automated_detection": "Yes" if tdb.get("automated_detection") == "Yes" else "No",
         "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED",
         "puid": puid_for(decision.pk),
