@@ -18,7 +18,7 @@ INDEXES = [
     # The list of decided items, newest first, and search by date.
     ("oversight_submission_decided_idx", "moderation_submission",
      "(decided_at DESC, id DESC) WHERE decided_at IS NOT NULL"),
-    ("oversight_submission_submitted_idx", "moderation_submission", "(submitted_at)"),
+    ("oversight_submission_submitted_idx", "moderation_submission", "(submitted_at DESC NULLS LAST, id DESC)"),
 ]
 
 # The starting policy reasons (moderation 0002) as the DSA counts them; admins change them later.

@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
@@ -144,8 +146,9 @@ def test_its_query_count_does_not_grow_with_the_rows_shown(
 
     add(2)
     mod_client.get(url)
-    with django_assert_num_queries(6) as captured:
+    with CaptureQueriesContext(connection) as captured:
         assert mod_client.get(url).status_code == 200
+    assert len(captured.captured_queries) <= 8
     add(20)
     with django_assert_num_queries(len(captured.captured_queries)):
         response = mod_client.get(url)
