@@ -27,6 +27,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 items.append((_("Escalated"), reverse("queue_list", args=["escalated"])))
             items.append((_("Takedown"), reverse("queue_list", args=["takedown"])))
             items.append((_("Bulk"), reverse("bulk_grid")))
+            items.append((_("Search"), reverse("oversight_search")))
+            if user.is_senior_moderator:
+                items.append((_("Metrics"), reverse("oversight_metrics")))
         if user.is_admin_role or user.is_staff:
             items.append((_("Admin"), reverse("admin:index")))
     return {

@@ -8,6 +8,10 @@ removed from the end.
 There are AUDIT_CHAINS chains, and an event joins the chain of its target: writers to
 different targets never wait for one another, and all events about one submission or user
 stay in one chain. Moving a row to another chain breaks both chains.
+
+Retention: a chain's oldest events may be purged as a whole segment from its start. The head then
+records the anchor (the last purged sequence number and hash) and an "audit.truncated" event records
+every chain's anchor, so a chain that starts later without a recorded purge is reported as broken.
 """
 
 import hashlib
@@ -109,6 +113,11 @@ class AuditChainHead(models.Model):
     chain = models.PositiveSmallIntegerField(unique=True, default=0)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # The anchor: events up to base_seq were purged after their retention period (R31), and the
+    # first event kept links to base_hash. Nothing purged: 0 and the genesis hash. Only events at
+    # or below the anchor can be deleted (a PostgreSQL trigger refuses any other DELETE).
+    base_seq = models.PositiveBigIntegerField(default=0)
+    base_hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
     class Meta:
         verbose_name = _("audit chain head")

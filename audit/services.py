@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from audit.context import current_request_meta
-from audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from audit.models import AuditChainHead, AuditEvent
 
 
 def _json_safe(details: dict[str, Any] | None) -> dict[str, Any]:
@@ -93,39 +93,61 @@ class ChainBreak:
         return f"{where}: {self.reason}"
 
 
-def _events_of(chain: int) -> Iterator[AuditEvent]:
-    return AuditEvent.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=2000)
+def _events_between(chain: int, after: int, through: int | None = None) -> Iterator[AuditEvent]:
+    events = AuditEvent.objects.filter(chain=chain, seq__gt=after)
+    if through is not None:
+        events = events.filter(seq__lte=through)
+    return events.order_by("seq").iterator(chunk_size=2000)
 
 
-def _verify_one(head: AuditChainHead) -> tuple[int, ChainBreak | None]:
-    expected_seq = 1
-    prev_hash = GENESIS_HASH
+def _walk(
+    chain: int, events: Iterator[AuditEvent], expected_seq: int, prev_hash: str
+) -> tuple[int, str, ChainBreak | None]:
+    """Check each event's place, link and content; return (events checked, last hash, first break)."""
     checked = 0
-    for event in _events_of(head.chain):
+    for event in events:
         if event.seq != expected_seq:
-            return checked, ChainBreak(
-                head.chain,
-                expected_seq,
-                None,
-                f"missing: the chain jumps from #{expected_seq - 1} to #{event.seq}",
+            return (
+                checked,
+                prev_hash,
+                ChainBreak(
+                    chain,
+                    expected_seq,
+                    None,
+                    f"missing: the chain jumps from #{expected_seq - 1} to #{event.seq}",
+                ),
             )
         if event.prev_hash != prev_hash:
-            return checked, ChainBreak(
-                head.chain, event.seq, event.id, "its link to the previous event does not match"
+            return (
+                checked,
+                prev_hash,
+                ChainBreak(chain, event.seq, event.id, "its link to the previous event does not match"),
             )
         if event.compute_hash() != event.hash:
-            return checked, ChainBreak(
-                head.chain, event.seq, event.id, "its content was changed after it was recorded"
+            return (
+                checked,
+                prev_hash,
+                ChainBreak(chain, event.seq, event.id, "its content was changed after it was recorded"),
             )
         prev_hash = event.hash
         expected_seq += 1
         checked += 1
-    if head.seq != checked or head.hash != prev_hash:
+    return checked, prev_hash, None
+
+
+def _verify_one(head: AuditChainHead) -> tuple[int, ChainBreak | None]:
+    """Walk one chain from its anchor (the start, unless old events were purged) to its head."""
+    checked, last_hash, broken = _walk(
+        head.chain, _events_between(head.chain, head.base_seq), head.base_seq + 1, head.base_hash
+    )
+    if broken is not None:
+        return checked, broken
+    if head.seq != head.base_seq + checked or head.hash != last_hash:
         return checked, ChainBreak(
             head.chain,
-            checked + 1,
+            head.base_seq + checked + 1,
             None,
-            f"missing: the chain head records #{head.seq} but the log ends at #{checked}",
+            f"missing: the chain head records #{head.seq} but the log ends at #{head.base_seq + checked}",
         )
     return checked, None
 
@@ -145,4 +167,86 @@ def verify_chain() -> tuple[int, ChainBreak | None]:
     stray = AuditEvent.objects.exclude(chain__in=[head.chain for head in heads]).order_by("id").first()
     if stray is not None:
         return checked, ChainBreak(stray.chain, stray.seq, stray.id, "it belongs to no known chain")
-    return checked, None
+    return checked, _unrecorded_anchor(heads)
+
+
+# --- Retention: purging a chain's oldest segment ---------------------------------------------------
+
+TRUNCATED = "audit.truncated"
+
+
+def _anchors(heads: "list[AuditChainHead]") -> dict[str, list[object]]:
+    return {str(head.chain): [head.base_seq, head.base_hash] for head in heads if head.base_seq}
+
+
+def _unrecorded_anchor(heads: list[AuditChainHead]) -> ChainBreak | None:
+    """Every chain that starts after #1 must say so in the newest "audit.truncated" event, which
+    lists all anchors: moving a chain's start without a recorded purge counts as removing events."""
+    expected = _anchors(heads)
+    newest = AuditEvent.objects.filter(action=TRUNCATED).order_by("-id").first()
+    recorded = (newest.details.get("anchors") or {}) if newest is not None else {}
+    for head in heads:
+        if expected.get(str(head.chain)) != recorded.get(str(head.chain)):
+            return ChainBreak(
+                head.chain,
+                head.base_seq + 1,
+                None,
+                f"the chain starts after #{head.base_seq} but no recorded purge ends there",
+            )
+    return None
+
+
+@dataclass(frozen=True)
+class TruncatedChain:
+    chain: int
+    through_seq: int
+    removed: int
+    refused: str = ""
+
+
+def audit_truncate_chain(*, chain: int, before: Any) -> TruncatedChain:
+    """Purge the events of one chain recorded before `before`, as one segment from its start.
+
+    Steps, in one transaction: lock the chain's head (its writers wait); find the last event such
+    that it and every event before it are older than `before`; verify that segment (a tampered
+    segment is refused, never anchored); move the head's anchor there and delete the segment (the
+    PostgreSQL trigger only lets through deletes at or below the anchor); record an
+    "audit.truncated" event listing every chain's anchor. `verify_audit_log` then walks the chain
+    from its anchor.
+    """
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().get(chain=chain)
+        events = AuditEvent.objects.filter(chain=chain, seq__gt=head.base_seq)
+        first_young = (
+            events.filter(created_at__gte=before).order_by("seq").values_list("seq", flat=True).first()
+        )
+        through = (first_young - 1) if first_young is not None else head.seq
+        if through <= head.base_seq:
+            return TruncatedChain(chain, head.base_seq, 0)
+        checked, last_hash, broken = _walk(
+            chain, _events_between(chain, head.base_seq, through), head.base_seq + 1, head.base_hash
+        )
+        if broken is not None or checked != through - head.base_seq:
+            reason = str(broken) if broken else "events are missing from the segment"
+            return TruncatedChain(chain, head.base_seq, 0, refused=reason)
+        AuditChainHead.objects.filter(pk=head.pk).update(base_seq=through, base_hash=last_hash)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {AuditEvent._meta.db_table} WHERE chain = %s AND seq > %s AND seq <= %s",
+                [chain, head.base_seq, through],
+            )
+            removed = cursor.rowcount
+        record_event(
+            action=TRUNCATED,
+            target_type="audit.chain",
+            target_id=chain,
+            details={
+                "chain": chain,
+                "through_seq": through,
+                "through_hash": last_hash,
+                "removed": removed,
+                "before": before.isoformat(),
+                "anchors": _anchors(list(AuditChainHead.objects.order_by("chain"))),
+            },
+        )
+    return TruncatedChain(chain, through, removed)

@@ -69,7 +69,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import common  # noqa: E402
+from bench import common, oversight  # noqa: E402
 
 BENCH_DB = "provenant_queue_bench"
 MODERATOR = "qb-moderator"
@@ -633,6 +633,14 @@ def main() -> None:
         "--paced-rate", type=float, default=100.0, help="claims/s the paced claimers offer together"
     )
     parser.add_argument("--keep", action="store_true", help="reuse an already seeded database")
+    parser.add_argument(
+        "--oversight-only",
+        action="store_true",
+        help="skip the queue and claim rounds (see bench/oversight.py)",
+    )
+    parser.add_argument(
+        "--oversight-requests", type=int, default=360, help="requests over the oversight pages"
+    )
     args = parser.parse_args()
 
     env = configure_environment()
@@ -668,6 +676,9 @@ def main() -> None:
     clients[False].force_login(moderator)
     clients[True].force_login(senior)
     groups = url_groups()
+    if args.oversight_only:
+        oversight.run(clients[True], args.oversight_requests)
+        return
     print(f"{os.cpu_count()} cores; {args.rounds} round(s)\n")
 
     page_rounds: list[tuple[float, float]] = []
@@ -761,6 +772,7 @@ def main() -> None:
         "each claim followed by a conditional UPDATE deciding the item; 1 process alone; "
         f"{args.claimers} x {paced_count} paced at {args.paced_rate:g} claims/s in all"
     )
+    oversight.run(clients[True], args.oversight_requests)
 
 
 if __name__ == "__main__":

@@ -18,3 +18,11 @@ cron.register(
 cron.register(scheduled.expire_consents, "default", interval=3600)
 # Identity document images past their retention period are deleted (purge_identity_documents).
 cron.register(scheduled.purge_identity_documents, "default", cron="17 3 * * *")
+# Metrics roll-ups: today and yesterday recomputed, so the metrics page reads ready figures.
+cron.register(scheduled.rollup_metrics, "default", interval=settings.METRICS_ROLLUP_INTERVAL_SECONDS)
+# C2PA manifest ids and TC260 ProduceIDs of new label-check results, for search.
+cron.register(scheduled.index_label_identifiers, "default", interval=300)
+# New statements of reasons for the EU Transparency Database (sent by a job when any are due).
+cron.register(scheduled.queue_statements, "default", interval=settings.TDB_SWEEP_INTERVAL_SECONDS)
+# Records past their retention period, never younger than 183 days (purge_expired_records).
+cron.register(scheduled.purge_expired_records, "default", cron="37 3 * * *")

@@ -23,3 +23,30 @@ def purge_identity_documents() -> int:
     from accounts.services import identity_documents_purge
 
     return identity_documents_purge()
+
+
+def rollup_metrics() -> dict[str, object]:
+    from django.conf import settings
+
+    from oversight.metrics.days import recent_days
+    from oversight.metrics.rollup import metrics_rollup
+
+    return metrics_rollup(days=recent_days(settings.METRICS_ROLLUP_DAYS)).as_dict()
+
+
+def index_label_identifiers() -> int:
+    from oversight.identifiers import label_identifiers_index
+
+    return label_identifiers_index()
+
+
+def queue_statements() -> int:
+    from oversight.tdb.services import statements_queue
+
+    return statements_queue()
+
+
+def purge_expired_records() -> list[dict[str, object]]:
+    from operations.retention import records_purge
+
+    return [result.as_dict() for result in records_purge()]

@@ -408,3 +408,75 @@ PUBLICATION_RESEND_AFTER_SECONDS = env_int("PUBLICATION_RESEND_AFTER_SECONDS", 6
 PUBLICATION_MAX_ATTEMPTS = env_int("PUBLICATION_MAX_ATTEMPTS", 3)
 PUBLICATION_RETRY_INTERVALS = [10, 60, 300]
 PUBLICATION_SWEEP_INTERVAL_SECONDS = env_int("PUBLICATION_SWEEP_INTERVAL_SECONDS", 60)
+
+# --- Oversight and operations -------------------------------------------------------------------
+# Metrics, search, exports, DSA transparency, the EU Transparency Database (oversight/), and
+# retention, the access log, /metrics, /healthz and /readyz (operations/).
+
+INSTALLED_APPS += ["oversight"]  # operations is added above, with check health
+# First, so that every request is logged with its final status and duration, redirects included.
+MIDDLEWARE.insert(0, "operations.access_log.AccessLogMiddleware")
+# Load balancers probe these over plain HTTP: no redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
+# Nothing younger than this is ever purged (CSL Art. 21(3): logs kept at least six months, R31).
+RETENTION_FLOOR_DAYS = 183
+
+
+def _retention_days(name: str, default: int) -> int:
+    """Days a record type is kept before the purge removes it; 0 keeps it forever."""
+    days = env_int(name, default)
+    if days != 0 and days < RETENTION_FLOOR_DAYS:
+        raise ImproperlyConfigured(
+            f"{name}={days} is below the {RETENTION_FLOOR_DAYS}-day floor (R31); 0 keeps forever."
+        )
+    return days
+
+
+RETENTION_DAYS = {
+    "decisions": _retention_days("RETENTION_DECISIONS_DAYS", 3 * 365),
+    "check_runs": _retention_days("RETENTION_CHECK_RUNS_DAYS", 3 * 365),
+    "identity_events": _retention_days("RETENTION_IDENTITY_EVENTS_DAYS", 3 * 365),
+    "consent_records": CONSENT_RETENTION_DAYS,
+    "notices": _retention_days("RETENTION_NOTICES_DAYS", 3 * 365),
+    "audit_events": _retention_days("RETENTION_AUDIT_EVENTS_DAYS", 3 * 365),
+    "access_logs": _retention_days("RETENTION_ACCESS_LOGS_DAYS", 365),
+}
+if IDENTITY_DOCUMENT_RETENTION_DAYS < RETENTION_FLOOR_DAYS:
+    raise ImproperlyConfigured(
+        f"IDENTITY_DOCUMENT_RETENTION_DAYS must be at least {RETENTION_FLOOR_DAYS} (R31)."
+    )
+
+# One JSON line per request, in one file per day (ACCESS_LOG_PATH.YYYY-MM-DD): every process appends
+# to the day's file, so gunicorn workers never race to rename it. Files older than
+# RETENTION_DAYS["access_logs"] are deleted by the retention purge. Empty: log to the console.
+ACCESS_LOG_PATH = env_str("ACCESS_LOG_PATH", str(BASE_DIR / "var" / "log" / "access.log"))
+_logging: dict = LOGGING  # the same dict, typed for the additions below
+_logging["formatters"] = {"access_json": {"()": "operations.access_log.JsonFormatter"}}
+_logging["handlers"]["access"] = (
+    {
+        "class": "operations.access_log.DailyFileHandler",
+        "filename": ACCESS_LOG_PATH,
+        "formatter": "access_json",
+    }
+    if ACCESS_LOG_PATH
+    else {"class": "logging.StreamHandler", "formatter": "access_json"}
+)
+_logging["loggers"]["provenant.access"] = {"handlers": ["access"], "level": "INFO", "propagate": False}
+
+# Prometheus scrapes /metrics with "Authorization: Bearer METRICS_TOKEN"; without a token it is 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+
+# Metrics roll-ups: the scheduled job recomputes this many recent days each run (today included).
+METRICS_ROLLUP_DAYS = env_int("METRICS_ROLLUP_DAYS", 2)
+METRICS_ROLLUP_INTERVAL_SECONDS = env_int("METRICS_ROLLUP_INTERVAL_SECONDS", 3600)
+
+# EU Transparency Database (DSA Art. 24(5)): statements of reasons are sent when both are set.
+TDB_API_BASE_URL = env_str("TDB_API_BASE_URL").rstrip("/")
+TDB_API_TOKEN = env_str("TDB_API_TOKEN")
+TDB_BATCH_SIZE = min(env_int("TDB_BATCH_SIZE", 100), 100)  # the API takes 1 to 100 statements a call
+TDB_MAX_ATTEMPTS = env_int("TDB_MAX_ATTEMPTS", 8)
+TDB_TIMEOUT_SECONDS = env_int("TDB_TIMEOUT_SECONDS", 30)
+# Our Platform Unique Identifiers are "<prefix>-decision-<id>": unique per statement, no personal data.
+TDB_PUID_PREFIX = env_str("TDB_PUID_PREFIX", "provenant")
+TDB_SWEEP_INTERVAL_SECONDS = env_int("TDB_SWEEP_INTERVAL_SECONDS", 300)

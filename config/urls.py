@@ -26,6 +26,9 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("banks.urls")),
     path("", include("notifications.urls")),
+    # Metrics, search, exports, the DSA transparency report; health and Prometheus endpoints.
+    path("oversight/", include("oversight.urls")),
+    path("", include("operations.urls")),
     # Consent: the public pages a depicted person reaches by link, and the actions on a submission.
     path("consent/", include("consent.urls")),
     path("submissions/<int:pk>/consent/", include("consent.dashboard_urls")),

@@ -27,3 +27,7 @@ LABELS_C2PA_TRUST_ANCHORS = None
 # Identity: document review only, so an ID number on its own is recorded as well-formed; tests of
 # the other providers configure them (tests/accounts/test_identity_providers.py).
 IDENTITY_PROVIDER = ["accounts.identity_providers.DocumentReviewProvider"]
+
+# Test requests write their access log to a throw-away folder, not to var/log.
+ACCESS_LOG_PATH = str(Path(tempfile.mkdtemp(prefix="provenant-test-log-")) / "access.log")
+LOGGING["handlers"]["access"]["filename"] = ACCESS_LOG_PATH  # noqa: F405

@@ -24,6 +24,8 @@ PUBLIC_PATTERNS: list[str] = [
     r"^/consent/",  # consent pages for depicted persons, who have no account: token-guarded
     r"^/static/",
     r"^/p/",  # published content: what readers see
+    r"^/(healthz|readyz)$",  # the load balancer's probes: no data (tests/operations/test_endpoints.py)
+    r"^/metrics$",  # Prometheus: bearer token instead of a login (tests/operations/test_endpoints.py)
 ]
 
 

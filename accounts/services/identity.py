@@ -510,7 +510,9 @@ def identity_documents_purge(*, now: datetime.datetime | None = None) -> int:
     Documents still awaiting review are kept until they are decided.
     """
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.IDENTITY_DOCUMENT_RETENTION_DAYS)
+    # Never sooner than the retention floor (R31), whatever the setting says.
+    days = max(settings.IDENTITY_DOCUMENT_RETENTION_DAYS, settings.RETENTION_FLOOR_DAYS)
+    cutoff = now - datetime.timedelta(days=days)
     due = (
         IdentityVerification.objects.filter(method=Method.DOCUMENT, document_purged_at__isnull=True)
         .exclude(document="")

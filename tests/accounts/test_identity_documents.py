@@ -130,12 +130,12 @@ def test_it_has_no_public_url_for_uploads(uma: User) -> None:
 def test_it_purges_files_past_retention_and_keeps_the_rows(
     uma: User, ugo: User, ada: User, settings: Any
 ) -> None:
-    settings.IDENTITY_DOCUMENT_RETENTION_DAYS = 30
+    settings.IDENTITY_DOCUMENT_RETENTION_DAYS = 183
     now = timezone.now()
     old = submit(uma)
-    identity_verification_approve(verification=old, actor=ada, now=now - timedelta(days=31))
-    recent = submit(ugo)
-    identity_verification_approve(verification=recent, actor=ada, now=now - timedelta(days=29))
+    identity_verification_approve(verification=old, actor=ada, now=now - timedelta(days=184))
+    recent = submit(ugo)  # one day younger than the 183-day floor: kept
+    identity_verification_approve(verification=recent, actor=ada, now=now - timedelta(days=182))
     pending = submit(User.objects.create_user("carol", password="x"))
     old.refresh_from_db()
     old_file = stored_path(old)
@@ -159,11 +159,19 @@ def test_it_purges_files_past_retention_and_keeps_the_rows(
     assert AuditEvent.objects.filter(action="identity.document_purged").count() == 1
 
 
+def test_it_never_purges_sooner_than_the_retention_floor(uma: User, ada: User, settings: Any) -> None:
+    settings.IDENTITY_DOCUMENT_RETENTION_DAYS = 1  # below the floor: the floor wins
+    attempt = submit(uma)
+    identity_verification_approve(verification=attempt, actor=ada, now=timezone.now() - timedelta(days=182))
+    call_command("purge_identity_documents", stdout=StringIO())
+    attempt.refresh_from_db()
+    assert attempt.document_purged_at is None and stored_path(attempt).exists()
+
+
 def test_it_answers_404_for_a_purged_document(
     uma: User, ada: User, ada_client: Client, settings: Any
 ) -> None:
-    settings.IDENTITY_DOCUMENT_RETENTION_DAYS = 0
     attempt = submit(uma)
-    identity_verification_approve(verification=attempt, actor=ada)
+    identity_verification_approve(verification=attempt, actor=ada, now=timezone.now() - timedelta(days=200))
     call_command("purge_identity_documents", stdout=StringIO())
     assert ada_client.get(f"/accounts/identity-documents/{attempt.pk}/").status_code == 404

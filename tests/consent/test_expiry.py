@@ -58,6 +58,13 @@ def test_it_schedules_the_sweeps() -> None:
         "requeue_stale_publications",
         "expire_consents",
         "purge_identity_documents",
+        # oversight and operations
+        "rollup_metrics",
+        "index_label_identifiers",
+        "queue_statements",
+        "purge_expired_records",
     }
+    assert names["purge_expired_records"]["cron"] == "37 3 * * *"
+    assert names["rollup_metrics"]["interval"] == 3600
     assert names["requeue_stale_checks"]["interval"] == 60
     cron._job_data_registry.clear()

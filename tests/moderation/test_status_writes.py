@@ -21,6 +21,8 @@ THE_WRITER = ROOT / "moderation" / "lifecycle.py"
 STATUS_MODULES = {"moderation.models", "moderation.models.choices"}
 # Calls that write what their keywords say (reads such as filter(status=…) are fine).
 WRITES = {"update", "create", "get_or_create", "update_or_create", "save", "Submission"}
+# The Submission model itself, not another model whose name ends in it (StatementSubmission).
+SUBMISSION = re.compile(r"(?<!\w)Submission\b")
 RAW_SQL = re.compile(r"moderation_submission\b.*\bSET\b[^;]*\bstatus\s*=", re.IGNORECASE | re.DOTALL)
 
 
@@ -66,7 +68,7 @@ def direct_status_writes(source: str) -> list[str]:
                 continue
             for keyword in node.keywords:
                 if keyword.arg == "status" and (
-                    "Submission" in receiver or is_submission_status(keyword.value)
+                    SUBMISSION.search(receiver) or is_submission_status(keyword.value)
                 ):
                     found.append(where)
                 if (

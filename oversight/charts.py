@@ -1,0 +1,349 @@
+"""Charts drawn on the server as SVG: no JavaScript, nothing inline a strict CSP would block
+(colours come from classes in static/css/metrics.css), readable by screen readers through
+<title> and <desc>, and each shipped with its numbers as a table (the template shows it below).
+
+Three kinds cover the metrics page: lines over time, stacked columns over time, and stacked
+horizontal bars for rankings. Series colours follow the Okabe-Ito palette (safe for colour blindness).
+"""
+
+import html
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH, HEIGHT = 720, 280
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 40, 44
+Number = float | int | None
+Formatter = Callable[[float], str]
+
+
+def plain(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:.1f}"
+
+
+@dataclass
+class Series:
+    name: "str | Promise"
+    values: list[Number]
+    dashed: bool = False
+    tone: str = ""  # "ok", "warn" or "bad": a colour that means something (SLA states)
+
+    def css(self, index: int) -> str:
+        return self.tone or f"s{index % 8}"
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    description: str
+    svg: SafeString
+    head: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    empty: bool = False
+
+    @property
+    def table_html(self) -> SafeString:
+        """The numbers as an HTML table, built here: a year of days is a thousand cells, too many
+        for the template engine on a page meant to answer in a tenth of a second."""
+        head = "".join(f'<th scope="col">{html.escape(str(cell))}</th>' for cell in self.head)
+        body = "".join(
+            f'<tr><th scope="row">{html.escape(str(row[0]))}</th>'
+            + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row[1:])
+            + "</tr>"
+            for row in self.rows
+        )
+        caption = f'<caption class="visually-hidden">{html.escape(str(self.title))}</caption>'
+        return mark_safe(  # every cell escaped above
+            f'<table class="table table-sm small mb-0">{caption}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>"
+        )
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 times a power of ten at or above `value`."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * power:
+            return step * power
+    return 10 * power
+
+
+def axis_top(values: Sequence[float], *, whole: bool) -> float:
+    """The top of a four-step axis with round steps (whole steps for counts)."""
+    step = nice_ceiling(max(values, default=0) / 4)
+    if whole:
+        step = max(1.0, math.ceil(step))
+    return step * 4
+
+
+def _whole(series: list["Series"]) -> bool:
+    return all(float(v).is_integer() for s in series for v in s.values if v is not None)
+
+
+def _frame(
+    chart_id: str,
+    title: str,
+    description: str,
+    body: list[str],
+    legend: list[Series],
+    *,
+    height: int = HEIGHT,
+) -> SafeString:
+    parts: list[str] = [
+        format_html(
+            '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
+            'xmlns="http://www.w3.org/2000/svg" id="{}-svg">',
+            WIDTH,
+            height,
+            chart_id,
+            chart_id,
+            chart_id,
+        ),
+        format_html(
+            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+            chart_id,
+            title,
+            chart_id,
+            description,
+        ),
+    ]
+    x = LEFT
+    for index, series in enumerate(legend):
+        parts.append(
+            format_html(
+                '<rect class="swatch {}" x="{}" y="10" width="12" height="12"></rect>'
+                '<text class="legend" x="{}" y="20">{}</text>',
+                series.css(index),
+                x,
+                x + 16,
+                series.name,
+            )
+        )
+        x += 28 + 7 * len(str(series.name))
+    parts += body
+    parts.append("</svg>")
+    return mark_safe("".join(str(part) for part in parts))  # every part was escaped by format_html
+
+
+def _y_axis(top_value: float, fmt: Formatter) -> list[str]:
+    parts: list[str] = []
+    plot_height = HEIGHT - TOP - BOTTOM
+    for step in range(5):
+        value = top_value * step / 4
+        y = HEIGHT - BOTTOM - plot_height * step / 4
+        parts.append(
+            format_html(
+                '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"></line>',
+                LEFT,
+                WIDTH - RIGHT,
+                f"{y:.1f}",
+                f"{y:.1f}",
+            )
+        )
+        parts.append(
+            format_html(
+                '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
+                LEFT - 6,
+                f"{y + 4:.1f}",
+                fmt(value),
+            )
+        )
+    return parts
+
+
+def _x_labels(labels: Sequence[str], centres: list[float]) -> list[str]:
+    every = max(1, math.ceil(len(labels) / 8))
+    labelled: list[str] = [
+        format_html(
+            '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
+            f"{x:.1f}",
+            HEIGHT - BOTTOM + 18,
+            label,
+        )
+        for index, (label, x) in enumerate(zip(labels, centres, strict=True))
+        if index % every == 0 or index == len(labels) - 1
+    ]
+    return labelled
+
+
+def _table(
+    labels: Sequence[str], series: list[Series], fmt: Formatter, first: str
+) -> tuple[list[str], list[list[str]]]:
+    head = [first, *[str(s.name) for s in series]]
+    rows = [
+        [label, *["–" if s.values[i] is None else fmt(float(s.values[i] or 0)) for s in series]]
+        for i, label in enumerate(labels)
+    ]
+    return head, rows
+
+
+def line_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    series: list[Series],
+    *,
+    fmt: Formatter = plain,
+    first: str = "",
+) -> Chart:
+    values = [float(v) for s in series for v in s.values if v is not None]
+    empty = not values
+    top_value = axis_top(values, whole=_whole(series))
+    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    count = max(len(labels), 1)
+    xs = [LEFT + (plot_width * (i + 0.5) / count) for i in range(len(labels))]
+    body = _y_axis(top_value, fmt)
+    for index, s in enumerate(series):
+        points = [
+            (x, HEIGHT - BOTTOM - plot_height * float(v) / top_value)
+            for x, v in zip(xs, s.values, strict=True)
+            if v is not None
+        ]
+        if not points:
+            continue
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        body.append(
+            format_html(
+                '<polyline class="line {}{}" points="{}"><title>{}</title></polyline>',
+                s.css(index),
+                " dashed" if s.dashed else "",
+                path,
+                s.name,
+            )
+        )
+        if len(points) > 40:
+            continue  # dots only where there are few enough to tell apart
+        body += [
+            format_html(
+                '<circle class="dot {}" cx="{}" cy="{}" r="2.5"></circle>',
+                s.css(index),
+                f"{x:.1f}",
+                f"{y:.1f}",
+            )
+            for x, y in points
+        ]
+    body += _x_labels(labels, xs)
+    head, rows = _table(labels, series, fmt, first)
+    return Chart(
+        chart_id, title, description, _frame(chart_id, title, description, body, series), head, rows, empty
+    )
+
+
+def column_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    series: list[Series],
+    *,
+    fmt: Formatter = plain,
+    first: str = "",
+) -> Chart:
+    """Stacked columns, one per label (a day or a week)."""
+    totals = [sum(float(s.values[i] or 0) for s in series) for i in range(len(labels))]
+    empty = not any(totals)
+    top_value = axis_top(totals, whole=_whole(series))
+    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    count = max(len(labels), 1)
+    slot = plot_width / count
+    bar = max(2.0, slot * 0.7)
+    body = _y_axis(top_value, fmt)
+    xs = []
+    for i, label in enumerate(labels):
+        x = LEFT + slot * i + (slot - bar) / 2
+        xs.append(x + bar / 2)
+        base = float(HEIGHT - BOTTOM)
+        for index, s in enumerate(series):
+            value = float(s.values[i] or 0)
+            if not value:
+                continue
+            height = plot_height * value / top_value
+            base -= height
+            body.append(
+                format_html(
+                    '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}">'
+                    "<title>{}: {} {}</title></rect>",
+                    s.css(index),
+                    f"{x:.1f}",
+                    f"{base:.1f}",
+                    f"{bar:.1f}",
+                    f"{height:.1f}",
+                    label,
+                    s.name,
+                    fmt(value),
+                )
+            )
+    body += _x_labels(labels, xs)
+    head, rows = _table(labels, series, fmt, first)
+    return Chart(
+        chart_id, title, description, _frame(chart_id, title, description, body, series), head, rows, empty
+    )
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    series: list[Series],
+    *,
+    fmt: Formatter = plain,
+    first: str = "",
+) -> Chart:
+    """Stacked horizontal bars, one per label, in the order given (rank them first)."""
+    totals = [sum(float(s.values[i] or 0) for s in series) for i in range(len(labels))]
+    empty = not any(totals)
+    top_value = axis_top(totals, whole=_whole(series))
+    row_height = 22
+    height = TOP + row_height * max(len(labels), 1) + 24
+    label_width = 170
+    plot_width = WIDTH - label_width - RIGHT - 40
+    body: list[str] = []
+    for i, label in enumerate(labels):
+        y = TOP + row_height * i
+        body.append(
+            format_html(
+                '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
+                label_width - 6,
+                y + 14,
+                label[:28],
+            )
+        )
+        x = float(label_width)
+        for index, s in enumerate(series):
+            value = float(s.values[i] or 0)
+            if not value:
+                continue
+            width = plot_width * value / top_value
+            body.append(
+                format_html(
+                    '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}">'
+                    "<title>{}: {} {}</title></rect>",
+                    s.css(index),
+                    f"{x:.1f}",
+                    y + 3,
+                    f"{width:.1f}",
+                    row_height - 6,
+                    label,
+                    s.name,
+                    fmt(value),
+                )
+            )
+            x += width
+        body.append(
+            format_html('<text class="tick" x="{}" y="{}">{}</text>', f"{x + 4:.1f}", y + 14, fmt(totals[i]))
+        )
+    svg = _frame(chart_id, title, description, body, series, height=height)
+    head, rows = _table(labels, series, fmt, first)
+    return Chart(chart_id, title, description, svg, head, rows, empty)
+
+
+__all__ = ["Chart", "Series", "bar_chart", "column_chart", "escape", "line_chart"]

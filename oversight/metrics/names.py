@@ -1,0 +1,43 @@
+"""Every metric name a DailyFigure row may carry, with what its queue / dimension / detail hold.
+
+Collected today (providers in oversight.metrics.providers):
+"""
+
+# Review (provider "review"), from submissions and decisions.
+BACKLOG = "backlog"  # queue; dimension = SLA state; items waiting at the end of the day (now, for today)
+INTAKE = "intake"  # queue; items whose wait began that day
+DECISIONS = "decisions"  # queue (the decision's); dimension = outcome
+MODERATOR_DECISIONS = "moderator_decisions"  # queue; dimension = moderator id; detail = outcome
+TIME_TO_DECISION = "time_to_decision"  # queue; dimension = histogram bucket (see timing.py); final decisions
+SLA_DECIDED = "sla_decided"  # queue; dimension = "met" | "breached"; final decisions
+REASONS = "reasons"  # queue; dimension = reason code; detail = outcome
+RESTRICTIONS = "restrictions"  # dimension = reason code; detail = "automated" | "manual" detection
+OVERRIDES = "overrides"  # queue; approvals over blocking findings
+
+# Checks (provider "checks"), from check runs finished that day.
+CHECK_RUNS = "check_runs"  # dimension = check kind; detail = run status
+FINDINGS = "findings"  # dimension = finding code; detail = severity
+LABEL_TIERS = "label_tiers"  # dimension = tier the label check decided
+
+# Accounts (provider "sanctions").
+SANCTIONS = "sanctions"  # dimension = sanction kind (warning, restriction, suspension, closure)
+
+# PLANNED: produced by the DSA notices and complaints feature (Art. 16 and 20) once it lands. Its
+# provider registers these names; until then the page and the report say "not yet collected".
+NOTICES = "notices"  # dimension = DSA category; detail = "trusted_flagger" | "other"
+NOTICE_ACTIONS = "notice_actions"  # dimension = DSA category; detail = outcome ("legal", "terms", "none")
+NOTICE_AUTOMATED = "notice_automated"  # dimension = "yes" | "no": notices processed by automated means
+NOTICE_TIME_TO_ACTION = "notice_time_to_action"  # dimension = histogram bucket
+COMPLAINTS = "complaints"  # dimension = basis; detail = outcome ("upheld", "rejected", "reversed", ...)
+COMPLAINT_TIME_TO_DECISION = "complaint_time_to_decision"  # dimension = histogram bucket
+OVERTURNED = "overturned"  # queue; decisions reversed after a complaint
+
+PLANNED = (
+    NOTICES,
+    NOTICE_ACTIONS,
+    NOTICE_AUTOMATED,
+    NOTICE_TIME_TO_ACTION,
+    COMPLAINTS,
+    COMPLAINT_TIME_TO_DECISION,
+    OVERTURNED,
+)

@@ -1,0 +1,1 @@
+from tests.oversight.conftest import alice, bob  # noqa: F401  (verified contributors)

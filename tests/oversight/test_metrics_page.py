@@ -1,0 +1,125 @@
+"""The metrics page: for senior moderators and admins, charts with their numbers, a flat query count."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import User
+from oversight.metrics import PROVIDERS, Figure, names, register
+from oversight.metrics.days import day_bounds
+from oversight.metrics.rollup import metrics_rollup
+from tests.oversight.conftest import decide, make_item
+
+URL = "/oversight/metrics/"
+
+
+@pytest.fixture
+def figures(alice: User, mod: User, senior: User) -> None:
+    today = timezone.localdate()
+    days = [today - timedelta(days=n) for n in range(40, -1, -1)]
+    for n, day in enumerate(days[::3]):
+        start = day_bounds(day)[0] + timedelta(hours=9)
+        item = make_item(alice, submitted_at=start, title=f"item {n}", queue=["review", "takedown"][n % 2])
+        decide(
+            item,
+            [mod, senior][n % 2],
+            ["approved", "rejected"][n % 2],
+            start + timedelta(hours=n + 1),
+            reason=None if n % 2 == 0 else "quality",
+        )
+    make_item(alice, submitted_at=timezone.now() - timedelta(hours=30))
+    metrics_rollup(days=days)
+
+
+def test_it_shows_charts_to_a_senior_moderator(senior_client: Client, figures: None) -> None:
+    response = senior_client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for chart in (
+        "backlog",
+        "sla-now",
+        "sla-decided",
+        "ttd-review",
+        "ttd-escalated",
+        "ttd-takedown",
+        "moderators",
+        "automated-manual",
+        "tiers",
+        "contradictions",
+        "reasons",
+    ):
+        assert f'id="{chart}-svg"' in html, chart
+        assert f'id="{chart}-title"' in html and f'id="{chart}-desc"' in html
+    assert 'role="img"' in html and "<table" in html
+    assert "<script" not in html.split("</main>")[0].split("<main")[1]  # no inline script in the page body
+    assert 'style="' not in html
+    summary = response.context["summary"]
+    assert summary.decisions == 14 and summary.waiting == 1 and summary.breached == 1
+    assert "Not yet collected" in html
+
+
+def test_it_filters_by_queue_and_range(ada_client: Client, figures: None) -> None:
+    today = timezone.localdate()
+    response = ada_client.get(
+        URL, {"queue": "takedown", "start": (today - timedelta(days=6)).isoformat(), "end": today.isoformat()}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="ttd-takedown-svg"' in html and 'id="ttd-review-svg"' not in html
+    assert response.context["where"].queue == "takedown"
+    assert len(response.context["where"].days) == 7
+
+
+def test_it_refuses_a_reversed_or_too_long_range(senior_client: Client) -> None:
+    assert senior_client.get(URL, {"start": "2026-02-01", "end": "2026-01-01"}).status_code == 400
+    assert senior_client.get(URL, {"start": "2020-01-01", "end": "2026-01-01"}).status_code == 400
+    assert senior_client.get(URL, {"queue": "nope"}).status_code == 400
+
+
+def test_it_needs_login(client: Client) -> None:
+    response = client.get(URL)
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("persona", ["mod_client", "alice_client", "oscar_client"])
+def test_it_is_forbidden_to_other_roles(db: None, persona: str, request: pytest.FixtureRequest) -> None:
+    assert request.getfixturevalue(persona).get(URL).status_code == 403
+
+
+def test_it_refuses_post(senior_client: Client) -> None:
+    assert senior_client.post(URL).status_code == 405
+
+
+def test_its_query_count_does_not_grow_with_the_range(senior_client: Client, figures: None) -> None:
+    senior_client.get(URL)  # warm the session
+    today = timezone.localdate()
+    counts = []
+    for days in (7, 84, 400):
+        with CaptureQueriesContext(connection) as captured:
+            response = senior_client.get(URL, {"start": (today - timedelta(days=days - 1)).isoformat()})
+        assert response.status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1] == counts[2] <= 20, counts
+
+
+def test_a_registered_provider_fills_the_notices_panel(senior_client: Client, figures: None) -> None:
+    class NoticesProvider:
+        name = "notices-test"
+        metrics = (names.NOTICES,)
+
+        def compute(self, *, days: list, now: object) -> dict:
+            return {
+                day: [Figure(names.NOTICES, 2, dimension="STATEMENT_CATEGORY_SCAMS_AND_FRAUD")]
+                for day in days
+            }
+
+    register(NoticesProvider())
+    try:
+        html = senior_client.get(URL).content.decode()
+        assert "Not yet collected" not in html
+    finally:
+        PROVIDERS.pop("notices-test")
