@@ -18,3 +18,5 @@ cron.register(
 cron.register(scheduled.expire_consents, "default", interval=3600)
 # Identity document images past their retention period are deleted (purge_identity_documents).
 cron.register(scheduled.purge_identity_documents, "default", cron="17 3 * * *")
+# Temporary takedowns and restrictions whose time is up are published again (end_expired_takedowns).
+cron.register(scheduled.end_expired_takedowns, "default", interval=settings.TAKEDOWN_SWEEP_INTERVAL_SECONDS)

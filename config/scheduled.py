@@ -23,3 +23,9 @@ def purge_identity_documents() -> int:
     from accounts.services import identity_documents_purge
 
     return identity_documents_purge()
+
+
+def end_expired_takedowns() -> dict[str, int]:
+    from moderation.publication.takedown import takedowns_end_expired
+
+    return takedowns_end_expired()

@@ -58,6 +58,7 @@ def test_it_schedules_the_sweeps() -> None:
         "requeue_stale_publications",
         "expire_consents",
         "purge_identity_documents",
+        "end_expired_takedowns",
     }
     assert names["requeue_stale_checks"]["interval"] == 60
     cron._job_data_registry.clear()
