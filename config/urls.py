@@ -26,6 +26,9 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("banks.urls")),
     path("", include("notifications.urls")),
+    # Notices (public form, policy page, the notices queue) and complaints.
+    path("", include("notices.urls")),
+    path("", include("complaints.urls")),
     # Consent: the public pages a depicted person reaches by link, and the actions on a submission.
     path("consent/", include("consent.urls")),
     path("submissions/<int:pk>/consent/", include("consent.dashboard_urls")),

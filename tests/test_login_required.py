@@ -24,6 +24,9 @@ PUBLIC_PATTERNS: list[str] = [
     r"^/consent/",  # consent pages for depicted persons, who have no account: token-guarded
     r"^/static/",
     r"^/p/",  # published content: what readers see
+    r"^/report/",  # the notice form (DSA Art. 16): anyone may report published content
+    r"^/policy/",  # how reports and complaints are handled (DS Art. 12): published for all
+    r"^/complaints/link/",  # notifiers and suspended account holders complain by a signed link
 ]
 
 
