@@ -377,6 +377,7 @@ def complaint_decide(
         },
     )
     mail.complaint_answered(locked)
+    locked.refresh_from_db()
     return locked
 
 

@@ -26,13 +26,14 @@ def latest_runs(revision_id: int | None) -> list[CheckRun]:
 
 
 def decisions_for(revision_ids: list[int]) -> dict[int, "Decision"]:
-    """The newest final decision on each revision, in one query."""
+    """The newest decision on each revision that concerns the contributor's content, in one query
+    (not an escalation, nor the decision to take no action on notices)."""
     from moderation.models import Decision, DecisionOutcome
 
     newest: dict[int, Decision] = {}
     decisions = (
         Decision.objects.filter(revision_id__in=revision_ids)
-        .exclude(outcome=DecisionOutcome.ESCALATED)
+        .exclude(outcome__in=[DecisionOutcome.ESCALATED, DecisionOutcome.NO_ACTION])
         .select_related("reason")
         .order_by("revision_id", "-created_at", "-id")
     )

@@ -40,7 +40,6 @@ from moderation.models import (
     Status,
     Submission,
 )
-from moderation.models.choices import PUBLIC_STATUSES
 from moderation.publication.services import publication_runs_create
 from moderation.review.claims import require_version
 from moderation.review.messages import decision_notify
@@ -417,7 +416,3 @@ def takedowns_end_expired(*, now: datetime.datetime | None = None) -> dict[str, 
             continue
         report["reinstated"] += 1
     return report
-
-
-def is_public(submission: Submission) -> bool:
-    return submission.status in PUBLIC_STATUSES and submission.is_published

@@ -452,7 +452,8 @@ def build_sanction_statement(*, sanction: "Sanction") -> dict[str, Any]:
         "\n" + _("Submissions concerned: %(ids)s") % {"ids": evidence} if evidence else ""
     )
     return compose(
-        puid=f"provenant-account-{sanction.user_id}-sanction-{sanction.pk}",
+        # The account is what is restricted (the statement is written before the row has an id).
+        puid=f"provenant-account-{sanction.user_id}",
         restriction=restriction,
         territorial_scope=SCOPES[Region.OTHER][0],
         scope_codes=SCOPES[Region.OTHER][1],

@@ -141,7 +141,9 @@ def test_a_statement_made_after_the_move_does_not_count(alice: User, mod: User) 
     details = with_statement(submission, mod)
     Decision.objects.filter(pk=details["decision"]).update(created_at=timezone.now() + timedelta(minutes=1))
     with pytest.raises(MissingStatement):
-        submission_transition(submission=submission, to=Status.TAKEN_DOWN, actor=mod, action="x", details=details)
+        submission_transition(
+            submission=submission, to=Status.TAKEN_DOWN, actor=mod, action="x", details=details
+        )
     assert Submission.objects.get(pk=submission.pk).status == Status.APPROVED
 
 
@@ -149,7 +151,11 @@ def test_a_statement_of_another_item_does_not_count(alice: User, mod: User) -> N
     submission, other = in_status(alice, Status.APPROVED), in_status(alice, Status.APPROVED)
     with pytest.raises(MissingStatement):
         submission_transition(
-            submission=submission, to=Status.TAKEN_DOWN, actor=mod, action="x", details=with_statement(other, mod)
+            submission=submission,
+            to=Status.TAKEN_DOWN,
+            actor=mod,
+            action="x",
+            details=with_statement(other, mod),
         )
 
 
@@ -270,4 +276,4 @@ def test_a_failing_hook_undoes_the_move(alice: User, hooks: list[Any]) -> None:
 
 
 def test_the_statement_guard_is_the_only_hook_registered_by_default() -> None:
-    assert AFTER_TRANSITION_HOOKS == [require_statement]
+    assert [require_statement] == AFTER_TRANSITION_HOOKS
