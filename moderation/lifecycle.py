@@ -14,6 +14,9 @@ the contributor's submit to a takedown, goes through `submission_transition(...)
    "submission.submitted", "review.decided", "submission.takedown_opened", …) with
    {"from": …, "to": …, **details} and the actor;
 4. the after-transition hooks, in the order they were registered, in the same transaction.
+   The first, registered by ModerationConfig.ready, is the statement guard: a move that
+   restricts content (choices.STATEMENT_REQUIRED) must name in `details["decision"]` a Decision
+   carrying its statement of reasons, made no later than the move, or it is undone (R36).
 
 Hooks are how later work attaches to every move without touching the callers: a webhook
 outbox row written in the same transaction, a notification. Register one in code, at import

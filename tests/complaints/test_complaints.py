@@ -313,3 +313,16 @@ def test_the_contributor_sees_the_complaint_and_the_answer_in_the_history(
     assert "Complaint C-" in page and "The metadata says AI." in page
     assert "sam" not in page  # moderators stay unnamed to contributors
     assert timezone.now()  # the page rendered with the timeline
+
+
+def test_the_complaint_window_cannot_be_set_below_six_months() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COMPLAINTS_WINDOW_DAYS": "90", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "COMPLAINTS_WINDOW_DAYS must be at least 183" in result.stderr
