@@ -26,6 +26,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             if user.is_senior_moderator:
                 items.append((_("Escalated"), reverse("queue_list", args=["escalated"])))
             items.append((_("Takedown"), reverse("queue_list", args=["takedown"])))
+            items.append((_("Notices"), reverse("notice_queue")))
+            if user.is_senior_moderator:
+                items.append((_("Complaints"), reverse("complaint_queue")))
             items.append((_("Bulk"), reverse("bulk_grid")))
             items.append((_("Search"), reverse("oversight_search")))
             if user.is_senior_moderator:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.authority import NOT_SETTLED, AuthorityReport
 from accounts.identifiers import normalize_e164, normalize_resident_id, normalize_uscc
 from accounts.models import IdentityVerification, Sanction, TermsVersion, User
 from accounts.services import validate_identity_image
@@ -267,12 +268,46 @@ class SanctionForm(ReasonForm):
         required=False,
         help_text=_("Comma-separated, for example 12, 40."),
     )
+    ground = forms.ChoiceField(
+        label=_("Ground"),
+        choices=Sanction.Ground.choices,
+        initial=Sanction.Ground.INCOMPATIBLE,
+        required=False,
+        help_text=_("Empty: incompatible with the terms of service."),
+    )
+    ground_reference = forms.CharField(
+        label=_("The law, or the clause of the terms"), max_length=500, required=False
+    )
     reported_to_authority = forms.BooleanField(label=_("Reported to the competent authority"), required=False)
+    not_reported_reason = forms.CharField(
+        label=_("Not reported, because"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("On an illegal ground: report it, or say why not."),
+    )
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if kind not in Sanction.TIMED_KINDS:
             del self.fields["duration_days"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["ground"] = data.get("ground") or Sanction.Ground.INCOMPATIBLE
+        if (
+            data.get("ground") == Sanction.Ground.ILLEGAL
+            and not data.get("reported_to_authority")
+            and not (data.get("not_reported_reason") or "").strip()
+        ):
+            self.add_error("not_reported_reason", NOT_SETTLED)
+        return data
+
+    def authority(self) -> AuthorityReport:
+        data = self.cleaned_data
+        return AuthorityReport(
+            reported_at=timezone.now() if data.get("reported_to_authority") else None,
+            not_reported_reason=data.get("not_reported_reason") or "",
+        )
 
     def clean_evidence_submission_ids(self) -> list[int]:
         raw = self.cleaned_data["evidence_submission_ids"]

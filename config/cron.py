@@ -26,3 +26,5 @@ cron.register(scheduled.index_label_identifiers, "default", interval=300)
 cron.register(scheduled.queue_statements, "default", interval=settings.TDB_SWEEP_INTERVAL_SECONDS)
 # Records past their retention period, never younger than 183 days (purge_expired_records).
 cron.register(scheduled.purge_expired_records, "default", cron="37 3 * * *")
+# Temporary takedowns and restrictions whose time is up are published again (end_expired_takedowns).
+cron.register(scheduled.end_expired_takedowns, "default", interval=settings.TAKEDOWN_SWEEP_INTERVAL_SECONDS)

@@ -50,3 +50,9 @@ def purge_expired_records() -> list[dict[str, object]]:
     from operations.retention import records_purge
 
     return [result.as_dict() for result in records_purge()]
+
+
+def end_expired_takedowns() -> dict[str, int]:
+    from moderation.publication.takedown import takedowns_end_expired
+
+    return takedowns_end_expired()

@@ -398,6 +398,7 @@ RQ["WORKER_CLASS"] = "operations.workers.HeartbeatWorker"  # RQ's SimpleWorker, 
 INSTALLED_APPS += ["operations"]
 _template_options: dict[str, list[str]] = TEMPLATES[0]["OPTIONS"]  # type: ignore[assignment]
 _template_options["context_processors"].append("operations.context_processors.check_health")
+
 # --- Publication off the decision lock ------------------------------------------------------------
 # Approving decides under the item's row lock; the labelled renditions are made afterwards by a job
 # on the "media" queue (inline after commit without Redis) and the item is published only once they
@@ -480,3 +481,37 @@ TDB_TIMEOUT_SECONDS = env_int("TDB_TIMEOUT_SECONDS", 30)
 # Our Platform Unique Identifiers are "<prefix>-decision-<id>": unique per statement, no personal data.
 TDB_PUID_PREFIX = env_str("TDB_PUID_PREFIX", "provenant")
 TDB_SWEEP_INTERVAL_SECONDS = env_int("TDB_SWEEP_INTERVAL_SECONDS", 300)
+
+# --- Notices, takedowns, refutations and complaints -------------------------------------------------
+# Anyone may report published content (DSA Art. 16) at /report/; moderators decide notices in their
+# own queue; contributors, notifiers and sanctioned users complain about decisions (DSA Art. 20,
+# DS Art. 12), answered by a senior moderator who did not decide. /policy/ publishes all of it.
+INSTALLED_APPS += ["notices", "complaints"]
+# The notices queue's SLA, and the shorter one of child sexual abuse material and non-consensual
+# depictions.
+NOTICES_SLA_HOURS = env_int("NOTICES_SLA_HOURS", 24)
+NOTICES_URGENT_SLA_HOURS = env_int("NOTICES_URGENT_SLA_HOURS", 2)
+# Flood defence a real person never notices: notices per client IP and per item per hour (the cache),
+# and a form sent sooner than this after it was shown is asked to be checked and sent again.
+NOTICES_RATE_PER_IP_PER_HOUR = env_int("NOTICES_RATE_PER_IP_PER_HOUR", 10)
+NOTICES_RATE_PER_ITEM_PER_HOUR = env_int("NOTICES_RATE_PER_ITEM_PER_HOUR", 30)
+NOTICES_MIN_FILL_SECONDS = env_int("NOTICES_MIN_FILL_SECONDS", 3)
+# Trusted flaggers (DSA Art. 22): their notices come first. Addresses or @domains, comma-separated.
+NOTICES_TRUSTED_FLAGGERS = [entry.lower() for entry in env_list("NOTICES_TRUSTED_FLAGGERS")]
+# How long after being told of a decision a complaint may be filed: at least six months (DSA Art. 20(1)).
+COMPLAINTS_WINDOW_DAYS = env_int("COMPLAINTS_WINDOW_DAYS", 183)
+if COMPLAINTS_WINDOW_DAYS < 183:
+    raise ImproperlyConfigured("COMPLAINTS_WINDOW_DAYS must be at least 183 (six months, DSA Art. 20(1)).")
+# Named in every answer to a complaint and on the policy page (DSA Art. 21).
+OUT_OF_COURT_BODIES = env_str(
+    "OUT_OF_COURT_BODIES",
+    "You may turn to an out-of-court dispute settlement body certified under Art. 21 of the Digital "
+    "Services Act. The European Commission lists them at "
+    "https://digital-strategy.ec.europa.eu/en/policies/dsa-out-court-dispute-settlement; in mainland "
+    "China, complaints may also be made to the Cyberspace Administration at https://www.12377.cn.",
+)
+# The request header the proxy puts the reader's ISO country code in (e.g. CF-IPCountry); without it,
+# content restricted in some region is withheld from every reader who cannot be placed.
+PUBLICATION_COUNTRY_HEADER = env_str("PUBLICATION_COUNTRY_HEADER")
+# How often rqcron lifts temporary takedowns that have run out (end_expired_takedowns).
+TAKEDOWN_SWEEP_INTERVAL_SECONDS = env_int("TAKEDOWN_SWEEP_INTERVAL_SECONDS", 300)

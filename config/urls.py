@@ -29,6 +29,9 @@ urlpatterns = [
     # Metrics, search, exports, the DSA transparency report; health and Prometheus endpoints.
     path("oversight/", include("oversight.urls")),
     path("", include("operations.urls")),
+    # Notices (public form, policy page, the notices queue) and complaints.
+    path("", include("notices.urls")),
+    path("", include("complaints.urls")),
     # Consent: the public pages a depicted person reaches by link, and the actions on a submission.
     path("consent/", include("consent.urls")),
     path("submissions/<int:pk>/consent/", include("consent.dashboard_urls")),

@@ -43,6 +43,7 @@ def consents_expire(*, now: datetime | None = None) -> int:
             submission=submission,
             reason=_("The consent of %(names)s has expired.") % {"names": names},
             details={"expired_consent": [gap.person_key for gap in gaps]},
+            detected=True,
         ):
             taken_down += 1
     if taken_down:

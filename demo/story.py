@@ -5,6 +5,11 @@ Every item is made the way a person would make it: uploaded through `submission_
 submitted, checked by the real label, consent and policy checks, asked for consent through the
 real links, decided with `review_decide`. One thing is staged: items waiting for review get
 arrival times spread over the last day and a half, so the queue shows its SLA states.
+
+After publication, the story goes on through the same services readers and moderators use: a
+reported item waits in the notices queue, another was taken down on a notice (and its
+contributor's complaint waits for a senior), a third carries a refutation, and one takedown was
+overturned on the contributor's complaint and published again.
 """
 
 from collections.abc import Callable
@@ -12,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
@@ -39,6 +45,8 @@ from moderation.review.claims import review_claim
 from moderation.review.decisions import review_add_note as add_note
 from moderation.review.decisions import review_decide
 from moderation.review.priority import apply_outcome
+from notices.models import Notice
+from notices.services import CaseDecision, NoticeInput, notice_case_claim, notice_case_decide, notice_submit
 
 MARKER_TITLE = "Lake at dawn"
 
@@ -197,6 +205,134 @@ def published_then_withdrawn(submission: Submission, users: dict[str, User]) -> 
     )
 
 
+def _notice(
+    submission: Submission, category: str, explanation: str, name: str, email: str, law: str = ""
+) -> Notice:
+    """A reader's notice, as the public form sends it."""
+    return notice_submit(
+        submission=submission,
+        data=NoticeInput(
+            urls=[f"{settings.SITE_URL.rstrip('/')}/p/{submission.pk}/"],
+            category=category,
+            explanation=explanation,
+            good_faith=True,
+            name=name,
+            email=email,
+            law=law,
+        ),
+    )
+
+
+def _decide_notices(notice: Notice, moderator: User, decision: CaseDecision) -> None:
+    case = notice_case_claim(case=notice.case, moderator=moderator)
+    notice_case_decide(case=case, moderator=moderator, decision=decision, expected_version=case.version)
+
+
+def published_then_reported(submission: Submission, users: dict[str, User]) -> None:
+    """Two readers report it; the notices wait in the moderators' queue."""
+    approve(submission, users)
+    _notice(
+        submission,
+        "unlabelled_ai",
+        "The stalls and the lanterns look generated, but the page says nothing about AI.",
+        "Nina Reader",
+        "nina.reader@example.com",
+    )
+    _notice(
+        submission,
+        "terms",
+        "The same picture is sold as a stock photo elsewhere.",
+        "Omar Reader",
+        "omar.reader@example.com",
+    )
+
+
+def published_then_taken_down(submission: Submission, users: dict[str, User]) -> None:
+    """A notice from the actor shown; taken down with a statement; the contributor complains."""
+    from complaints.services import complaint_file, target_for_contributor
+
+    approve(submission, users)
+    notice = _notice(
+        submission,
+        "illegal",
+        "This advert shows me endorsing a product I have never used. I did not agree to it.",
+        "Zhou Ming",
+        "zhou.ming@example.com",
+        law="Civil Code Art. 1019 (portrait rights)",
+    )
+    _decide_notices(
+        notice,
+        users["mod"],
+        CaseDecision(
+            outcome="taken_down",
+            reasons="The advert uses a real person's likeness to sell a product without their agreement.",
+            reason=_reason("impersonation"),
+            explanation="The advert shows the actor Zhou Ming endorsing a watch; he never agreed to it.",
+        ),
+    )
+    taken = submission.decisions.get(outcome=DecisionOutcome.TAKEN_DOWN)
+    complaint_file(
+        target=target_for_contributor(taken, submission.contributor),
+        explanation="The agency told me the actor had signed a release; I am asking them for a copy.",
+    )
+
+
+def published_then_refuted(submission: Submission, users: dict[str, User]) -> None:
+    """A reader reports false information; the moderator publishes a refutation above it."""
+    approve(submission, users)
+    notice = _notice(
+        submission,
+        "false_information",
+        "No bridge collapsed in the harbour: the harbour office says all bridges are open.",
+        "Li Na",
+        "li.na@example.com",
+    )
+    _decide_notices(
+        notice,
+        users["mod"],
+        CaseDecision(
+            outcome="refuted",
+            reasons="The picture is generated and presents an event that did not happen as news.",
+            reason=_reason("fake-news"),
+            explanation="The harbour office confirmed that no bridge collapsed; the picture is generated.",
+            refutation="No bridge collapsed in the harbour: the harbour office confirmed all bridges "
+            "are open. This picture is AI-generated.",
+            source_url="https://example.gov.cn/harbour/notices",
+        ),
+    )
+
+
+def taken_down_then_overturned(submission: Submission, users: dict[str, User]) -> None:
+    """A moderator took it down; the contributor complained; a senior overturned; it is back."""
+    from complaints.services import complaint_claim, complaint_decide, complaint_file, target_for_contributor
+    from moderation.publication.takedown import TakedownRequest, publication_take_down
+
+    approve(submission, users)
+    submission.refresh_from_db()
+    taken = publication_take_down(
+        submission=submission,
+        moderator=users["mod"],
+        request=TakedownRequest(
+            reason=_reason("impersonation"),
+            explanation="The fireworks spell a real person's name as if they had paid for the show.",
+        ),
+        expected_version=submission.version,
+    )
+    complaint = complaint_file(
+        target=target_for_contributor(taken, submission.contributor),
+        explanation="The name is the festival's, not a person's: it is the Lantern Festival committee.",
+    )
+    held = complaint_claim(complaint=complaint, reviewer=users["senior"])
+    complaint_decide(
+        complaint=complaint,
+        reviewer=users["senior"],
+        overturn=True,
+        resolution="The name in the sky is the festival committee's, not a private person's.",
+        expected_version=held.version,
+    )
+    _publish(submission)
+
+
 STORY = [
     # alice: a contributor's history, and clean work in the queue
     Item(
@@ -287,6 +423,14 @@ STORY = [
     ),
     Item(
         "alice",
+        "Harbour fireworks",
+        [("fireworks.jpg", lambda: media.picture("night", 15))],
+        body="New year's fireworks over the harbour, shot from the ferry.",
+        declared_ai=False,
+        then=taken_down_then_overturned,
+    ),
+    Item(
+        "alice",
         "Autumn notes (draft)",
         [("forest.jpg", lambda: media.picture("forest", 9))],
         body="Still writing this one.",
@@ -334,6 +478,32 @@ STORY = [
         body="Best replica watches in town, message me for prices!",
         declared_ai=False,
         waited_hours=12,
+    ),
+    Item(
+        "bob",
+        "Night market",
+        [("market.jpg", lambda: media.with_tc260(media.picture("night", 16)))],
+        body="Lanterns and stalls at the night market.",
+        declared_ai=True,
+        categories=["other_generation"],
+        then=published_then_reported,
+    ),
+    Item(
+        "bob",
+        "Watch advert with Zhou Ming",
+        [("advert.jpg", lambda: media.picture("studio", 17))],
+        body="Our new watch, as worn by Zhou Ming.",
+        declared_ai=False,
+        then=published_then_taken_down,
+    ),
+    Item(
+        "bob",
+        "Bridge collapse in the harbour",
+        [("bridge.jpg", lambda: media.with_c2pa(media.picture("sea", 18)))],
+        body="Breaking: the harbour bridge collapsed this morning.",
+        declared_ai=True,
+        categories=["other_generation"],
+        then=published_then_refuted,
     ),
     Item(
         "bob",

@@ -14,6 +14,9 @@ the contributor's submit to a takedown, goes through `submission_transition(...)
    "submission.submitted", "review.decided", "submission.takedown_opened", …) with
    {"from": …, "to": …, **details} and the actor;
 4. the after-transition hooks, in the order they were registered, in the same transaction.
+   The first, registered by ModerationConfig.ready, is the statement guard: a move that
+   restricts content (choices.STATEMENT_REQUIRED) must name in `details["decision"]` a Decision
+   carrying its statement of reasons, made no later than the move, or it is undone (R36).
 
 Hooks are how later work attaches to every move without touching the callers: a webhook
 outbox row written in the same transaction, a notification. Register one in code, at import
@@ -41,7 +44,7 @@ next engineer who adds a state with one line.
 """
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -68,6 +71,8 @@ REFUSED_VERB: dict[str, Promise] = {
     Status.REJECTED: pgettext_lazy("refused transition", "rejected"),
     Status.CHANGES_REQUESTED: pgettext_lazy("refused transition", "sent back for changes"),
     Status.WITHDRAWN: pgettext_lazy("refused transition", "withdrawn"),
+    Status.TAKEN_DOWN: pgettext_lazy("refused transition", "taken down"),
+    Status.RESTRICTED: pgettext_lazy("refused transition", "restricted"),
 }
 
 # A status read, refused by the UPDATE because someone moved first, is read again this often.
@@ -88,6 +93,8 @@ class TransitionResult:
     action: str
     actor: User | None
     at: datetime
+    # What the caller said about the move (also in the audit event), e.g. {"decision": pk}.
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 AfterTransitionHook = Callable[[TransitionResult], None]
@@ -166,7 +173,13 @@ def submission_transition(
         action=action, actor=actor, target=submission, details={"from": current, "to": to, **(details or {})}
     )
     result = TransitionResult(
-        submission=submission, from_status=current, to_status=to, action=action, actor=actor, at=now
+        submission=submission,
+        from_status=current,
+        to_status=to,
+        action=action,
+        actor=actor,
+        at=now,
+        details=dict(details or {}),
     )
     for hook in AFTER_TRANSITION_HOOKS:
         hook(result)

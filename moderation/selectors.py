@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from moderation.models import CheckRun, Finding
 
 if TYPE_CHECKING:
-    from moderation.models import Decision, Revision, Submission
+    from moderation.models import Decision
 
 
 def latest_runs(revision_id: int | None) -> list[CheckRun]:
@@ -26,31 +26,20 @@ def latest_runs(revision_id: int | None) -> list[CheckRun]:
 
 
 def decisions_for(revision_ids: list[int]) -> dict[int, "Decision"]:
-    """The newest final decision on each revision, in one query."""
+    """The newest decision on each revision that concerns the contributor's content, in one query
+    (not an escalation, nor the decision to take no action on notices)."""
     from moderation.models import Decision, DecisionOutcome
 
     newest: dict[int, Decision] = {}
     decisions = (
         Decision.objects.filter(revision_id__in=revision_ids)
-        .exclude(outcome=DecisionOutcome.ESCALATED)
+        .exclude(outcome__in=[DecisionOutcome.ESCALATED, DecisionOutcome.NO_ACTION])
         .select_related("reason")
         .order_by("revision_id", "-created_at", "-id")
     )
     for decision in decisions:
         newest.setdefault(decision.revision_id, decision)
     return newest
-
-
-def revision_history(submission: "Submission") -> list[tuple["Revision", list["Decision"]]]:
-    """Every revision, newest first, with the decisions made on it."""
-    from moderation.models import Decision
-
-    revisions = list(submission.revisions.order_by("-number").prefetch_related("media", "persons"))
-    decisions = Decision.objects.filter(submission=submission).select_related("reason", "moderator")
-    by_revision: dict[int, list[Decision]] = {}
-    for decision in decisions:
-        by_revision.setdefault(decision.revision_id, []).append(decision)
-    return [(revision, by_revision.get(revision.pk, [])) for revision in revisions]
 
 
 def provenance_summary(runs: list[CheckRun]) -> list[dict]:

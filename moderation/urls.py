@@ -2,6 +2,7 @@ from django.urls import path
 
 from moderation.intake import media_views as media
 from moderation.intake import views as submissions
+from moderation.publication import actions as published
 from moderation.publication import views as publication
 from moderation.review import bulk
 from moderation.review import views as review
@@ -40,6 +41,17 @@ urlpatterns = [
     path("review/items/<int:pk>/release/", review.review_item_release, name="review_item_release"),
     path("review/items/<int:pk>/decide/", review.review_item_decide, name="review_item_decide"),
     path("review/items/<int:pk>/notes/", review.review_item_note, name="review_item_note"),
+    # Moderators: published content (take down, restrict, reinstate, refute)
+    path("review/items/<int:pk>/takedown/", published.item_take_down, name="item_take_down"),
+    path("review/items/<int:pk>/reinstate/", published.item_reinstate, name="item_reinstate"),
+    path("review/items/<int:pk>/refute/", published.item_refute, name="item_refute"),
+    path("review/refutations/", published.refutation_list, name="refutation_list"),
+    path("review/refutations/<int:pk>/report/", published.refutation_report, name="refutation_report"),
+    path(
+        "review/refutations/<int:pk>/withdraw/",
+        published.refutation_withdraw_view,
+        name="refutation_withdraw",
+    ),
     # Readers: published content with its AI labels
     path("p/<int:pk>/", publication.publication, name="publication"),
     path("p/<int:pk>/media/<int:rendition_pk>/", publication.publication_media, name="publication_media"),

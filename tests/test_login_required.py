@@ -26,6 +26,9 @@ PUBLIC_PATTERNS: list[str] = [
     r"^/p/",  # published content: what readers see
     r"^/(healthz|readyz)$",  # the load balancer's probes: no data (tests/operations/test_endpoints.py)
     r"^/metrics$",  # Prometheus: bearer token instead of a login (tests/operations/test_endpoints.py)
+    r"^/report/",  # the notice form (DSA Art. 16): anyone may report published content
+    r"^/policy/",  # how reports and complaints are handled (DS Art. 12): published for all
+    r"^/complaints/link/",  # notifiers and suspended account holders complain by a signed link
 ]
 
 

@@ -356,7 +356,9 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
                         actor=request.user,  # type: ignore[arg-type]
                         evidence_submission_ids=form.cleaned_data["evidence_submission_ids"],
                         expires_at=form.expires_at(),
-                        reported_to_authority=form.cleaned_data["reported_to_authority"],
+                        ground=form.cleaned_data["ground"],
+                        ground_reference=form.cleaned_data["ground_reference"],
+                        authority=form.authority(),
                     )
                     imposed += 1
                 except SanctionError as error:

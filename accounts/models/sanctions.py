@@ -36,8 +36,15 @@ class Sanction(models.Model):
         SUSPENSION = "suspension", _("Service suspension")
         CLOSURE = "closure", _("Account closure")
 
+    class Ground(models.TextChoices):
+        # The same vocabulary as moderation's PolicyReason.Ground.
+        ILLEGAL = "illegal", _("Illegal content")
+        INCOMPATIBLE = "incompatible", _("Incompatible with the terms of service")
+
     # Kinds that can have an end; a warning ends when acknowledged, a closure when lifted.
     TIMED_KINDS = frozenset({Kind.RESTRICTION, Kind.SUSPENSION})
+    # Kinds that restrict the account: each carries a statement of reasons (DSA Art. 17, R36).
+    RESTRICTING_KINDS = frozenset({Kind.RESTRICTION, Kind.SUSPENSION, Kind.CLOSURE})
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="sanctions"
@@ -69,6 +76,17 @@ class Sanction(models.Model):
     lift_reason = models.TextField(_("reason for lifting"), blank=True)
     reported_to_authority = models.BooleanField(_("reported to the authority"), default=False)
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
+    authority_reference = models.CharField(_("authority's reference"), max_length=200, blank=True)
+    not_reported_reason = models.TextField(_("why not reported"), blank=True)
+    ground = models.CharField(_("ground"), max_length=16, choices=Ground.choices, default=Ground.INCOMPATIBLE)
+    ground_reference = models.CharField(
+        _("law or terms clause"),
+        max_length=500,
+        blank=True,
+        help_text=_("The law, or the clause of the terms."),
+    )
+    # DSA Art. 17 statement of reasons, written with the sanction (moderation.review.statements).
+    statement = models.JSONField(_("statement of reasons"), default=dict, blank=True)
 
     objects = SanctionQuerySet.as_manager()
 
@@ -84,6 +102,16 @@ class Sanction(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=["restriction", "suspension"]) | Q(expires_at__isnull=True),
                 name="sanction_only_timed_kinds_expire",
+            ),
+            # R36: an account restriction, suspension or closure comes with its statement.
+            models.CheckConstraint(
+                condition=~Q(kind__in=["restriction", "suspension", "closure"]) | ~Q(statement={}),
+                name="sanction_restriction_has_statement",
+            ),
+            # DS Art. 10: on an illegal ground, reported to the authority or the reason why not.
+            models.CheckConstraint(
+                condition=~Q(ground="illegal") | Q(reported_to_authority=True) | ~Q(not_reported_reason=""),
+                name="sanction_illegal_ground_report_settled",
             ),
         ]
         indexes = [models.Index(fields=["user", "kind", "lifted_at"], name="sanction_user_kind_idx")]

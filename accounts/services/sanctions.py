@@ -1,5 +1,9 @@
 """Imposing, lifting and acknowledging sanctions (Deep Synthesis Provisions Art. 10, rule R28).
 
+A restriction, suspension or closure comes with its statement of reasons (DSA Art. 17, R36),
+written with the sanction and sent to the user with the link to complain about it (Art. 20).
+On an illegal ground the report to the authority must be settled: reported, or why not.
+
 What each kind does is enforced elsewhere, from the rows these services write: the submission
 gate refuses restricted, suspended and closed accounts; the authentication backend refuses
 suspended ones and the middleware logs their open sessions out; a closure also sets
@@ -16,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.authority import NOT_SETTLED, AuthorityReport
 from accounts.models import Sanction, User
 from audit.services import record_event
 
@@ -56,13 +61,23 @@ def sanction_impose(
     evidence_submission_ids: Iterable[int] = (),
     expires_at: datetime.datetime | None = None,
     reported_to_authority: bool = False,
+    ground: str = Sanction.Ground.INCOMPATIBLE,
+    ground_reference: str = "",
+    authority: AuthorityReport | None = None,
 ) -> Sanction:
-    """Steps: check the request fits its kind; record it; a closure deactivates the account; audit."""
+    """Steps: check the request fits its kind (on an illegal ground, the report to the authority
+    settled); record it with its statement of reasons; a closure deactivates the account; audit;
+    tell the user, with the statement and how to complain."""
     kind = Kind(kind)
+    ground = Sanction.Ground(ground)
     now = timezone.now()
     reason = reason.strip()
+    if authority is None:
+        authority = AuthorityReport(reported_at=now if reported_to_authority else None)
     if not reason:
         raise SanctionError(_("Give a reason: the user is shown it."))
+    if ground == Sanction.Ground.ILLEGAL and not authority.settled:
+        raise SanctionError(NOT_SETTLED)
     if actor is not None and actor.pk == user.pk:
         raise SanctionError(_("You cannot sanction your own account."))
     if expires_at is not None:
@@ -70,7 +85,7 @@ def sanction_impose(
             raise SanctionError(_("Only restrictions and suspensions have an end date."))
         if expires_at <= now:
             raise SanctionError(_("The end must be in the future."))
-    sanction = Sanction.objects.create(
+    sanction = Sanction(
         user=user,
         kind=kind,
         reason=reason,
@@ -78,9 +93,18 @@ def sanction_impose(
         actor=actor,
         created_at=now,
         expires_at=expires_at,
-        reported_to_authority=reported_to_authority,
-        reported_at=now if reported_to_authority else None,
+        reported_to_authority=authority.reported_at is not None,
+        reported_at=authority.reported_at,
+        authority_reference=authority.reference.strip()[:200],
+        not_reported_reason="" if authority.reported_at else authority.not_reported_reason.strip(),
+        ground=ground,
+        ground_reference=ground_reference.strip()[:500],
     )
+    if kind in Sanction.RESTRICTING_KINDS:
+        from moderation.review.statements import build_sanction_statement
+
+        sanction.statement = build_sanction_statement(sanction=sanction)
+    sanction.save(force_insert=True)
     if kind == Kind.CLOSURE and user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
@@ -93,11 +117,34 @@ def sanction_impose(
             reason=reason,
             expires_at=expires_at,
             evidence_submission_ids=sanction.evidence_submission_ids,
-            reported_to_authority=reported_to_authority,
+            reported_to_authority=sanction.reported_to_authority,
+            ground=ground,
         ),
     )
     user.forget_standing()
+    if sanction.statement:
+        _tell_user(sanction)
     return sanction
+
+
+def _tell_user(sanction: Sanction) -> None:
+    """The statement of reasons and the link that complains about this sanction (signed: a
+    suspended or closed account cannot log in to use its account page)."""
+    from django.template.loader import render_to_string
+
+    from complaints.tokens import sanction_complaint_url
+    from notifications.services import notify
+
+    subject = _("%(kind)s: a decision about your account") % {"kind": sanction.get_kind_display()}
+    body = render_to_string(
+        "moderation/messages/decision.txt",
+        {
+            "subject": subject,
+            "statement": sanction.statement,
+            "complaint_url": sanction_complaint_url(sanction),
+        },
+    )
+    notify(sanction.user, subject=subject, body=body.strip())
 
 
 @transaction.atomic
@@ -139,11 +186,11 @@ def sanction_acknowledge(*, sanction: Sanction, user: User) -> Sanction:
 
 
 @transaction.atomic
-def sanction_report_to_authority(*, sanction: Sanction, actor: User | None) -> Sanction:
+def sanction_report_to_authority(*, sanction: Sanction, actor: User | None, reference: str = "") -> Sanction:
     """Record that the case was reported to the competent authority (once, with its time)."""
     now = timezone.now()
     changed = Sanction.objects.filter(pk=sanction.pk, reported_to_authority=False).update(
-        reported_to_authority=True, reported_at=now
+        reported_to_authority=True, reported_at=now, authority_reference=reference.strip()[:200]
     )
     if changed:
         record_event(

@@ -17,6 +17,7 @@ from consent.rules import consent_gaps, has_consented, when
 from consent.scope import new_record, scope_of, text_params
 from consent.services.follow_up import as_iso, audit, recheck
 from moderation.models import Relation, Status, Submission
+from moderation.models.choices import PUBLIC_STATUSES
 from moderation.publication.takedown import submission_open_takedown
 from notifications.services import notify
 
@@ -89,7 +90,7 @@ def consent_self_confirm(
 
 
 def _is_published(submission: Submission) -> bool:
-    return submission.status == Status.APPROVED and submission.is_published
+    return submission.status in PUBLIC_STATUSES and submission.is_published
 
 
 @transaction.atomic

@@ -18,7 +18,8 @@ from moderation.intake.forms import PersonFormSet, SubmissionForm, persons_from
 from moderation.intake.services import SubmissionIncomplete, UploadOutcome
 from moderation.lifecycle import InvalidTransition
 from moderation.models import FINISHED_RUN_STATUSES, Revision, Status, Submission
-from moderation.selectors import decisions_for, latest_runs, revision_history
+from moderation.selectors import decisions_for, latest_runs
+from moderation.timeline import submission_timeline
 
 PAGE_SIZE = 20
 
@@ -166,7 +167,7 @@ def submission_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "submission": submission,
             "revision": submission.current_revision,
             "runs": latest_runs(submission.current_revision_id),
-            "history": revision_history(submission),
+            "timeline": submission_timeline(submission, viewer=request.user),
             "consent_panel": consent_panel_for(submission, request.user),
             "is_owner": submission.contributor_id == request.user.pk,
             "can_rerun": request.user.is_reviewer

@@ -20,10 +20,13 @@ from moderation.models.choices import (
     Status,
     Tier,
 )
-from moderation.models.publication import PublicationRun, PublicationStatus
+from moderation.models.leases import LeasedItem
+from moderation.models.publication import PublicationRun, PublicationStatus, Refutation
 from moderation.models.review import (
+    RESTRICTING_OUTCOMES,
     Decision,
     DecisionOutcome,
+    DecisionSource,
     PolicyReason,
     PublishedRendition,
     ReviewerSettings,
@@ -33,13 +36,16 @@ from moderation.models.submissions import DepictedPerson, MediaFile, Revision, S
 
 __all__ = [
     "FINISHED_RUN_STATUSES",
+    "RESTRICTING_OUTCOMES",
     "Category",
     "CheckRun",
     "Decision",
     "DecisionOutcome",
+    "DecisionSource",
     "DepictedPerson",
     "FeatureLibrary",
     "Finding",
+    "LeasedItem",
     "MediaFile",
     "MediaKind",
     "PolicyReason",
@@ -49,6 +55,7 @@ __all__ = [
     "PublicationStatus",
     "PublishedRendition",
     "Queue",
+    "Refutation",
     "Region",
     "Relation",
     "ReviewNote",

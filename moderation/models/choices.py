@@ -15,6 +15,11 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # Published, then removed by a moderator's decision (a notice, their own initiative, a
+    # complaint) with a statement of reasons: hidden everywhere, page and media.
+    TAKEN_DOWN = "taken_down", _("Taken down")
+    # Published, but withheld in the regions its decision names (a territorial restriction).
+    RESTRICTED = "restricted", _("Restricted in a region")
 
 
 # The lifecycle: every move a submission may make, and nothing else. `submission_transition`
@@ -28,13 +33,42 @@ TRANSITIONS: dict[str, frozenset[str]] = {
         {Status.CHECKING, Status.PUBLISHING, Status.REJECTED, Status.CHANGES_REQUESTED, Status.WITHDRAWN}
     ),
     # Published once the renditions read back; back to review (escalated) when rendering failed
-    # for good, or (takedown) when the ground for publishing went away meanwhile.
-    Status.PUBLISHING: frozenset({Status.APPROVED, Status.AWAITING_REVIEW}),
-    Status.APPROVED: frozenset({Status.AWAITING_REVIEW}),  # taken down: back to review
-    Status.REJECTED: frozenset(),
-    Status.CHANGES_REQUESTED: frozenset({Status.DRAFT, Status.WITHDRAWN}),
+    # for good, or (takedown) when the ground for publishing went away meanwhile; taken down by a
+    # moderator while a republication was under way.
+    Status.PUBLISHING: frozenset({Status.APPROVED, Status.AWAITING_REVIEW, Status.TAKEN_DOWN}),
+    # Consent gone: back to review in the takedown queue. A moderator's decision: taken down
+    # everywhere, or withheld in a region.
+    Status.APPROVED: frozenset({Status.AWAITING_REVIEW, Status.TAKEN_DOWN, Status.RESTRICTED}),
+    # Widened to everywhere, consent gone, or lifted: published again through the publication job.
+    Status.RESTRICTED: frozenset({Status.AWAITING_REVIEW, Status.TAKEN_DOWN, Status.PUBLISHING}),
+    # Reversed (by a moderator, a complaint, or the end of a temporary takedown): published
+    # again through the publication job, never straight back to "approved".
+    Status.TAKEN_DOWN: frozenset({Status.PUBLISHING}),
+    # A complaint overturned the decision: published through the publication job.
+    Status.REJECTED: frozenset({Status.PUBLISHING}),
+    Status.CHANGES_REQUESTED: frozenset({Status.DRAFT, Status.WITHDRAWN, Status.PUBLISHING}),
     Status.WITHDRAWN: frozenset(),
 }
+
+# Moves that restrict content: each needs a statement of reasons (DSA Art. 17, R36) issued no
+# later than the move, on a Decision named in the move's details ({"decision": pk}). The
+# lifecycle refuses the move without one (moderation.review.statements.require_statement).
+# (Publishing -> awaiting review is also a failed render, which restricts nothing.)
+STATEMENT_REQUIRED: frozenset[tuple[str, str]] = frozenset(
+    {
+        (Status.AWAITING_REVIEW, Status.REJECTED),
+        (Status.AWAITING_REVIEW, Status.CHANGES_REQUESTED),
+        (Status.APPROVED, Status.AWAITING_REVIEW),
+        (Status.APPROVED, Status.TAKEN_DOWN),
+        (Status.APPROVED, Status.RESTRICTED),
+        (Status.RESTRICTED, Status.AWAITING_REVIEW),
+        (Status.RESTRICTED, Status.TAKEN_DOWN),
+        (Status.PUBLISHING, Status.TAKEN_DOWN),
+    }
+)
+
+# Readers see these (the page says where a restricted one is withheld).
+PUBLIC_STATUSES = frozenset({Status.APPROVED, Status.RESTRICTED})
 
 
 def can_move(from_status: str, to_status: str) -> bool:

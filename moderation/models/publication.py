@@ -72,3 +72,49 @@ class PublicationRun(models.Model):
     def file_prefix(self) -> str:
         """Every file this run writes is named with this prefix, so a failed one is found again."""
         return f"{settings.PUBLISHED_ROOT}/{self.submission_id}/p{self.pk}-"
+
+
+class Refutation(models.Model):
+    """Rumour refutation (Deep Synthesis Provisions Art. 11, R29): published content adjudged
+    false information carries a short refutation above its media. Kept for good (a withdrawal is
+    recorded, never a deletion) and reported to the authority (the report log: when, reference)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="refutations")
+    # The decision (outcome "refuted") with its statement of reasons to the contributor.
+    decision = models.OneToOneField(
+        "moderation.Decision", on_delete=models.PROTECT, related_name="refutation"
+    )
+    text = models.CharField(_("refutation"), max_length=600)
+    source_url = models.URLField(_("where the facts are"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("refuted"), default=timezone.now)
+    reported_to_authority_at = models.DateTimeField(_("reported to the authority"), null=True, blank=True)
+    authority_reference = models.CharField(_("authority's reference"), max_length=200, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(_("why withdrawn"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("refutation")
+        verbose_name_plural = _("refutations")
+        constraints = [
+            # One refutation in force per item.
+            models.UniqueConstraint(
+                fields=["submission"], condition=Q(withdrawn_at__isnull=True), name="refutation_one_in_force"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"refutation {self.pk} of #{self.submission_id}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.withdrawn_at is None

@@ -50,14 +50,49 @@ class DecisionOutcome(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     ESCALATED = "escalated", _("Escalated")
+    # On published content (moderation.publication.takedown and .refutations, notices, complaints).
+    TAKEN_DOWN = "taken_down", _("Taken down")
+    RESTRICTED = "restricted", _("Restricted in a region")
+    REFUTED = "refuted", _("Labelled as false information")
+    REINSTATED = "reinstated", _("Reinstated")
+    NO_ACTION = "no_action", _("No action on the notices")
+
+
+# Outcomes that restrict the contributor's content: each carries a statement of reasons (R36).
+RESTRICTING_OUTCOMES = frozenset(
+    {
+        DecisionOutcome.REJECTED,
+        DecisionOutcome.CHANGES_REQUESTED,
+        DecisionOutcome.TAKEN_DOWN,
+        DecisionOutcome.RESTRICTED,
+        DecisionOutcome.REFUTED,
+    }
+)
+
+
+class DecisionSource(models.TextChoices):
+    """What started a decision: the statement's `source` (DSA Art. 17(3)(b))."""
+
+    OWN_INITIATIVE = "own_initiative", _("Own-initiative review")
+    NOTICE = "notice", _("A notice (DSA Art. 16)")
+    TRUSTED_FLAGGER = "trusted_flagger", _("A notice from a trusted flagger")
+    CONSENT_WITHDRAWAL = "consent_withdrawal", _("A depicted person's consent ended")
+    COMPLAINT = "complaint", _("An internal complaint")
 
 
 class Decision(models.Model):
-    """One moderator's decision on one revision, with the statement of reasons sent for it."""
+    """One decision on one revision, with the statement of reasons sent for it.
+
+    Review decisions (approve, reject, …) and the decisions on published content (take down,
+    restrict, refute, reinstate, no action on notices) alike. Automated ones (a consent that
+    ended, a temporary takedown that ran out) have no moderator.
+    """
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="decisions")
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="decisions")
-    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     outcome = models.CharField(_("outcome"), max_length=24, choices=DecisionOutcome.choices)
     reason = models.ForeignKey(
         PolicyReason,
@@ -76,14 +111,55 @@ class Decision(models.Model):
     bulk = models.BooleanField(_("bulk decision"), default=False)
     created_at = models.DateTimeField(_("decided"), default=timezone.now)
 
+    source = models.CharField(
+        _("started by"), max_length=24, choices=DecisionSource.choices, default=DecisionSource.OWN_INITIATIVE
+    )
+    # A takedown or restriction: where (Region values; empty = everywhere) and until when (empty =
+    # permanent); `lifted_at` once a reinstatement, a complaint or its end lifted it.
+    territorial_scope = models.JSONField(_("withheld in"), default=list, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    # A reinstatement names the decision it reverses.
+    reverses = models.ForeignKey(
+        "self", verbose_name=_("reverses"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # On an illegal ground the report to the authority must be settled (DS Art. 10): reported
+    # (when, reference) or why not.
+    reported_to_authority_at = models.DateTimeField(_("reported to the authority"), null=True, blank=True)
+    authority_reference = models.CharField(_("authority's reference"), max_length=200, blank=True)
+    not_reported_reason = models.TextField(_("why not reported"), blank=True)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
-        indexes = [models.Index(fields=["moderator", "-created_at"], name="decision_moderator_idx")]
+        indexes = [
+            models.Index(fields=["moderator", "-created_at"], name="decision_moderator_idx"),
+            models.Index(fields=["outcome", "created_at"], name="decision_outcome_idx"),
+        ]
+        constraints = [
+            # R36: no restriction without its statement of reasons, written with it.
+            models.CheckConstraint(
+                condition=~models.Q(outcome__in=sorted(RESTRICTING_OUTCOMES)) | ~models.Q(statement={}),
+                name="decision_restriction_has_statement",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} #{self.submission_id}"
+
+    @property
+    def is_restriction(self) -> bool:
+        return self.outcome in RESTRICTING_OUTCOMES
+
+    @property
+    def is_in_force(self) -> bool:
+        """A takedown, restriction or refutation not lifted yet."""
+        return self.outcome in RESTRICTING_OUTCOMES and self.lifted_at is None
+
+    @property
+    def authority_settled(self) -> bool:
+        return self.reported_to_authority_at is not None or bool(self.not_reported_reason.strip())
 
 
 class ReviewNote(models.Model):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from moderation.models.choices import (
+    PUBLIC_STATUSES,
     WITHDRAWABLE,
     Category,
     MediaKind,
@@ -63,8 +64,9 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         return self.filter(claimed_by=user, claim_expires_at__gt=now)
 
     def published(self) -> "SubmissionQuerySet":
+        """What readers may see: approved, or restricted (withheld only in some regions)."""
         return self.filter(
-            status=Status.APPROVED, published_at__isnull=False, publication_hidden_at__isnull=True
+            status__in=PUBLIC_STATUSES, published_at__isnull=False, publication_hidden_at__isnull=True
         )
 
 

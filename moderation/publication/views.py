@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from labels.publish import wording
 from moderation.models import Submission, Tier
+from moderation.publication.regions import withheld_response
 from moderation.publication.selectors import published_renditions
 from privatemedia.serving import serve_private
 
@@ -23,6 +24,8 @@ def _published(pk: int) -> Submission:
 @require_GET
 def publication(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _published(pk)
+    if (withheld := withheld_response(request, submission)) is not None:
+        return withheld  # restricted in the reader's region (HTTP 451)
     renditions = list(published_renditions(submission).select_related("media"))
     tier = submission.tier
     return render(
@@ -43,6 +46,8 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def publication_media(request: HttpRequest, pk: int, rendition_pk: int) -> HttpResponseBase:
     submission = _published(pk)
+    if (withheld := withheld_response(request, submission)) is not None:
+        return withheld
     rendition = get_object_or_404(published_renditions(submission), pk=rendition_pk)
     if not rendition.file:
         raise Http404

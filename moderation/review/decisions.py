@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.authority import NOT_SETTLED, AuthorityReport
 from accounts.models import User
 from accounts.services import SanctionError, sanction_impose
 from audit.services import record_event
@@ -28,11 +27,11 @@ from moderation.models import (
     Submission,
 )
 from moderation.publication.services import publication_runs_create
-from moderation.review.claims import DecisionRefused, ReviewConflict, require_reviewable
+from moderation.review.claims import DecisionRefused, require_reviewable, require_version
+from moderation.review.messages import decision_notify
 from moderation.review.priority import apply_outcome
 from moderation.review.statements import build_statement
 from moderation.selectors import latest_runs
-from notifications.services import notify
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,7 @@ def _check_decision_rules(
     explanation: str,
     note: str,
     override_reason: str,
+    authority: AuthorityReport | None,
 ) -> list:
     """Refuse a decision that breaks a rule; return the findings the statement will cite."""
     runs = latest_runs(item.current_revision_id)
@@ -64,6 +64,13 @@ def _check_decision_rules(
             )
     if outcome == DecisionOutcome.ESCALATED and not note.strip():
         raise DecisionRefused(_("Say why you escalate, for the senior moderator."))
+    if (
+        outcome == DecisionOutcome.REJECTED
+        and reason is not None
+        and reason.ground == PolicyReason.Ground.ILLEGAL
+        and not (authority and authority.settled)
+    ):
+        raise DecisionRefused(str(NOT_SETTLED))
     if outcome != DecisionOutcome.APPROVED:
         return findings
     if any(not run.is_finished for run in runs):
@@ -104,12 +111,14 @@ def review_decide(
     override_reason: str = "",
     sanction: SanctionRequest | None = None,
     bulk: bool = False,
+    authority: AuthorityReport | None = None,
 ) -> Decision:
     """Decide one item.
 
     Steps: lock the row; refuse if it changed since the moderator loaded it (version) or someone
     else holds it; check the rules (reason and explanation for a refusal, consent and blocking
-    findings for an approval); record the decision with its statement of reasons; move the item
+    findings for an approval; on an illegal ground, the report to the authority settled); record
+    the decision with its statement of reasons; move the item
     (approve moves it to "publishing" with a publication run sent after commit, escalate moves it
     to the senior queue); impose a sanction if asked; audit; tell the contributor (of an
     approval, once it is published).
@@ -122,9 +131,10 @@ def review_decide(
         )
         require_queue(moderator, item.queue)
         now = timezone.now()
-        if item.version != expected_version:
-            raise ReviewConflict(_("This item changed since you opened it. Reload it to see what changed."))
+        require_version(item, expected_version)
         require_reviewable(item, moderator, now)
+        if authority is None and sanction is not None and sanction.reported_to_authority:
+            authority = AuthorityReport(reported_at=now)
         revision = item.current_revision
         assert revision is not None
         findings = _check_decision_rules(
@@ -135,6 +145,7 @@ def review_decide(
             explanation=explanation,
             note=note,
             override_reason=override_reason,
+            authority=authority,
         )
         statement = {}
         if outcome in (DecisionOutcome.REJECTED, DecisionOutcome.CHANGES_REQUESTED):
@@ -160,6 +171,7 @@ def review_decide(
             from_queue=item.queue,
             bulk=bulk,
             created_at=now,
+            **(authority or AuthorityReport()).as_fields(),
         )
         audit = {
             "decision": decision.pk,
@@ -196,6 +208,10 @@ def review_decide(
                 fields={"decided_at": now, "claimed_by": None, "claim_expires_at": None},
             )
             if approved:
+                if item.queue == Queue.TAKEDOWN:  # published again: the consent takedown ends
+                    from moderation.publication.takedown import restrictions_lift
+
+                    restrictions_lift(item, at=now)
                 publication_runs_create(submission=item, revision=revision, requested_by=moderator)
         if sanction is not None and outcome == DecisionOutcome.REJECTED:
             try:
@@ -206,7 +222,9 @@ def review_decide(
                     reason=f"{reason.title if reason else ''}: {explanation.strip()}",
                     evidence_submission_ids=[item.pk],
                     expires_at=now + datetime.timedelta(days=sanction.days) if sanction.days else None,
-                    reported_to_authority=sanction.reported_to_authority,
+                    ground=reason.ground if reason else PolicyReason.Ground.INCOMPATIBLE,
+                    ground_reference=(reason.legal_ground or reason.terms_clause) if reason else "",
+                    authority=authority or AuthorityReport(),
                 )
             except SanctionError as exc:
                 raise DecisionRefused(str(exc)) from exc
@@ -231,15 +249,7 @@ def _tell_contributor(item: Submission, decision: Decision) -> None:
         DecisionOutcome.REJECTED: _("Your submission #%(id)s was rejected"),
         DecisionOutcome.CHANGES_REQUESTED: _("Changes requested on your submission #%(id)s"),
     }[DecisionOutcome(decision.outcome)] % {"id": item.pk}
-    body = render_to_string(
-        "moderation/messages/decision.txt", {"subject": subject, "statement": decision.statement}
-    )
-    notify(
-        item.contributor,
-        subject=subject,
-        body=body.strip(),
-        link=reverse("submission_detail", args=[item.pk]),
-    )
+    decision_notify(decision, subject=subject)
 
 
 @transaction.atomic

@@ -1,10 +1,13 @@
 """Forms of the review console: queue filters, the decision, notes, bulk decisions."""
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.authority import AuthorityReport
 from accounts.models import Sanction
 from moderation.models import Category, DecisionOutcome, PolicyReason, Region, SlaState, Tier
 from moderation.review.queues import SORTS, QueueFilter
@@ -59,7 +62,45 @@ DECISION_ACTIONS = [
 SANCTION_CHOICES = [("", _("No sanction")), *Sanction.Kind.choices]
 
 
-class DecisionForm(forms.Form):
+class AuthorityFields(forms.Form):
+    """Reporting to the authority, settled on an illegal ground: reported (when, reference) or why not."""
+
+    reported_to_authority = forms.BooleanField(label=_("Reported to the authority"), required=False)
+    reported_on = forms.DateField(
+        label=_("Reported on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: today."),
+    )
+    authority_reference = forms.CharField(label=_("Authority's reference"), max_length=200, required=False)
+    not_reported_reason = forms.CharField(
+        label=_("Not reported, because"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("On an illegal ground: report it, or say why not."),
+    )
+
+    def clean_reported_on(self) -> datetime.date | None:
+        day = self.cleaned_data.get("reported_on")
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(_("The report cannot be dated in the future."))
+        return day
+
+    def authority(self) -> AuthorityReport:
+        data = self.cleaned_data
+        if not data.get("reported_to_authority"):
+            return AuthorityReport(not_reported_reason=data.get("not_reported_reason") or "")
+        day = data.get("reported_on")
+        now = timezone.now()
+        at = (
+            timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+            if day and day != timezone.localdate()
+            else now
+        )
+        return AuthorityReport(reported_at=min(at, now), reference=data.get("authority_reference") or "")
+
+
+class DecisionForm(AuthorityFields):
     outcome = forms.ChoiceField(choices=DECISION_ACTIONS, widget=forms.RadioSelect)
     reason = forms.ModelChoiceField(
         queryset=PolicyReason.objects.filter(is_active=True),
@@ -84,7 +125,6 @@ class DecisionForm(forms.Form):
         label=_("Sanction with the rejection"), choices=SANCTION_CHOICES, required=False
     )
     sanction_days = forms.IntegerField(label=_("Days"), min_value=1, max_value=3650, required=False)
-    reported_to_authority = forms.BooleanField(label=_("Reported to the authority"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
     then = forms.CharField(widget=forms.HiddenInput, required=False)
 

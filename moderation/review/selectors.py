@@ -11,11 +11,15 @@ from accounts.models import User
 from accounts.selectors import active_sanctions, strike_count, verification_summary
 from consent.selectors import consent_panel_for
 from moderation.models import Queue, ReviewerSettings, Status, Submission
+from moderation.models.choices import PUBLIC_STATUSES
 from moderation.models.submissions import SubmissionQuerySet
 from moderation.pipeline.checks import REGISTRY
+from moderation.publication.refutations import refutation_in_force
+from moderation.publication.regions import withheld_regions
 from moderation.publication.selectors import latest_publication
 from moderation.review.queues import QueueFilter, queue_items
 from moderation.selectors import decisions_for, latest_runs, provenance_summary
+from moderation.timeline import submission_timeline
 
 
 def blur_media(user: User) -> bool:
@@ -81,7 +85,14 @@ def review_page(item: Submission, *, moderator: User, now: datetime.datetime | N
         "is_senior": moderator.is_senior_moderator,
         "publication": latest_publication(item),
         "consent_panel": consent_panel_for(item, moderator),
-        "history": item.decisions.select_related("moderator", "reason").order_by("-created_at"),
+        "timeline": submission_timeline(item, viewer=moderator, now=now),
+        # The publication stage's actions (moderation.publication.actions).
+        "can_take_down": item.status in PUBLIC_STATUSES and item.contributor_id != moderator.pk,
+        "can_reinstate": item.status in (Status.TAKEN_DOWN, Status.RESTRICTED)
+        and moderator.is_senior_moderator
+        and item.contributor_id != moderator.pk,
+        "refutation": refutation_in_force(item) if item.status in PUBLIC_STATUSES else None,
+        "withheld_in": withheld_regions(item),
         "now": now,
     }
 

@@ -108,14 +108,29 @@ def queue_claim_next(request: AuthenticatedRequest, queue: str) -> HttpResponse:
     return redirect("review_item", pk=item.pk)
 
 
-def _review_context(
-    request: AuthenticatedRequest, item: Submission, form: DecisionForm | None = None
+def review_context(
+    request: AuthenticatedRequest,
+    item: Submission,
+    form: DecisionForm | None = None,
+    *,
+    extra: dict[str, object] | None = None,
 ) -> dict:
-    return {
+    """The review page's context; `extra` replaces the publication stage's forms (bound, with errors)."""
+    from moderation.publication.forms import RefuteForm, ReinstateForm, TakedownForm
+
+    initial = {"version": item.version}
+    context = {
         **review_page(item, moderator=request.user),
-        "form": form or DecisionForm(initial={"version": item.version}),
+        "form": form or DecisionForm(initial=initial),
         "note_form": NoteForm(),
     }
+    if context["can_take_down"]:
+        context["takedown_form"] = TakedownForm(initial=initial)
+        context["refute_form"] = RefuteForm(initial=initial)
+    if context["can_reinstate"]:
+        context["reinstate_form"] = ReinstateForm(initial=initial)
+    context.update(extra or {})
+    return context
 
 
 def _load(request: AuthenticatedRequest, pk: int) -> Submission:
@@ -129,7 +144,7 @@ def _load(request: AuthenticatedRequest, pk: int) -> Submission:
 @require_GET
 def review_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _load(request, pk)
-    return render(request, "moderation/review_item.html", _review_context(request, item))
+    return render(request, "moderation/review_item.html", review_context(request, item))
 
 
 @require_POST
@@ -183,9 +198,7 @@ def review_item_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _load(request, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return render(
-            request, "moderation/review_item.html", _review_context(request, item, form), status=400
-        )
+        return render(request, "moderation/review_item.html", review_context(request, item, form), status=400)
     data = form.cleaned_data
     try:
         decision = review_decide(
@@ -198,6 +211,7 @@ def review_item_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             note=data["note"],
             override_reason=data["override_reason"],
             sanction=_sanction_from(data),
+            authority=form.authority(),
         )
     except ReviewConflict as exc:
         return render(
@@ -205,9 +219,7 @@ def review_item_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
     except DecisionRefused as exc:
         form.add_error(None, str(exc))
-        return render(
-            request, "moderation/review_item.html", _review_context(request, item, form), status=400
-        )
+        return render(request, "moderation/review_item.html", review_context(request, item, form), status=400)
     messages.success(
         request, _("#%(id)s: %(outcome)s.") % {"id": item.pk, "outcome": decision.get_outcome_display()}
     )

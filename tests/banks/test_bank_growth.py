@@ -4,6 +4,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.authority import AuthorityReport
 from accounts.models import User
 from audit.models import AuditEvent
 from banks.models import Bank, BankEntry, Source
@@ -24,6 +25,8 @@ def reject(item: Submission, moderator: User, code: str, capture: Any) -> None:
             expected_version=item.version,
             reason=PolicyReason.objects.get(code=code),
             explanation="A real person's face without their consent.",
+            # On an illegal ground the report to the authority is settled (DS Art. 10).
+            authority=AuthorityReport(not_reported_reason="The person asked us not to."),
         )
 
 

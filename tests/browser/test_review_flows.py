@@ -92,6 +92,8 @@ def test_it_rejects_with_a_reason(browser: Browser, people: dict[str, User]) -> 
     assert page.locator("#id_reason").is_visible()
     page.select_option("#id_reason", str(PolicyReason.objects.get(code="prohibited-content").pk))
     page.fill("#id_explanation", "The advert sells counterfeit goods.")
+    # An illegal ground: the report to the authority is settled (here: why not).
+    page.fill("#id_not_reported_reason", "Counterfeits are reported by the brand owner.")
     browser.shot(page, "review-reject-form")
     page.click("#decide")
     page.wait_for_load_state("networkidle")

@@ -63,6 +63,7 @@ def test_it_schedules_the_sweeps() -> None:
         "index_label_identifiers",
         "queue_statements",
         "purge_expired_records",
+        "end_expired_takedowns",
     }
     assert names["purge_expired_records"]["cron"] == "37 3 * * *"
     assert names["rollup_metrics"]["interval"] == 3600

@@ -10,9 +10,11 @@ from django.test import Client
 from accounts.models import User
 from accounts.roles import Role
 from audit.services import verify_chain
+from complaints.models import Complaint
 from labels.engine import inspect_file
 from moderation.models import Decision, Finding, PublishedRendition, Queue, Status, Submission
 from moderation.selectors import latest_runs
+from notices.models import NoticeCase
 
 
 @pytest.mark.django_db
@@ -54,6 +56,21 @@ def test_it_seeds_users_and_a_living_story_once(monkeypatch: pytest.MonkeyPatch)
     assert status_of("Two labels") == (Status.AWAITING_REVIEW, Queue.ESCALATED)
     assert status_of("Wedding video with Tom") == (Status.AWAITING_REVIEW, Queue.TAKEDOWN)
     assert status_of("Autumn notes (draft)")[0] == Status.DRAFT
+    # After publication: a reported item, a takedown (with its complaint waiting), a refutation,
+    # and a takedown overturned on the contributor's complaint.
+    reported = NoticeCase.objects.get(submission__current_revision__title="Night market")
+    assert (reported.state, reported.notice_count) == ("open", 2)
+    assert status_of("Watch advert with Zhou Ming")[0] == Status.TAKEN_DOWN
+    taken = Decision.objects.get(
+        submission__current_revision__title="Watch advert with Zhou Ming", outcome="taken_down"
+    )
+    assert (taken.source, taken.statement["tdb"]["source_type"]) == ("notice", "SOURCE_ARTICLE_16")
+    assert Complaint.objects.get(decision=taken).state == "open"
+    bridge = Submission.objects.get(current_revision__title="Bridge collapse in the harbour")
+    assert "No bridge collapsed" in Client().get(f"/p/{bridge.pk}/").content.decode()
+    fireworks = Submission.objects.get(current_revision__title="Harbour fireworks")
+    assert (fireworks.status, fireworks.is_published) == (Status.APPROVED, True)
+    assert Complaint.objects.get(submission=fireworks).state == "overturned"
     waiting = Submission.objects.filter(status=Status.AWAITING_REVIEW, queue=Queue.REVIEW)
     assert waiting.count() == 9
     assert {item.sla_state() for item in waiting} == {"on_track", "at_risk", "breached"}

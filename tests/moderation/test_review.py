@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from accounts.authority import AuthorityReport
 from accounts.models import Sanction, User
 from audit.models import AuditEvent
 from labels.engine import inspect_file
@@ -203,6 +204,7 @@ def test_it_rejects_with_a_statement_of_reasons(alice: User, mod: User) -> None:
         DecisionOutcome.REJECTED,
         reason=reason("fake-news"),
         explanation="The photo shows an event that did not happen.",
+        authority=AuthorityReport(not_reported_reason="A private photo, no public circulation."),
     )
     item.refresh_from_db()
     assert item.status == Status.REJECTED and not item.is_published

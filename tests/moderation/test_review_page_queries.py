@@ -15,9 +15,9 @@ from tests.moderation.test_review import CORPUS, awaiting
 
 # Session and user, the item, its runs and findings, notes, earlier submissions and their
 # decisions, sanctions, strikes, verification, the blur setting, the two neighbours, the
-# decision history, the latest publication run, the consent panel and the page chrome
-# (reasons, unread notifications).
-REVIEW_PAGE_QUERIES = 27
+# latest publication run, the consent panel, the history (decisions, revisions, publications,
+# refutations, notices, complaints) and the page chrome (reasons, unread notifications).
+REVIEW_PAGE_QUERIES = 32
 
 
 def _page(client: Client, pk: int, django_assert_num_queries: Any) -> None:

@@ -3,10 +3,12 @@ event and the after-transition hooks."""
 
 import itertools
 import threading
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -17,8 +19,9 @@ from moderation.lifecycle import (
     register_after_transition,
     submission_transition,
 )
-from moderation.models import Status, Submission
-from moderation.models.choices import TRANSITIONS, WITHDRAWABLE, can_move
+from moderation.models import Decision, DecisionOutcome, Status, Submission
+from moderation.models.choices import STATEMENT_REQUIRED, TRANSITIONS, WITHDRAWABLE, can_move
+from moderation.review.statements import MissingStatement, require_statement
 from tests.moderation.builders import draft
 
 ALLOWED = {
@@ -36,9 +39,29 @@ ALLOWED = {
     (Status.AWAITING_REVIEW, Status.WITHDRAWN),
     (Status.PUBLISHING, Status.APPROVED),
     (Status.PUBLISHING, Status.AWAITING_REVIEW),
+    (Status.PUBLISHING, Status.TAKEN_DOWN),
     (Status.APPROVED, Status.AWAITING_REVIEW),
+    (Status.APPROVED, Status.TAKEN_DOWN),
+    (Status.APPROVED, Status.RESTRICTED),
+    (Status.RESTRICTED, Status.AWAITING_REVIEW),
+    (Status.RESTRICTED, Status.TAKEN_DOWN),
+    (Status.RESTRICTED, Status.PUBLISHING),
+    (Status.TAKEN_DOWN, Status.PUBLISHING),
+    (Status.REJECTED, Status.PUBLISHING),
     (Status.CHANGES_REQUESTED, Status.DRAFT),
     (Status.CHANGES_REQUESTED, Status.WITHDRAWN),
+    (Status.CHANGES_REQUESTED, Status.PUBLISHING),
+}
+# Moves that restrict content: refused without a statement of reasons (R36).
+NEED_A_STATEMENT = {
+    (Status.AWAITING_REVIEW, Status.REJECTED),
+    (Status.AWAITING_REVIEW, Status.CHANGES_REQUESTED),
+    (Status.APPROVED, Status.AWAITING_REVIEW),
+    (Status.APPROVED, Status.TAKEN_DOWN),
+    (Status.APPROVED, Status.RESTRICTED),
+    (Status.RESTRICTED, Status.AWAITING_REVIEW),
+    (Status.RESTRICTED, Status.TAKEN_DOWN),
+    (Status.PUBLISHING, Status.TAKEN_DOWN),
 }
 
 
@@ -49,9 +72,22 @@ def in_status(contributor: User, status: str) -> Submission:
     return submission
 
 
+def with_statement(submission: Submission, mod: User) -> dict[str, int]:
+    """A decision carrying a statement, as the services write before a restricting move."""
+    decision = Decision.objects.create(
+        submission=submission,
+        revision=submission.current_revision,
+        moderator=mod,
+        outcome=DecisionOutcome.TAKEN_DOWN,
+        statement={"restriction": "Taken down."},
+    )
+    return {"decision": decision.pk}
+
+
 def test_the_table_is_the_documented_lifecycle() -> None:
     assert set(TRANSITIONS) == set(Status.values)
     assert {(a, b) for a, targets in TRANSITIONS.items() for b in targets} == ALLOWED
+    assert STATEMENT_REQUIRED == NEED_A_STATEMENT and NEED_A_STATEMENT <= ALLOWED
     assert {
         Status.DRAFT,
         Status.SUBMITTED,
@@ -68,7 +104,10 @@ def test_every_pair_is_allowed_or_refused_by_the_table(
     submission = in_status(alice, from_status)
     version = submission.version
     if (from_status, to_status) in ALLOWED:
-        result = submission_transition(submission=submission, to=to_status, actor=mod, action="test.moved")
+        details = with_statement(submission, mod) if (from_status, to_status) in NEED_A_STATEMENT else {}
+        result = submission_transition(
+            submission=submission, to=to_status, actor=mod, action="test.moved", details=details
+        )
         assert (result.from_status, result.to_status, result.submission) == (
             from_status,
             to_status,
@@ -76,7 +115,7 @@ def test_every_pair_is_allowed_or_refused_by_the_table(
         )
         assert (submission.status, submission.version) == (to_status, version + 1)
         event = AuditEvent.objects.get(action="test.moved")
-        assert (event.actor, event.details) == (mod, {"from": from_status, "to": to_status})
+        assert (event.actor, event.details) == (mod, {"from": from_status, "to": to_status, **details})
     else:
         assert not can_move(from_status, to_status)
         with pytest.raises(InvalidTransition, match=r"^This submission is "):
@@ -84,6 +123,40 @@ def test_every_pair_is_allowed_or_refused_by_the_table(
         submission.refresh_from_db()
         assert (submission.status, submission.version) == (from_status, version)
         assert not AuditEvent.objects.filter(action="test.moved").exists()
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), sorted(NEED_A_STATEMENT))
+def test_a_restricting_move_without_a_statement_is_refused(
+    alice: User, mod: User, from_status: str, to_status: str
+) -> None:
+    submission = in_status(alice, from_status)
+    with pytest.raises(MissingStatement, match="without a statement of reasons"):
+        submission_transition(submission=submission, to=to_status, actor=mod, action="test.moved")
+    assert Submission.objects.get(pk=submission.pk).status == from_status
+    assert not AuditEvent.objects.filter(action="test.moved").exists()
+
+
+def test_a_statement_made_after_the_move_does_not_count(alice: User, mod: User) -> None:
+    submission = in_status(alice, Status.APPROVED)
+    details = with_statement(submission, mod)
+    Decision.objects.filter(pk=details["decision"]).update(created_at=timezone.now() + timedelta(minutes=1))
+    with pytest.raises(MissingStatement):
+        submission_transition(
+            submission=submission, to=Status.TAKEN_DOWN, actor=mod, action="x", details=details
+        )
+    assert Submission.objects.get(pk=submission.pk).status == Status.APPROVED
+
+
+def test_a_statement_of_another_item_does_not_count(alice: User, mod: User) -> None:
+    submission, other = in_status(alice, Status.APPROVED), in_status(alice, Status.APPROVED)
+    with pytest.raises(MissingStatement):
+        submission_transition(
+            submission=submission,
+            to=Status.TAKEN_DOWN,
+            actor=mod,
+            action="x",
+            details=with_statement(other, mod),
+        )
 
 
 def test_it_says_why_a_move_is_refused(alice: User) -> None:
@@ -106,7 +179,7 @@ def test_it_writes_the_callers_fields_in_the_same_update(alice: User, mod: User)
     submission = in_status(alice, Status.AWAITING_REVIEW)
     submission_transition(
         submission=submission,
-        to=Status.REJECTED,
+        to=Status.PUBLISHING,
         actor=mod,
         action="x",
         details={"decision": 7},
@@ -115,7 +188,7 @@ def test_it_writes_the_callers_fields_in_the_same_update(alice: User, mod: User)
     assert submission.decided_at == submission.created_at
     assert AuditEvent.objects.get(action="x").details == {
         "from": "awaiting_review",
-        "to": "rejected",
+        "to": "publishing",
         "decision": 7,
     }
 
@@ -154,7 +227,8 @@ def test_of_two_concurrent_movers_exactly_one_wins(postgres: None) -> None:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=move, args=(to,)) for to in (Status.PUBLISHING, Status.REJECTED)]
+    # The contributor withdraws while a moderator approves.
+    threads = [threading.Thread(target=move, args=(to,)) for to in (Status.PUBLISHING, Status.WITHDRAWN)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -201,5 +275,5 @@ def test_a_failing_hook_undoes_the_move(alice: User, hooks: list[Any]) -> None:
     assert not AuditEvent.objects.filter(action="x").exists()
 
 
-def test_no_hook_is_registered_by_default() -> None:
-    assert AFTER_TRANSITION_HOOKS == []
+def test_the_statement_guard_is_the_only_hook_registered_by_default() -> None:
+    assert [require_statement] == AFTER_TRANSITION_HOOKS
