@@ -408,3 +408,12 @@ PUBLICATION_RESEND_AFTER_SECONDS = env_int("PUBLICATION_RESEND_AFTER_SECONDS", 6
 PUBLICATION_MAX_ATTEMPTS = env_int("PUBLICATION_MAX_ATTEMPTS", 3)
 PUBLICATION_RETRY_INTERVALS = [10, 60, 300]
 PUBLICATION_SWEEP_INTERVAL_SECONDS = env_int("PUBLICATION_SWEEP_INTERVAL_SECONDS", 60)
+
+# --- Label pipeline: text, producers, visible marks (issues 16 and 12) ---------------------------
+# The platform's allow/deny list of AI content producers (R08), managed in the admin.
+INSTALLED_APPS += ["producers"]
+# The visible-mark check: OCR of the edges of images and of a video's first seconds (R10), on the
+# "media" queue. The item enters review without waiting for it; approval waits until it has run.
+CHECK_VISIBLE_MARKS = env_bool("CHECK_VISIBLE_MARKS", True)
+# OCR takes 1-2.5 s a picture: a worker holds a visible-mark run this long before the sweep takes it back.
+CHECK_VISIBLE_LEASE_SECONDS = env_int("CHECK_VISIBLE_LEASE_SECONDS", 600)

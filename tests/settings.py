@@ -27,3 +27,6 @@ LABELS_C2PA_TRUST_ANCHORS = None
 # Identity: document review only, so an ID number on its own is recorded as well-formed; tests of
 # the other providers configure them (tests/accounts/test_identity_providers.py).
 IDENTITY_PROVIDER = ["accounts.identity_providers.DocumentReviewProvider"]
+# OCR costs seconds an image and most tests submit images: the visible-mark check is off unless a
+# test turns it on (tests/moderation/test_visible_check.py).
+CHECK_VISIBLE_MARKS = False
