@@ -242,6 +242,17 @@ def test_the_review_page_says_the_ocr_is_running_and_polls_for_it(
     assert 'data-state="done"' in html and "<strong>“AI生成”</strong> in image, bottom edge" in html
 
 
+def test_bulk_review_leaves_out_items_whose_ocr_is_running(
+    alice: User, mod_client: Client, visible_on: LazySettings, ocr_reads: dict[str, Any]
+) -> None:
+    item = submitted(alice, files=[upload("lake.jpg", unique_image().read())])
+    run_fast_checks(item)
+    assert item.status == Status.AWAITING_REVIEW
+    assert list(mod_client.get("/review/bulk/").context["page"]) == []
+    land_visible(item)
+    assert [listed.pk for listed in mod_client.get("/review/bulk/").context["page"]] == [item.pk]
+
+
 # --- Real OCR, once -----------------------------------------------------------------------------
 
 
