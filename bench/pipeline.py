@@ -1,7 +1,8 @@
 """Benchmark the check pipeline end to end: real PostgreSQL, real Redis, real `rqworker` processes.
 
     python bench/pipeline.py [--submissions 300] [--workers 1 2] [--rate 20] [--seconds 15]
-                             [--worker-class rq.worker.SimpleWorker]
+                             [--worker-class rq.worker.SimpleWorker] [--ocr 20]
+                             [--database provenant_bench] [--redis-db 14]
 
 Steps:
 1. Create a fresh database `provenant_bench` (DATABASE_URL's server, default 127.0.0.1) and use
@@ -15,7 +16,13 @@ Steps:
    b. Latency at a steady rate: for `--seconds`, one submission every 1/rate seconds, each one
       uploaded (inspected, hashed, stored) and submitted; latency = from the start of the upload
       to the "awaiting review" audit event. p50 / p95.
-3. Print a table. The figures go into the README.
+   Each image also gets a visible-mark run (OCR) on the "media" queue, which these workers do not
+   listen to: the item enters review without waiting for it, so these figures are the fast checks'
+   (consent, label, policy), as in production where media workers do the OCR beside them.
+3. OCR (`--ocr N`, 0 skips it): the visible-mark runs left from step 2 are set aside; one checks
+   worker and one media worker run; N image submissions, one every 2 s; per image, upload to
+   "awaiting review" and upload to the OCR result landing, and the OCR run's own duration.
+4. Print the tables. The figures go into the README.
 """
 
 from __future__ import annotations
@@ -42,36 +49,40 @@ BENCH_DB = "provenant_bench"
 BENCH_REDIS_DB = 14
 
 
-def configure_environment() -> dict[str, str]:
+def configure_environment(database: str, redis_db: int) -> dict[str, str]:
     redis = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     return common.configure_environment(
-        BENCH_DB,
+        database,
         "bench/pipeline.py",
-        REDIS_URL=urlunsplit((redis.scheme, redis.netloc, f"/{BENCH_REDIS_DB}", "", "")),
+        REDIS_URL=urlunsplit((redis.scheme, redis.netloc, f"/{redis_db}", "", "")),
         MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
     )
 
 
-def recreate_database(env: dict[str, str]) -> None:
-    common.recreate_database(env, BENCH_DB)
+def recreate_database(env: dict[str, str], database: str) -> None:
+    common.recreate_database(env, database)
     common.manage(env, "migrate", "--noinput")
 
 
-def start_workers(count: int, worker_class: str, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
+def start_workers(
+    count: int, worker_class: str, env: dict[str, str], queue: str = "checks", name: str = "bench"
+) -> list[subprocess.Popen[bytes]]:
     import django_rq
     from rq import Worker
 
+    connection = django_rq.get_connection(queue)
+    already = len(Worker.all(connection=connection))
     workers = [
         subprocess.Popen(
             [
                 sys.executable,
                 "manage.py",
                 "rqworker",
-                "checks",
+                queue,
                 "--worker-class",
                 worker_class,
                 "--name",
-                f"bench-{count}-{i}",
+                f"{name}-{count}-{i}",
             ],
             cwd=ROOT,
             env={**os.environ, **env},
@@ -80,9 +91,8 @@ def start_workers(count: int, worker_class: str, env: dict[str, str]) -> list[su
         )
         for i in range(count)
     ]
-    connection = django_rq.get_connection("checks")
     deadline = time.monotonic() + 60
-    while len(Worker.all(connection=connection)) < count:
+    while len(Worker.all(connection=connection)) < already + count:
         if time.monotonic() > deadline:
             sys.exit("workers did not start")
         time.sleep(0.1)
@@ -105,6 +115,13 @@ def awaiting_times(ids: list[int]) -> dict[int, float]:
         target_id__in=[str(i) for i in ids],
     ).values_list("target_id", "created_at")
     return {int(target): created.timestamp() for target, created in events}
+
+
+def fast_kinds() -> list[str]:
+    """The checks the "checks" queue carries (the visible-mark OCR goes to "media")."""
+    from moderation.pipeline.checks import REGISTRY, queue_of
+
+    return [kind for kind in REGISTRY if queue_of(kind) == "checks"]
 
 
 def wait_until_reviewed(ids: list[int], timeout: float) -> dict[int, float]:
@@ -176,9 +193,10 @@ def throughput(contributor, uploads: Uploads, offset: int, count: int) -> float:
     resumed = timezone.now()
     resume(connection)
     wait_until_reviewed([s.pk for s in drafts], timeout=600)
-    after = CheckRun.objects.filter(submission__in=drafts, started_at__gte=resumed)
+    fast = fast_kinds()
+    after = CheckRun.objects.filter(submission__in=drafts, started_at__gte=resumed, kind__in=fast)
     window = after.aggregate(first=Min("started_at"), last=Max("finished_at"))
-    runs_per_submission = CheckRun.objects.filter(submission=drafts[0]).count()
+    runs_per_submission = CheckRun.objects.filter(submission=drafts[0], kind__in=fast).count()
     seconds = (window["last"] - window["first"]).total_seconds()
     return after.count() / runs_per_submission / seconds
 
@@ -208,6 +226,63 @@ def steady(contributor, uploads: Uploads, offset: int, rate: float, seconds: flo
     return [done[pk] - starts[pk] for pk in starts]
 
 
+def ocr(
+    contributor, uploads: Uploads, offset: int, count: int, worker_class: str, env: dict[str, str]
+) -> None:
+    """Visible-mark OCR beside the fast checks: one checks worker, one media worker, one image
+    submission every 2 s; when each reaches review, and when its OCR lands."""
+    from collections import Counter
+
+    import django_rq
+    from django.db.models import F
+    from django.utils import timezone
+
+    from moderation.intake.services import submission_submit
+    from moderation.models import CheckRun, RunStatus
+
+    # The OCR runs left by the throughput and latency steps would take minutes: set them aside.
+    django_rq.get_queue("media").empty()
+    CheckRun.objects.filter(kind="visible", status=RunStatus.PENDING).update(
+        status=RunStatus.ERROR, summary="bench: set aside", finished_at=timezone.now()
+    )
+    workers = start_workers(1, worker_class, env, "checks", "ocr-checks")
+    workers += start_workers(1, worker_class, env, "media", "ocr-media")
+    try:
+        starts: dict[int, float] = {}
+        for i in range(count):
+            started = time.time()
+            submission = new_draft(contributor, uploads, offset + i)
+            submission_submit(submission=submission, actor=contributor)
+            starts[submission.pk] = started
+            time.sleep(2)
+        deadline = time.monotonic() + 600
+        runs = CheckRun.objects.filter(submission__in=list(starts), kind="visible")
+        while runs.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING]).exists():
+            if time.monotonic() > deadline:
+                sys.exit("the OCR runs did not finish in 600 s")
+            time.sleep(0.5)
+        reviewed = wait_until_reviewed(list(starts), timeout=600)
+    finally:
+        stop_workers(workers)
+    landed = {pk: at.timestamp() for pk, at in runs.values_list("submission_id", "finished_at") if at}
+    own = [
+        seconds.total_seconds()
+        for seconds in runs.annotate(took=F("finished_at") - F("started_at")).values_list("took", flat=True)
+    ]
+    to_review = [reviewed[pk] - starts[pk] for pk in starts]
+    to_ocr = [landed[pk] - starts[pk] for pk in starts]
+    print(f"\nvisible-mark OCR: {count} image submissions, one every 2 s, 1 checks worker + 1 media worker")
+    print(f"{'':>28} | {'p50':>8} | {'p95':>8}")
+    print("-" * 50)
+    for name, values in (
+        ("upload to awaiting review", to_review),
+        ("upload to OCR landed", to_ocr),
+        ("OCR run (claim to finish)", own),
+    ):
+        print(f"{name:>28} | {percentile(values, 0.5):>6.2f} s | {percentile(values, 0.95):>6.2f} s")
+    print(f"OCR runs: {dict(Counter(runs.values_list('status', flat=True)))}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -217,23 +292,31 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--worker-class", default="rq.worker.SimpleWorker")
+    parser.add_argument("--ocr", type=int, default=20, help="image submissions for the OCR step (0: skip)")
+    parser.add_argument("--database", default=BENCH_DB, help="dropped and created afresh")
+    parser.add_argument("--redis-db", type=int, default=BENCH_REDIS_DB, help="flushed")
     args = parser.parse_args()
 
-    env = configure_environment()
-    print(f"Setting up database {BENCH_DB} and Redis db {BENCH_REDIS_DB} …")
-    recreate_database(env)
+    env = configure_environment(args.database, args.redis_db)
+    print(f"Setting up database {args.database} and Redis db {args.redis_db} …")
+    recreate_database(env, args.database)
     import django
 
     django.setup()
     import django_rq
 
     from accounts.roles import Role
+    from accounts.selectors import current_terms
+    from accounts.services.terms import terms_accept
     from tests.factories import make_user, verify_identity
 
     django_rq.get_connection("checks").flushdb()
     contributor = verify_identity(make_user("bench", Role.CONTRIBUTOR))
+    terms = current_terms()
+    if terms is not None:  # the terms a fresh install puts in force (accounts/0006)
+        terms_accept(user=contributor, terms=terms)
     steady_count = int(args.rate * args.seconds)
-    uploads = Uploads(len(args.workers) * (args.submissions + steady_count))
+    uploads = Uploads(len(args.workers) * (args.submissions + steady_count) + args.ocr)
     print(
         f"{len(uploads.files)} distinct JPEGs ready; worker class {args.worker_class}; "
         f"{os.cpu_count()} cores\n"
@@ -267,6 +350,15 @@ def main() -> None:
         f"latency: upload start (inspect, hash, store, submit) to 'awaiting review', "
         f"{steady_count} submissions at {args.rate:g}/s"
     )
+    from moderation.models import CheckRun
+
+    ran = set(CheckRun.objects.order_by().values_list("kind", flat=True).distinct())
+    print(
+        f"checks on the checks queue: {', '.join(sorted(ran & set(fast_kinds())))}; "
+        f"visible-mark runs on 'media' (not taken by these workers): {'visible' in ran}"
+    )
+    if args.ocr:
+        ocr(contributor, uploads, offset, args.ocr, args.worker_class, env)
 
 
 if __name__ == "__main__":

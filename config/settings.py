@@ -515,3 +515,12 @@ OUT_OF_COURT_BODIES = env_str(
 PUBLICATION_COUNTRY_HEADER = env_str("PUBLICATION_COUNTRY_HEADER")
 # How often rqcron lifts temporary takedowns that have run out (end_expired_takedowns).
 TAKEDOWN_SWEEP_INTERVAL_SECONDS = env_int("TAKEDOWN_SWEEP_INTERVAL_SECONDS", 300)
+
+# --- Label pipeline: text, producers, visible marks (issues 16 and 12) ---------------------------
+# The platform's allow/deny list of AI content producers (R08), managed in the admin.
+INSTALLED_APPS += ["producers"]
+# The visible-mark check: OCR of the edges of images and of a video's first seconds (R10), on the
+# "media" queue. The item enters review without waiting for it; approval waits until it has run.
+CHECK_VISIBLE_MARKS = env_bool("CHECK_VISIBLE_MARKS", True)
+# OCR takes 1-2.5 s a picture: a worker holds a visible-mark run this long before the sweep takes it back.
+CHECK_VISIBLE_LEASE_SECONDS = env_int("CHECK_VISIBLE_LEASE_SECONDS", 600)

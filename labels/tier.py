@@ -35,7 +35,8 @@ def decide_tier(file_tier: str, declared_ai: bool) -> Tier:
 
 def combine_tiers(tiers: Iterable[str]) -> Tier:
     """The strongest of several tiers (files or sources): confirmed > possible > suspected > none."""
-    ranked = [tier for tier in TIER_ORDER if tier in set(tiers)]
+    present = set(tiers)  # once: a generator can be read only once
+    ranked = [tier for tier in TIER_ORDER if tier in present]
     return ranked[0] if ranked else NONE
 
 

@@ -138,4 +138,4 @@ def resend_lost(
     to_send = taken_back + lost
     if to_send:
         row_queue.send(to_send)
-        report.resent = len(to_send)
+        report.resent += len(to_send)  # a stage may resend to several queues

@@ -18,6 +18,7 @@ DATA_MIGRATIONS = [
     ("banks.migrations.0001_initial", "grant"),
     ("oversight.migrations.0001_initial", "categorise_reasons"),
     ("oversight.migrations.0001_initial", "grant_admins"),
+    ("producers.migrations.0001_initial", "grant"),
 ]
 
 

@@ -31,3 +31,7 @@ IDENTITY_PROVIDER = ["accounts.identity_providers.DocumentReviewProvider"]
 # Test requests write their access log to a throw-away folder, not to var/log.
 ACCESS_LOG_PATH = str(Path(tempfile.mkdtemp(prefix="provenant-test-log-")) / "access.log")
 LOGGING["handlers"]["access"]["filename"] = ACCESS_LOG_PATH  # noqa: F405
+
+# OCR costs seconds an image and most tests submit images: the visible-mark check is off unless a
+# test turns it on (tests/moderation/test_visible_check.py).
+CHECK_VISIBLE_MARKS = False

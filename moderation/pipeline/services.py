@@ -3,10 +3,11 @@ and sweep up runs that a dead worker or a lost Redis left behind."""
 
 import logging
 from contextlib import suppress
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,9 +24,15 @@ from moderation.models import (
     Submission,
 )
 from moderation.pipeline import dispatch
-from moderation.pipeline.checks import TransientCheckError, applicable_checks, get_check
+from moderation.pipeline.checks import (
+    REGISTRY,
+    TransientCheckError,
+    applicable_checks,
+    get_check,
+    kinds_not_gating_review,
+)
 from moderation.pipeline.checks.base import FindingSpec
-from moderation.review.priority import apply_outcome
+from moderation.review.priority import OUTCOME_FIELDS, apply_outcome
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +48,8 @@ def checks_create_runs(
     kinds: list[str] | None = None,
     requested_by: User | None = None,
 ) -> list[CheckRun]:
-    """Create one pending run per applicable (or requested) check; send them after commit."""
+    """Create one pending run per applicable (or requested) check; send them after commit, each
+    to its check's queue."""
     checks = applicable_checks(revision) if kinds is None else [get_check(kind) for kind in kinds]
     runs = CheckRun.objects.bulk_create(
         [
@@ -55,7 +63,7 @@ def checks_create_runs(
             for check in checks
         ]
     )
-    dispatch.CHECK_RUNS.send_on_commit([run.pk for run in runs])
+    dispatch.send_on_commit((run.pk, run.kind) for run in runs)
     return runs
 
 
@@ -101,6 +109,13 @@ def check_run_execute(*, run_id: int, worker: str) -> str:
     ):
         return "skipped: not pending"
     run = CheckRun.objects.select_related("revision", "submission").get(pk=run_id)
+    check = REGISTRY.get(run.kind)
+    if check is not None and check.lease_seconds() > settings.CHECK_LEASE_SECONDS:
+        # A slow check (OCR) holds its run longer, or the sweep would hand it to a second worker.
+        lease_expires_at = timezone.now() + timedelta(seconds=check.lease_seconds())
+        CheckRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, attempts=run.attempts).update(
+            lease_expires_at=lease_expires_at
+        )
     # Only the first run of a submission finds it "submitted"; the others leave it be.
     if run.submission.status == Status.SUBMITTED:
         with suppress(InvalidTransition):
@@ -175,17 +190,58 @@ def check_run_finish(
             for f in findings or []
         ]
     )
-    submission_complete_checks(submission_id=run.submission_id, revision_id=current_revision_id)
+    current = run.revision_id == current_revision_id
+    submission_complete_checks(
+        submission_id=run.submission_id,
+        revision_id=current_revision_id,
+        finished_run=run if current else None,
+        new_findings=current and bool(findings),
+    )
     return f"finished: {status}"
 
 
-def submission_complete_checks(*, submission_id: int, revision_id: int | None) -> bool:
-    """When no run of the current revision is unfinished, record the outcome; move a checking
-    submission to the review queue. Call with the submission row locked. True if it moved."""
-    if revision_id is None or CheckRun.objects.filter(revision_id=revision_id).unfinished().exists():
+# What a moderator acts on: when a check that landed during review changes one of these, the
+# item's version is bumped, so a decision made on the page as it was before answers 409.
+_SEEN_BY_MODERATORS = (
+    "tier",
+    "has_blocking_findings",
+    "is_tampered",
+    "contradicts_declaration",
+    "consent_missing",
+)
+
+
+def submission_complete_checks(
+    *,
+    submission_id: int,
+    revision_id: int | None,
+    finished_run: CheckRun | None = None,
+    new_findings: bool = False,
+) -> bool:
+    """Record a submission's outcome (tier, flags, priority, SLA) once the checks the review queue
+    waits for have finished. Call with the submission row locked. True if it moved to review.
+
+    Steps:
+    1. While a run of the current revision that gates review is unfinished, do nothing: the last
+       of them records the outcome. Checks that do not gate review (`Check.gates_review`, the
+       visible-mark OCR) may still be running.
+    2. A submitted or checking submission moves to "awaiting review" with its outcome.
+    3. One already awaiting review (a late check, `finished_run`, landed) gets its outcome
+       refreshed; if that changed what a moderator sees, or the run brought findings
+       (`new_findings`), its version is bumped and the change audited.
+    4. A decided submission whose checks re-ran keeps its status; only its outcome is refreshed.
+    """
+    if revision_id is None:
+        return False
+    unfinished = CheckRun.objects.filter(revision_id=revision_id).unfinished()
+    if unfinished.exclude(kind__in=kinds_not_gating_review()).exists():
         return False
     submission = Submission.objects.select_related("current_revision", "contributor").get(pk=submission_id)
+    before = {field: getattr(submission, field) for field in OUTCOME_FIELDS}
     outcome = apply_outcome(submission, save=False)
+    if submission.status == Status.AWAITING_REVIEW:
+        _outcome_refresh(submission, before, outcome, finished_run, new_findings)
+        return False
     if submission.status not in (Status.SUBMITTED, Status.CHECKING):
         # A decided submission whose checks re-ran: record the outcome, keep the status.
         Submission.objects.filter(pk=submission.pk).update(**outcome)
@@ -206,6 +262,34 @@ def submission_complete_checks(*, submission_id: int, revision_id: int | None) -
     return True
 
 
+def _outcome_refresh(
+    submission: Submission,
+    before: dict[str, object],
+    outcome: dict[str, object],
+    finished_run: CheckRun | None,
+    new_findings: bool,
+) -> None:
+    """A check landed while the item waits for review: store the new outcome; bump the version
+    when the moderator's page no longer shows the item as it is."""
+    changed = {field: outcome[field] for field in _SEEN_BY_MODERATORS if before[field] != outcome[field]}
+    if not changed and not new_findings:
+        Submission.objects.filter(pk=submission.pk).update(**outcome)
+        return
+    Submission.objects.filter(pk=submission.pk).update(
+        **outcome, version=F("version") + 1, updated_at=timezone.now()
+    )
+    record_event(
+        action="submission.outcome_updated",
+        target=submission,
+        details={
+            "check": finished_run.kind if finished_run else None,
+            "run": finished_run.pk if finished_run else None,
+            "changed": {field: [before[field], value] for field, value in changed.items()},
+            "priority": submission.priority_score,
+        },
+    )
+
+
 def check_runs_requeue_stale(*, now: datetime | None = None) -> SweepReport:
     """Find runs that will not finish by themselves and send them again.
 
@@ -217,11 +301,11 @@ def check_runs_requeue_stale(*, now: datetime | None = None) -> SweepReport:
     report = SweepReport()
     expired = list(
         CheckRun.objects.filter(status=RunStatus.RUNNING, lease_expires_at__lt=now).values_list(
-            "pk", "attempts"
+            "pk", "attempts", "kind"
         )
     )
-    to_send: list[int] = []
-    for run_id, attempts in expired:
+    to_send: list[tuple[int, str]] = []
+    for run_id, attempts, kind in expired:
         if attempts >= settings.CHECK_MAX_ATTEMPTS:
             run = CheckRun.objects.get(pk=run_id)
             if check_run_finish(
@@ -233,9 +317,18 @@ def check_runs_requeue_stale(*, now: datetime | None = None) -> SweepReport:
             status=RunStatus.PENDING, lease_expires_at=None
         ):
             report.lease_expired += 1
-            to_send.append(run_id)
+            to_send.append((run_id, kind))
 
-    stale_pending = CheckRun.objects.stale(now).filter(status=RunStatus.PENDING).exclude(pk__in=to_send)
-    resend_lost(dispatch.CHECK_RUNS, to_send, stale_pending.values_list("pk", flat=True), report)
+    stale_pending = (
+        CheckRun.objects.stale(now)
+        .filter(status=RunStatus.PENDING)
+        .exclude(pk__in=[run_id for run_id, _kind in to_send])
+        .values_list("pk", "kind")
+    )
+    # Each run goes back to its check's queue (fast checks to "checks", OCR to "media").
+    taken_back = dispatch.by_queue(to_send)
+    stale_by_queue = dispatch.by_queue(stale_pending)
+    for row_queue in dict.fromkeys([*taken_back, *stale_by_queue]):
+        resend_lost(row_queue, taken_back.get(row_queue, []), stale_by_queue.get(row_queue, []), report)
     report.record("checks.requeued")
     return report

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.selectors import strike_count
+from labels.tier import combine_tiers
 from moderation.models import CheckRun, Finding, Queue, Severity, Submission, Tier
 
 # Priority points. Age adds AGE_POINTS_PER_HOUR on top, through the rank (see `rank_for`).
@@ -52,9 +53,21 @@ def due_at(queue: str, waiting_since: datetime) -> datetime:
     return waiting_since + timedelta(hours=settings.SLA_HOURS[queue])
 
 
+# The checks whose result states an Art. 6 tier ("tier" in CheckRun.result): the label check
+# (metadata labels, traces, the text) and the visible-mark check (OCR of the pixels). Each has
+# already applied the declaration (labels.tier.decide_tier), so the item's tier is simply the
+# strongest of their newest runs' tiers; a run still pending states none yet.
+TIER_CHECKS = ("label", "visible")
+
+
+def item_tier(run_tiers: dict[str, str | None]) -> str:
+    """The item's tier from the newest run of each check (kind -> its stated tier, or None)."""
+    return combine_tiers([tier for kind, tier in run_tiers.items() if kind in TIER_CHECKS and tier])
+
+
 def newest_outcome(revision_id: int) -> tuple[str, list[tuple[str, str, str]]]:
-    """The label tier and the (check, code, severity) of each finding of the newest run of each
-    check. Two light queries: no run results or finding messages are loaded."""
+    """The item's tier (`item_tier`) and the (check, code, severity) of each finding of the newest
+    run of each check. Two light queries: no run results or finding messages are loaded."""
     newest: dict[str, tuple[int, str | None]] = {}
     runs = (
         CheckRun.objects.filter(revision_id=revision_id)
@@ -70,7 +83,7 @@ def newest_outcome(revision_id: int) -> tuple[str, list[tuple[str, str, str]]]:
             "run_id", "code", "severity"
         )
     ]
-    return (newest.get("label", (0, None))[1] or Tier.NONE), findings
+    return item_tier({kind: tier for kind, (_run_id, tier) in newest.items()}), findings
 
 
 OUTCOME_FIELDS = [

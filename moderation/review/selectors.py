@@ -4,13 +4,13 @@ the items bulk review offers, and the moderator's own settings."""
 import datetime
 from typing import Any, cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import active_sanctions, strike_count, verification_summary
 from consent.selectors import consent_panel_for
-from moderation.models import Queue, ReviewerSettings, Status, Submission
+from moderation.models import CheckRun, Queue, ReviewerSettings, Status, Submission
 from moderation.models.choices import PUBLIC_STATUSES
 from moderation.models.submissions import SubmissionQuerySet
 from moderation.pipeline.checks import REGISTRY
@@ -99,12 +99,15 @@ def review_page(item: Submission, *, moderator: User, now: datetime.datetime | N
 
 def bulk_candidates(moderator: User, now: datetime.datetime | None = None) -> QuerySet[Submission]:
     """Items of the review queue without blocking findings that the moderator may decide in bulk:
-    free or held by them, never their own."""
+    free or held by them, never their own, and none whose slow check (OCR) is still running: its
+    result may yet block it."""
     now = now or timezone.now()
     items = cast(SubmissionQuerySet, queue_items(Queue.REVIEW, QueueFilter(), now=now))
+    running = CheckRun.objects.filter(revision_id=OuterRef("current_revision_id")).unfinished()
     return (
         items.claimable(now, by=moderator)
         .filter(has_blocking_findings=False)
+        .exclude(Exists(running))
         .exclude(contributor=moderator)
         .prefetch_related("current_revision__media")
     )

@@ -18,6 +18,12 @@ def priority_now(item: Any) -> float:
 
 
 @register.filter
+def any_running(runs: Any) -> bool:
+    """Whether a check run has not finished: a slow check (OCR) may still run during review."""
+    return any(not run.is_finished for run in runs)
+
+
+@register.filter
 def blurs_media(user: Any) -> bool:
     return blur_media(user)
 

@@ -1,11 +1,16 @@
 // Live check status: while checks run (or an approved item is being published), poll the status
 // endpoint and update the table in place; reload once when everything has finished or the status
-// moved on, so findings and the new status appear.
+// moved on, so findings and the new status appear. A slow check (OCR) may finish while a moderator
+// writes a decision: then a notice asks for the reload instead of throwing the text away.
 (function () {
   "use strict";
   var card = document.getElementById("checks-card");
   if (!card || card.dataset.live !== "1") { return; }
   var url = card.dataset.statusUrl;
+  function writing() {
+    var fields = document.querySelectorAll("#decision-form textarea, #decision-form input[type=text]");
+    return Array.prototype.some.call(fields, function (field) { return field.value.trim() !== ""; });
+  }
   function update(data) {
     data.checks.forEach(function (check) {
       var row = card.querySelector('tr[data-kind="' + check.kind + '"]');
@@ -20,6 +25,10 @@
     // While publishing the checks are done: wait for the status to change instead.
     var publishing = data.status === "publishing";
     if (!publishing && (data.status !== card.dataset.status || (data.finished && data.checks.length))) {
+      if (data.status === card.dataset.status && writing()) {
+        document.getElementById("checks-finished-notice").classList.remove("d-none");
+        return;
+      }
       window.location.reload();
       return;
     }

@@ -34,6 +34,7 @@ def test_it_ranks_label_then_declaration_then_traces(file_tier: str, declared_ai
 )
 def test_it_keeps_the_strongest_tier_of_several_files(tiers: list[str], strongest: str) -> None:
     assert combine_tiers(tiers) == strongest
+    assert combine_tiers(tier for tier in tiers) == strongest  # any iterable, read once
 
 
 def test_it_rejects_an_unknown_tier() -> None:

@@ -131,3 +131,49 @@ def test_it_commits_check_jobs_asynchronously_and_restores_the_setting(
     assert jobs.run_check(run.pk) == "finished: passed"
     assert seen == ["off"]
     assert synchronous_commit() == "on"
+
+
+def check_jobs(queue: str) -> list[str]:
+    return [job_id for job_id in django_rq.get_queue(queue).job_ids if job_id.startswith("check-run-")]
+
+
+def test_it_sends_the_visible_check_to_the_media_queue_and_the_fast_ones_to_checks(
+    alice: User, rq_connection: Any, run_commit_hooks: Any, settings: Any
+) -> None:
+    from tests.moderation.builders import unique_image
+
+    settings.CHECK_VISIBLE_MARKS = True
+    with run_commit_hooks(execute=True):
+        submission = submitted(alice, files=[unique_image()])
+    runs = {run.kind: run for run in CheckRun.objects.filter(submission=submission)}
+    assert sorted(runs) == ["consent", "label", "policy", "visible"]
+    assert sorted(django_rq.get_queue("checks").job_ids) == sorted(
+        f"check-run-{runs[kind].pk}" for kind in ("consent", "label", "policy")
+    )
+    assert check_jobs("media") == [f"check-run-{runs['visible'].pk}"]  # beside the thumbnails
+    assert all(run.enqueued_at is not None for run in runs.values())
+
+    # A worker on the checks queue alone brings the item to review; the OCR waits on "media".
+    work(rq_connection)
+    submission.refresh_from_db()
+    assert submission.status == Status.AWAITING_REVIEW
+    runs["visible"].refresh_from_db()
+    assert runs["visible"].status == RunStatus.PENDING
+
+
+def test_the_sweep_sends_each_lost_run_back_to_its_own_queue(
+    alice: User, rq_connection: Any, run_commit_hooks: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.moderation.builders import unique_image
+
+    settings.CHECK_VISIBLE_MARKS = True
+    with monkeypatch.context() as patch:
+        patch.setattr("rq.queue.Queue.enqueue", lambda *a, **k: (_ for _ in ()).throw(RedisConnectionError()))
+        with run_commit_hooks(execute=True):
+            submission = submitted(alice, files=[unique_image()])
+    runs = {run.kind: run for run in CheckRun.objects.filter(submission=submission)}
+    assert all(run.enqueued_at is None for run in runs.values())
+    report = check_runs_requeue_stale(now=timezone.now() + timedelta(minutes=1))
+    assert report.resent == 4
+    assert len(check_jobs("checks")) == 3
+    assert check_jobs("media") == [f"check-run-{runs['visible'].pk}"]

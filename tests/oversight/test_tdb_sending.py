@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from moderation.review.statements import build_statement
 
 from accounts.models import User
 from moderation.models import Category, Decision, MediaFile, PolicyReason, Submission
+from moderation.review.statements import build_statement
 from oversight.models import ReasonCategory, StatementSubmission, TdbRequest
 from oversight.tdb.payload import NotForDatabase, contexts_for, statement_payload
 from oversight.tdb.services import statements_queue, statements_send, statements_send_batch

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.conf import settings
+
 from moderation.models import Revision, RunStatus, Severity
 
 
@@ -40,6 +42,18 @@ class Check:
     kind: ClassVar[str]
     version: ClassVar[str]
     title: ClassVar[str]
+    # The RQ queue its runs go to. Checks that read metadata and text take milliseconds and share
+    # "checks"; a check that reads pixels (OCR: seconds an image) goes to "media", beside the
+    # publication renders, so it never makes the fast checks wait behind it.
+    queue: ClassVar[str] = "checks"
+    # Whether a submission waits for this check before it enters the review queue. One that does
+    # not (the visible-mark OCR) updates the item's tier, flags and priority when it lands, and
+    # approval is refused until it has finished, like for any unfinished check.
+    gates_review: ClassVar[bool] = True
+
+    def lease_seconds(self) -> int:
+        """How long a worker holds a run before the sweep takes it back (a slow check needs longer)."""
+        return int(settings.CHECK_LEASE_SECONDS)
 
     def applies_to(self, revision: Revision) -> bool:
         return True
