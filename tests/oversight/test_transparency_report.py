@@ -44,7 +44,12 @@ def period(alice: User, mod: User, senior: User) -> tuple:
             override="Checked by hand." if outcome == "approved" else "",
         )
     Sanction.objects.create(
-        user=alice, kind="suspension", actor=senior, reason="r", created_at=start + timedelta(days=1)
+        user=alice,
+        kind="suspension",
+        actor=senior,
+        reason="r",
+        created_at=start + timedelta(days=1),
+        statement={"restriction": "suspension"},  # every restriction has its statement (R36)
     )
     metrics_rollup(days=days)
     return days[0], days[-1]
