@@ -370,8 +370,13 @@ BANKS_IMPORT_MAX_MB = env_int("BANKS_IMPORT_MAX_MB", 50)
 LABELS_VIDEO_LABEL_SECONDS = float(env_str("LABELS_VIDEO_LABEL_SECONDS", "3"))
 LABELS_VIDEO_END_LABEL = env_bool("LABELS_VIDEO_END_LABEL", False)
 # The one encode of the labelled video: H.264 (MP4, MOV, MKV) preset and CRF, VP9 (WebM) CRF.
-LABELS_VIDEO_X264_PRESET = env_str("LABELS_VIDEO_X264_PRESET", "veryfast")
-LABELS_VIDEO_X264_CRF = env_int("LABELS_VIDEO_X264_CRF", 23)
+LABELS_VIDEO_X264_PRESET = env_str("LABELS_VIDEO_X264_PRESET", "ultrafast")
+LABELS_VIDEO_X264_CRF = env_int("LABELS_VIDEO_X264_CRF", 26)
+# x264 options on top of the preset: ultrafast's cheap compression tools switched back on (no-ops
+# with superfast and slower presets); "" for the preset alone. See labels/publish/video.py.
+LABELS_VIDEO_X264_PARAMS = env_str(
+    "LABELS_VIDEO_X264_PARAMS", "cabac=1:deblock=0,0:bframes=3:weightb=1:8x8dct=1:aq-mode=1"
+)
 LABELS_VIDEO_VP9_CRF = env_int("LABELS_VIDEO_VP9_CRF", 32)
 # Audio: rhythm (短长短短, Morse "AI"), voice (spoken 人工智能生成, needs espeak-ng) or both; start or end.
 LABELS_AUDIO_PROMPT = env_str("LABELS_AUDIO_PROMPT", "rhythm")

@@ -8,7 +8,8 @@ Settings (all optional):
   certificate chain and private key (es256).
 - ``LABELS_C2PA_TRUST_ANCHORS``: PEM path of the trust anchors C2PA signers are checked against.
 - ``LABELS_VIDEO_LABEL_SECONDS`` (≥ 2, default 3), ``LABELS_VIDEO_END_LABEL``: when the video label shows.
-- ``LABELS_VIDEO_X264_PRESET``, ``LABELS_VIDEO_X264_CRF``, ``LABELS_VIDEO_VP9_CRF``: the one video encode.
+- ``LABELS_VIDEO_X264_PRESET``, ``LABELS_VIDEO_X264_CRF``, ``LABELS_VIDEO_X264_PARAMS``,
+  ``LABELS_VIDEO_VP9_CRF``: the one video encode.
 - ``LABELS_AUDIO_PROMPT`` (rhythm, voice, both), ``LABELS_AUDIO_PROMPT_POSITION`` (start, end).
 - ``LABELS_FFMPEG``, ``LABELS_FFPROBE``, ``LABELS_ESPEAK``, ``LABELS_AV_TIMEOUT_SECONDS``: the tools.
 """

@@ -7,6 +7,7 @@ import hashlib
 import math
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont
@@ -25,6 +26,7 @@ from labels.publish import (
 )
 from labels.publish import settings as settings_module
 from labels.publish.explicit import FONT_PATH
+from labels.publish.settings import DEFAULT_X264_PARAMS
 
 from .conftest import CORPUS, SigningCertificate
 
@@ -417,6 +419,21 @@ def test_it_reads_publish_settings_with_defaults(monkeypatch: pytest.MonkeyPatch
         "bottom-right",
     )
     assert settings.can_sign is False
+
+
+def test_it_reads_the_video_encoder_settings(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+    configured = {"LABELS_VIDEO_X264_PRESET": "veryfast", "LABELS_VIDEO_X264_PARAMS": ""}
+    monkeypatch.setattr(
+        settings_module, "get_setting", lambda name, default=None: configured.get(name, default)
+    )
+
+    chosen = PublishSettings.from_django_settings()
+    configured.clear()
+    defaults = PublishSettings.from_django_settings()
+
+    assert (chosen.video_x264_preset, chosen.video_x264_crf, chosen.video_x264_params) == ("veryfast", 26, "")
+    assert (defaults.video_x264_preset, defaults.video_x264_params) == ("ultrafast", DEFAULT_X264_PARAMS)
+    assert settings.LABELS_VIDEO_X264_PARAMS == DEFAULT_X264_PARAMS  # config/settings.py's default
 
 
 def test_it_does_not_publish_when_signing_fails(tmp_path: Path) -> None:

@@ -108,8 +108,54 @@ def test_it_keeps_the_video_shape_and_copies_the_audio(clip: Path, published: Av
         assert rendition[0].get(key) == source[0].get(key)
     assert av_tools.packet_hashes(published.dest_path) == av_tools.packet_hashes(clip)  # not re-encoded
     assert abs(av_tools.duration(published.dest_path) - 10.0) < 0.1
-    assert published.encoding["video"] == "libx264 veryfast crf 23 yuv420p"
+    assert published.encoding["video"] == (
+        "libx264 ultrafast cabac=1:deblock=0,0:bframes=3:weightb=1:8x8dct=1:aq-mode=1 crf 26 yuv420p"
+    )
     assert published.encoding["copied"] == ["#1 audio aac"]
+
+
+def test_it_encodes_with_the_x264_options_on_top_of_the_preset(published: AvPublishResult) -> None:
+    # x264 writes the options it used into the stream (an SEI message): ultrafast's motion search,
+    # with CABAC, deblocking, B-frames, the 8x8 transform and adaptive quantisation back on.
+    options = x264_options(published.dest_path)
+
+    assert {
+        "cabac=1",
+        "deblock=1:0:0",
+        "bframes=3",
+        "weightb=1",
+        "8x8dct=1",
+        "subme=0",
+        "crf=26.0",
+    } <= options
+    assert "aq=1:1.00" in options
+
+
+def test_it_encodes_with_the_preset_alone_when_the_options_are_empty(
+    tmp_path: Path, signing: PublishSettings
+) -> None:
+    source = make_video(tmp_path / "in.mp4", seconds=2)
+    settings = dataclasses.replace(
+        signing, video_x264_preset="veryfast", video_x264_crf=23, video_x264_params=""
+    )
+
+    result = publish_video(source, tmp_path / "out.mp4", tier="confirmed", content_id="c1", settings=settings)
+
+    assert result.encoding["video"] == "libx264 veryfast crf 23 yuv420p"
+    assert {"subme=2", "me=hex", "cabac=1", "crf=23.0"} <= x264_options(result.dest_path)
+
+
+@pytest.mark.parametrize("params", ["crf=1 -y", "bframes", "cabac=1;rm", "cabac=1:"])
+def test_it_refuses_x264_options_that_are_not_key_value_pairs(params: str) -> None:
+    with pytest.raises(ValueError, match="are not key=value pairs joined by ':'"):
+        PublishSettings(publisher_code="P", video_x264_params=params)
+
+
+def x264_options(path: Path) -> set[str]:
+    """The options x264 recorded in the stream ("... options: cabac=1 ref=1 ...")."""
+    data = path.read_bytes()
+    start = data.index(b"options: ") + len(b"options: ")
+    return set(data[start : data.index(b"\x00", start)].decode("ascii").split())
 
 
 def test_it_writes_one_implicit_label_read_back_by_the_engine(clip: Path, published: AvPublishResult) -> None:
