@@ -20,6 +20,7 @@ from moderation.models.choices import (
     Status,
     Tier,
 )
+from moderation.models.deliveries import UnlabelledDelivery
 from moderation.models.publication import PublicationRun, PublicationStatus
 from moderation.models.review import (
     Decision,
@@ -60,4 +61,5 @@ __all__ = [
     "Status",
     "Submission",
     "Tier",
+    "UnlabelledDelivery",
 ]
