@@ -18,6 +18,7 @@ from moderation.intake.forms import PersonFormSet, SubmissionForm, persons_from
 from moderation.intake.services import SubmissionIncomplete, UploadOutcome
 from moderation.lifecycle import InvalidTransition
 from moderation.models import FINISHED_RUN_STATUSES, Revision, Status, Submission
+from moderation.publication.selectors import latest_publication
 from moderation.selectors import decisions_for, latest_runs, revision_history
 
 PAGE_SIZE = 20
@@ -168,6 +169,7 @@ def submission_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "runs": latest_runs(submission.current_revision_id),
             "history": revision_history(submission),
             "consent_panel": consent_panel_for(submission, request.user),
+            "publication": latest_publication(submission),
             "is_owner": submission.contributor_id == request.user.pk,
             "can_rerun": request.user.is_reviewer
             and submission.contributor_id != request.user.pk
@@ -181,11 +183,15 @@ def submission_checks_status(request: AuthenticatedRequest, pk: int) -> JsonResp
     """Live check status for the detail page, polled while checks run."""
     submission = get_submission_for_user(request.user, pk)
     runs = latest_runs(submission.current_revision_id)
+    publication = latest_publication(submission) if submission.status == Status.PUBLISHING else None
     return JsonResponse(
         {
             "status": submission.status,
             "status_display": submission.get_status_display(),
             "version": submission.version,
+            "publication": {"status": publication.status, "progress": publication.progress}
+            if publication
+            else None,
             "finished": all(run.is_finished for run in runs),
             "checks": [
                 {

@@ -71,6 +71,11 @@ class PublicationRun(models.Model):
         return f"publication {self.pk} of #{self.submission_id}"
 
     @property
+    def progress_step(self) -> int:
+        """The progress rounded down to 5 %: the bar's width class (progress-step-N in app.css)."""
+        return min(self.progress, 100) // 5 * 5
+
+    @property
     def file_prefix(self) -> str:
         """Every file this run writes is named with this prefix, so a failed one is found again."""
         return f"{settings.PUBLISHED_ROOT}/{self.submission_id}/p{self.pk}-"

@@ -1,12 +1,24 @@
 // Live check status: while checks run (or an approved item is being published), poll the status
-// endpoint and update the table in place; reload once when everything has finished or the status
-// moved on, so findings and the new status appear.
+// endpoint and update the table and the publishing progress bar in place; reload once when
+// everything has finished or the status moved on, so findings and the new status appear.
 (function () {
   "use strict";
   var card = document.getElementById("checks-card");
   if (!card || card.dataset.live !== "1") { return; }
   var url = card.dataset.statusUrl;
+  function updateProgress(publication) {
+    var bar = document.getElementById("publishing-progress");
+    if (!bar || !publication) { return; }
+    var percent = Math.max(0, Math.min(100, Math.floor(publication.progress) || 0));
+    bar.setAttribute("aria-valuenow", String(percent));
+    bar.setAttribute("aria-valuetext", percent + "%");
+    var fill = bar.querySelector(".progress-bar");
+    fill.className = fill.className.replace(/\bprogress-step-\d+\b/, "progress-step-" + (percent - percent % 5));
+    var text = document.getElementById("publishing-percent");
+    if (text) { text.textContent = percent + "%"; }
+  }
   function update(data) {
+    updateProgress(data.publication);
     data.checks.forEach(function (check) {
       var row = card.querySelector('tr[data-kind="' + check.kind + '"]');
       if (!row) { return; }

@@ -307,3 +307,23 @@ def test_the_publication_job_is_sent_with_a_timeout_longer_than_ffmpegs(
     run = approve(item, mod, run_commit_hooks)
     job = Job.fetch(f"publication-run-{run.pk}", connection=django_rq.get_connection("media"))
     assert job.timeout == settings.PUBLICATION_JOB_TIMEOUT_SECONDS > settings.LABELS_AV_TIMEOUT_SECONDS
+
+
+def test_the_item_pages_show_the_publishing_progress(
+    alice: User, mod: User, alice_client: Any, mod_client: Any
+) -> None:
+    item = awaiting(alice, declared_ai=True, files=[])
+    review_decide(submission=item, moderator=mod, outcome="approved", expected_version=item.version)
+    PublicationRun.objects.filter(submission=item).update(status=PublicationStatus.RUNNING, progress=42)
+
+    for client, url in (
+        (alice_client, f"/submissions/{item.pk}/"),
+        (mod_client, f"/review/items/{item.pk}/"),
+    ):
+        html = client.get(url).content.decode()
+        assert 'role="progressbar" id="publishing-progress"' in html
+        assert 'aria-valuenow="42"' in html and 'class="progress-bar progress-step-40"' in html
+        assert 'id="publishing-percent" aria-hidden="true">42%<' in html
+        assert "js/live_checks.js" in html  # polls checks.json and moves the bar
+    status = alice_client.get(f"/submissions/{item.pk}/checks.json").json()
+    assert (status["status"], status["publication"]) == ("publishing", {"status": "running", "progress": 42})
