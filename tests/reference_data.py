@@ -16,6 +16,7 @@ DATA_MIGRATIONS = [
     ("moderation.migrations.0002_library_permissions_reasons", "forwards"),
     ("audit.migrations.0003_chains", "create_heads"),
     ("banks.migrations.0001_initial", "grant"),
+    ("moderation.migrations.0007_labelled_av_deliveries", "grant_view"),
 ]
 
 

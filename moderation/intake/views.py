@@ -18,6 +18,8 @@ from moderation.intake.forms import PersonFormSet, SubmissionForm, persons_from
 from moderation.intake.services import SubmissionIncomplete, UploadOutcome
 from moderation.lifecycle import InvalidTransition
 from moderation.models import FINISHED_RUN_STATUSES, Revision, Status, Submission
+from moderation.publication.deliveries import is_staff_requester
+from moderation.publication.downloads import is_ai_content, labelled_renditions
 from moderation.publication.selectors import latest_publication
 from moderation.selectors import decisions_for, latest_runs, revision_history
 
@@ -160,17 +162,27 @@ def submission_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = get_submission_for_user(
         request.user, pk, queryset=Submission.objects.select_related("current_revision", "contributor")
     )
+    revision = submission.current_revision
+    media_items = list(revision.media.all()) if revision else []
+    labelled = labelled_renditions(submission)
+    for item in media_items:
+        item.labelled = labelled.get(item.pk)  # type: ignore[attr-defined]
+    is_owner = submission.contributor_id == request.user.pk
     return render(
         request,
         "moderation/submission_detail.html",
         {
             "submission": submission,
-            "revision": submission.current_revision,
+            "revision": revision,
+            "media_items": media_items,
+            # AI content downloads with its label (R19); its original only on a logged request (R32).
+            "ai_content": is_ai_content(submission, revision),
+            "can_ask_unlabelled": is_owner or is_staff_requester(request.user),
             "runs": latest_runs(submission.current_revision_id),
             "history": revision_history(submission),
             "consent_panel": consent_panel_for(submission, request.user),
             "publication": latest_publication(submission),
-            "is_owner": submission.contributor_id == request.user.pk,
+            "is_owner": is_owner,
             "can_rerun": request.user.is_reviewer
             and submission.contributor_id != request.user.pk
             and submission.status not in (Status.DRAFT, Status.WITHDRAWN),
