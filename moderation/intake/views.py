@@ -177,7 +177,8 @@ def submission_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "media_items": media_items,
             # AI content downloads with its label (R19); its original only on a logged request (R32).
             "ai_content": is_ai_content(submission, revision),
-            "can_ask_unlabelled": is_owner or is_staff_requester(request.user),
+            "can_ask_unlabelled": submission.status != Status.DRAFT
+            and (is_owner or is_staff_requester(request.user)),
             "runs": latest_runs(submission.current_revision_id),
             "history": revision_history(submission),
             "consent_panel": consent_panel_for(submission, request.user),

@@ -24,7 +24,7 @@ from accounts.models import TermsAcceptance, TermsVersion, User
 from accounts.selectors import current_terms
 from audit.services import record_event
 from moderation.access import get_submission_for_user
-from moderation.models import MediaFile, Submission, UnlabelledDelivery
+from moderation.models import MediaFile, Status, Submission, UnlabelledDelivery
 from moderation.publication.downloads import is_ai_content
 
 CLAUSE_VERSION = "unlabelled-copy-1"
@@ -39,6 +39,7 @@ CLAUSE = gettext_lazy(
 
 class Refusal(enum.StrEnum):
     NOT_AI = "not_ai"
+    DRAFT = "draft"
     NO_TERMS = "no_terms"
     TERMS_NOT_ACCEPTED = "terms_not_accepted"
     NOT_ACKNOWLEDGED = "not_acknowledged"
@@ -62,13 +63,13 @@ def is_staff_requester(user: User) -> bool:
 def get_media_for_unlabelled(user: User, pk: int, media_pk: int) -> tuple[Submission, MediaFile]:
     """An item's file whose unlabelled original `user` may ask for: the contributor's own, or any for
     senior moderators and admins (403 to moderators, 404 to everyone else and to content that is
-    not AI, which downloads as it is)."""
+    not AI, which downloads as it is, and to drafts)."""
     submission = get_submission_for_user(user, pk)
     media = get_object_or_404(
         MediaFile.objects.select_related("revision"), pk=media_pk, revision__submission=submission
     )
-    if not is_ai_content(submission, media.revision):
-        raise Http404
+    if not is_ai_content(submission, media.revision) or submission.status == Status.DRAFT:
+        raise Http404  # a draft's files are still the contributor's to change
     if submission.contributor_id != user.pk and not is_staff_requester(user):
         raise PermissionDenied(_("Only the contributor, a senior moderator or an admin may ask for it."))
     return submission, media
@@ -120,6 +121,8 @@ def unlabelled_delivery_request(
     """
     if media.revision.submission_id != submission.pk or not is_ai_content(submission, media.revision):
         raise DeliveryRefused(Refusal.NOT_AI, _("This file is not AI content: it downloads as it is."))
+    if submission.status == Status.DRAFT:
+        raise DeliveryRefused(Refusal.DRAFT, _("A draft's files can still change: submit it first."))
     is_owner = submission.contributor_id == user.pk
     if not is_owner and not is_staff_requester(user):
         raise PermissionDenied

@@ -309,3 +309,26 @@ def test_admins_read_the_log_and_nobody_edits_it(
         302,
         403,
     )
+
+
+def test_a_drafts_files_are_not_handed_out(alice: User, terms: TermsVersion) -> None:
+    """A draft's files can still be removed; a logged delivery must keep naming its file."""
+    from tests.moderation.builders import draft
+
+    client = client_for(accept(alice, terms))
+    unsent = draft(alice, declared_ai=True, files=[unique_image()])
+    media = unsent.current_revision.media.get()
+    assert client.get(form_url(unsent, media)).status_code == 404
+    assert client.post(request_url(unsent, media), RECIPIENT).status_code == 404
+    assert "unlabelled-request" not in client.get(f"/submissions/{unsent.pk}/").content.decode()
+    with pytest.raises(DeliveryRefused) as refused:
+        unlabelled_delivery_request(
+            user=alice,
+            submission=unsent,
+            media=media,
+            recipient_name="Wang Fang",
+            recipient_organisation="Festival",
+            purpose="Projection",
+            acknowledged=True,
+        )
+    assert refused.value.reason == Refusal.DRAFT
