@@ -529,3 +529,17 @@ INSTALLED_APPS += ["producers"]
 CHECK_VISIBLE_MARKS = env_bool("CHECK_VISIBLE_MARKS", True)
 # OCR takes 1-2.5 s a picture: a worker holds a visible-mark run this long before the sweep takes it back.
 CHECK_VISIBLE_LEASE_SECONDS = env_int("CHECK_VISIBLE_LEASE_SECONDS", 600)
+
+# --- Labelled video and audio on the product side (issue 15) --------------------------------------
+# A publication job may run this long before RQ stops it: longer than one ffmpeg run
+# (LABELS_AV_TIMEOUT_SECONDS), and each ffmpeg run is cut to the job's time left, so ffmpeg's own
+# deadline ends a run cleanly first. The job renews its lease while it reports progress.
+PUBLICATION_JOB_TIMEOUT_SECONDS = env_int("PUBLICATION_JOB_TIMEOUT_SECONDS", LABELS_AV_TIMEOUT_SECONDS + 600)
+if PUBLICATION_JOB_TIMEOUT_SECONDS <= LABELS_AV_TIMEOUT_SECONDS:
+    raise ImproperlyConfigured("PUBLICATION_JOB_TIMEOUT_SECONDS must exceed LABELS_AV_TIMEOUT_SECONDS.")
+# Unlabelled originals (Labeling Measures Art. 9, R32): each request and its recipient are kept this
+# many days, never less than six months (183 days); the one-time download works this many minutes.
+UNLABELLED_DELIVERY_RETENTION_DAYS = env_int("UNLABELLED_DELIVERY_RETENTION_DAYS", 183)
+if UNLABELLED_DELIVERY_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured("UNLABELLED_DELIVERY_RETENTION_DAYS must be at least 183 (R32).")
+UNLABELLED_DELIVERY_LINK_MINUTES = env_int("UNLABELLED_DELIVERY_LINK_MINUTES", 15)

@@ -1,14 +1,19 @@
 """Media the demo makes itself: pictures drawn with Pillow, then given (or denied) the labels real
 tools write: a C2PA manifest signed with the public test certificate, IPTC DigitalSourceType, a
-GB 45438 (TC260) implicit label, generator traces, a tampered manifest, two labels at once."""
+GB 45438 (TC260) implicit label, generator traces, a tampered manifest, two labels at once; and,
+when ffmpeg is installed, a short video encoded from frames drawn with Pillow, and a melody."""
 
 import io
 import json
 import math
+import shutil
 import struct
+import subprocess
+import tempfile
 import wave
 from pathlib import Path
 
+from django.conf import settings
 from PIL import Image, ImageDraw
 
 from labels import samples, source_types
@@ -121,3 +126,85 @@ def wav_with_tc260(seconds: float = 2.0) -> bytes:
     chunk = samples.riff_chunk(b"AIGC", label.encode())
     body = out.getvalue()[8:] + chunk  # "WAVE" and its chunks, then the label chunk
     return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def have_ffmpeg() -> bool:
+    """Video and audio are published with ffmpeg (LABELS_FFMPEG); without it the demo skips them."""
+    return shutil.which(settings.LABELS_FFMPEG) is not None
+
+
+VIDEO_SIZE = (480, 270)
+VIDEO_FPS = 12
+
+
+def _boat_frame(index: int, frames: int) -> bytes:
+    """A paper boat crossing a lake at dusk: one RGB frame."""
+    width, height = VIDEO_SIZE
+    image = Image.new("RGB", VIDEO_SIZE)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        t = y / height
+        draw.line([(0, y), (width, y)], fill=(int(250 - 120 * t), int(190 - 60 * t), int(150 + 60 * t)))
+    water = int(height * 0.6)
+    draw.rectangle([0, water, width, height], fill=(40, 90, 140))
+    for row in range(water + 8, height, 14):
+        offset = (index * 3 + row) % 40
+        draw.line([(offset, row), (offset + 30, row)], fill=(90, 150, 200), width=2)
+    x = int(-80 + (width + 160) * index / max(frames - 1, 1))
+    bob = int(3 * math.sin(index / 2))
+    draw.polygon(
+        [
+            (x, water - 4 + bob),
+            (x + 70, water - 4 + bob),
+            (x + 55, water + 12 + bob),
+            (x + 15, water + 12 + bob),
+        ],
+        fill=(245, 245, 240),
+    )
+    draw.polygon(
+        [(x + 35, water - 40 + bob), (x + 35, water - 6 + bob), (x + 60, water - 6 + bob)],
+        fill=(235, 235, 230),
+    )
+    return image.tobytes()
+
+
+def paper_boats_video(seconds: float = 3.0) -> bytes:
+    """A 3 s, 480x270 MP4 (H.264 and AAC, about 100 KB): frames drawn with Pillow, encoded by ffmpeg."""
+    frames = int(seconds * VIDEO_FPS)
+    raw = b"".join(_boat_frame(index, frames) for index in range(frames))
+    with tempfile.TemporaryDirectory(prefix="provenant-demo-") as folder:
+        output = Path(folder) / "boats.mp4"
+        subprocess.run(
+            [
+                *(settings.LABELS_FFMPEG, "-hide_banner", "-loglevel", "error", "-nostdin", "-y"),
+                *("-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{VIDEO_SIZE[0]}x{VIDEO_SIZE[1]}"),
+                *("-r", str(VIDEO_FPS), "-i", "pipe:0"),
+                *("-f", "lavfi", "-i", f"sine=f=330:d={seconds}:r=44100"),
+                *("-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-pix_fmt", "yuv420p"),
+                *("-c:a", "aac", "-b:a", "48k", "-shortest", "-movflags", "+faststart", str(output)),
+            ],
+            input=raw,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        return output.read_bytes()
+
+
+def lullaby_wav(seconds: float = 3.0) -> bytes:
+    """A soft three-note melody (no label of its own): mono 16 kHz WAV."""
+    rate = 16_000
+    notes = (392.0, 330.0, 262.0)
+    frames = bytearray()
+    total = int(rate * seconds)
+    for i in range(total):
+        pitch = notes[min(i * len(notes) // total, len(notes) - 1)]
+        fade = min(1.0, i / 800, (total - i) / 800)
+        frames += struct.pack("<h", int(5000 * fade * math.sin(2 * math.pi * pitch * i / rate)))
+    out = io.BytesIO()
+    with wave.open(out, "wb") as audio:
+        audio.setnchannels(1)
+        audio.setsampwidth(2)
+        audio.setframerate(rate)
+        audio.writeframes(bytes(frames))
+    return out.getvalue()

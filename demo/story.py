@@ -65,6 +65,7 @@ class Item:
     submit: bool = True
     then: Callable[[Submission, dict[str, User]], None] | None = None
     waited_hours: float = 0
+    needs_ffmpeg: bool = False  # video and audio are published with ffmpeg; skipped without it
 
 
 def _arrived_hours_ago(submission: Submission, hours: float) -> None:
@@ -514,6 +515,28 @@ STORY = [
         region="eu",
         waited_hours=30,
     ),
+    # alice again: video and audio published with their labels (by the publication job, ffmpeg)
+    Item(
+        "alice",
+        "Paper boats (generated video)",
+        [("paper-boats.mp4", media.paper_boats_video)],
+        body="",
+        declared_ai=True,
+        categories=["other_generation"],
+        prompt="paper boats drifting across a lake at dusk",
+        then=approve,
+        needs_ffmpeg=True,
+    ),
+    Item(
+        "alice",
+        "Lullaby (generated)",
+        [("lullaby.wav", media.lullaby_wav)],
+        body="A lullaby composed with a music model.",
+        declared_ai=True,
+        categories=["other_generation"],
+        then=approve,
+        needs_ffmpeg=True,
+    ),
 ]
 
 POLICY_RULES = [
@@ -558,6 +581,9 @@ def seed_story(users: dict[str, User], log: Callable[[str], None]) -> bool:
         SMS_BACKEND="accounts.sms.LocmemBackend",
     ):
         for item in STORY:
+            if item.needs_ffmpeg and not media.have_ffmpeg():
+                log(f"  (skipped: {item.title}: video and audio are published with ffmpeg, not installed)")
+                continue
             contributor = users[item.contributor]
             data = RevisionInput(
                 title=item.title,

@@ -31,7 +31,7 @@ from labels.c2pa_manifest import read_manifest_store
 from labels.conf import get_setting
 from labels.containers import RawMetadata, read_container
 from labels.containers.base import LIMIT, ByteSource, MetadataProblem
-from labels.media_types import UNKNOWN, sniff
+from labels.media_types import UNKNOWN, sniff_buffer
 from labels.report import (
     SOURCE_C2PA,
     SOURCE_IPTC,
@@ -244,7 +244,7 @@ def _container_error(report: MediaReport, message: str) -> None:
 
 
 def _inspect(buf: ByteSource, name: str, options: InspectOptions, open_stream: StreamFactory) -> MediaReport:
-    report = MediaReport(path=name, media_type=sniff(bytes(buf[:64])), size=len(buf))
+    report = MediaReport(path=name, media_type=sniff_buffer(buf), size=len(buf))
     if not len(buf):
         report.media_type = UNKNOWN
         _container_error(report, "file is empty")

@@ -9,7 +9,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from moderation.models import CheckRun, Finding, PolicyReason, PolicyRule, PublicationRun, Submission
+from moderation.models import (
+    CheckRun,
+    Finding,
+    PolicyReason,
+    PolicyRule,
+    PublicationRun,
+    Submission,
+    UnlabelledDelivery,
+)
 from moderation.pipeline.checks import REGISTRY
 from moderation.pipeline.policy import policy_rule_delete, policy_rule_save
 from moderation.pipeline.services import CheckNotAllowed, checks_rerun
@@ -203,3 +211,23 @@ class PublicationRunAdmin(WorkerRowAdmin):
     list_display = ["id", "submission", "status", "attempts", "tier", "created_at", "finished_at"]
     list_filter = ["status"]
     raw_id_fields = ["submission", "revision", "requested_by"]
+
+
+@admin.register(UnlabelledDelivery)
+class UnlabelledDeliveryAdmin(WorkerRowAdmin):
+    """The log of unlabelled originals handed out on request (R32): read-only, kept at least
+    UNLABELLED_DELIVERY_RETENTION_DAYS."""
+
+    list_display = [
+        "id",
+        "submission",
+        "requested_by",
+        "requester_role",
+        "recipient_name",
+        "recipient_organisation",
+        "created_at",
+        "downloaded_at",
+    ]
+    list_filter = ["requester_role"]
+    search_fields = ["recipient_name", "recipient_organisation", "media_sha256"]
+    raw_id_fields = ["submission", "media", "requested_by", "terms"]

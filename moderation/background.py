@@ -33,6 +33,8 @@ class RowQueue:
     model: str  # "app_label.Model" with status, "pending" and enqueued_at
     max_attempts_setting: str
     intervals_setting: str
+    # The setting naming how long one job may run (RQ stops it then); "" for the queue's default.
+    timeout_setting: str = ""
 
     def job_id(self, row_id: int) -> str:
         return f"{self.job_prefix}-{row_id}"
@@ -63,6 +65,7 @@ class RowQueue:
                     retry=Retry(max=max_attempts - 1, interval=getattr(settings, self.intervals_setting))
                     if max_attempts > 1
                     else None,
+                    job_timeout=getattr(settings, self.timeout_setting) if self.timeout_setting else None,
                     result_ttl=0,  # The outcome lives in the database; Redis need not keep it.
                     failure_ttl=7 * 24 * 3600,
                 )

@@ -3,6 +3,7 @@ from django.urls import path
 from moderation.intake import media_views as media
 from moderation.intake import views as submissions
 from moderation.publication import actions as published
+from moderation.publication import download_views as downloads
 from moderation.publication import views as publication
 from moderation.review import bulk
 from moderation.review import views as review
@@ -24,6 +25,23 @@ urlpatterns = [
     path("submissions/<int:pk>/media/<int:media_pk>/", media.media_file, name="media_file"),
     path(
         "submissions/<int:pk>/media/<int:media_pk>/thumbnail/", media.media_thumbnail, name="media_thumbnail"
+    ),
+    # Unlabelled originals on request (R32)
+    path(
+        "submissions/<int:pk>/media/<int:media_pk>/unlabelled/",
+        downloads.unlabelled_request_form,
+        name="unlabelled_request",
+    ),
+    path(
+        "submissions/<int:pk>/media/<int:media_pk>/unlabelled/request/",
+        downloads.unlabelled_request,
+        name="unlabelled_request_submit",
+    ),
+    path("deliveries/<int:pk>/", downloads.unlabelled_delivery, name="unlabelled_delivery"),
+    path(
+        "deliveries/<int:pk>/download/",
+        downloads.unlabelled_delivery_download,
+        name="unlabelled_delivery_download",
     ),
     path(
         "submissions/<int:pk>/rerun-checks/", review.submission_rerun_checks, name="submission_rerun_checks"

@@ -1,12 +1,25 @@
 """Sending a private file once a view has checked who is asking: by Django, or handed to the web
-server (X-Accel-Redirect for nginx, X-Sendfile), with headers that keep it private and inert."""
+server (X-Accel-Redirect for nginx, X-Sendfile), with headers that keep it private and inert.
 
+Given the request, Django answers a single byte range (`Range: bytes=a-b`, `a-`, `-n`) with 206
+and the bytes as stored, so players can seek; several ranges, a malformed header or a stale
+`If-Range` get the whole file (RFC 9110 allows ignoring Range), a range past the end gets 416.
+The web servers do the same themselves.
+"""
+
+import re
+from collections.abc import Iterator
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.http import http_date
+
+CHUNK = 64 * 1024
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$")
+UNSATISFIABLE = (-1, -1)
 
 
 def _content_disposition(kind: str, name: str) -> str:
@@ -15,10 +28,77 @@ def _content_disposition(kind: str, name: str) -> str:
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
+def requested_range(header: str, size: int) -> tuple[int, int] | None:
+    """The one byte range (first, last; inclusive) a Range header asks of a file of `size` bytes;
+    None to send the whole file; UNSATISFIABLE when it starts past the end."""
+    match = _RANGE.match(header)
+    if match is None:  # several ranges, another unit, or nonsense: the whole file
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:  # the last n bytes
+        suffix = int(last)
+        return (max(size - suffix, 0), size - 1) if suffix and size else UNSATISFIABLE
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if last and int(last) < start:
+        return None  # invalid: ignored
+    if start >= size:
+        return UNSATISFIABLE
+    return start, end
+
+
+def _read(stored_name: str, start: int, end: int) -> Iterator[bytes]:
+    with default_storage.open(stored_name, "rb") as source:
+        source.seek(start)
+        left = end - start + 1
+        while left > 0:
+            chunk = source.read(min(CHUNK, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk
+
+
+def _by_django(stored_name: str, content_type: str, request: HttpRequest | None) -> HttpResponseBase:
+    size = default_storage.size(stored_name)
+    modified = http_date(default_storage.get_modified_time(stored_name).timestamp())
+    wanted = None
+    if request is not None and request.method == "GET" and "HTTP_RANGE" in request.META:
+        if_range = request.META.get("HTTP_IF_RANGE")
+        if if_range is None or if_range == modified:
+            wanted = requested_range(request.META["HTTP_RANGE"], size)
+    response: HttpResponseBase
+    if wanted == UNSATISFIABLE:
+        response = HttpResponse(status=416, content_type=content_type)
+        response["Content-Range"] = f"bytes */{size}"
+    elif wanted is not None:
+        start, end = wanted
+        response = StreamingHttpResponse(
+            _read(stored_name, start, end), status=206, content_type=content_type
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    else:
+        response = FileResponse(default_storage.open(stored_name, "rb"), content_type=content_type)
+    response["Accept-Ranges"] = "bytes"
+    response["Last-Modified"] = modified
+    return response
+
+
 def serve_private(
-    stored_name: str | None, content_type: str, download_name: str, *, attachment: bool
+    stored_name: str | None,
+    content_type: str,
+    download_name: str,
+    *,
+    attachment: bool,
+    request: HttpRequest | None = None,
 ) -> HttpResponseBase:
-    """Send a private file, or hand it to the web server (X-Accel-Redirect / X-Sendfile)."""
+    """Send a private file, or hand it to the web server (X-Accel-Redirect / X-Sendfile).
+
+    The bytes go out as stored, never re-encoded. Pass `request` to answer Range requests.
+    """
     if not stored_name or not default_storage.exists(stored_name):
         raise Http404
     accel = settings.MEDIA_ACCEL
@@ -30,7 +110,7 @@ def serve_private(
         response = HttpResponse(content_type=content_type)
         response["X-Sendfile"] = default_storage.path(stored_name)
     else:
-        response = FileResponse(default_storage.open(stored_name, "rb"), content_type=content_type)
+        response = _by_django(stored_name, content_type, request)
     response["Content-Disposition"] = _content_disposition(
         "attachment" if attachment else "inline", download_name
     )

@@ -19,6 +19,7 @@ DATA_MIGRATIONS = [
     ("oversight.migrations.0001_initial", "categorise_reasons"),
     ("oversight.migrations.0001_initial", "grant_admins"),
     ("producers.migrations.0001_initial", "grant"),
+    ("moderation.migrations.0008_labelled_av_deliveries", "grant_view"),
 ]
 
 

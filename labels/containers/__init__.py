@@ -65,7 +65,7 @@ def read_container(buf: ByteSource, media_type: str) -> RawMetadata:
     meta = RawMetadata()
     reader = _READERS.get(media_type)
     if reader is None and bytes(buf[:4]) == b"OggS":
-        reader = read_ogg  # labels.media_types does not name Ogg (yet): dispatch on the capture pattern
+        reader = read_ogg  # an Ogg file handed in under another type: dispatch on the capture pattern
     if reader is None:
         meta.errors.append(f"unsupported file type {media_type}; only a C2PA byte scan was done")
         head = bytes(buf[:_FALLBACK_SCAN_BYTES])

@@ -2,25 +2,43 @@
 
 import mimetypes
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedRequest
 from moderation.access import get_submission_for_user
 from moderation.intake.thumbnails import media_make_thumbnail
 from moderation.models import MediaFile
+from moderation.publication.downloads import is_ai_content, labelled_renditions, original_download_name
 from privatemedia.serving import serve_private
 
 
 @require_GET
 def media_file(request: AuthenticatedRequest, pk: int, media_pk: int) -> HttpResponseBase:
+    """The upload, shown in the item's pages. A download of AI content is its labelled rendition
+    (R19), or, unpublished, refused: the unlabelled original only by a logged request (R32)."""
     submission = get_submission_for_user(request.user, pk)
-    row = get_object_or_404(MediaFile, pk=media_pk, revision__submission=submission)
-    return serve_private(
-        row.file.name, row.mime_type, row.original_name, attachment="download" in request.GET
+    row = get_object_or_404(
+        MediaFile.objects.select_related("revision"), pk=media_pk, revision__submission=submission
     )
+    download = "download" in request.GET
+    if download and is_ai_content(submission, row.revision):
+        rendition = labelled_renditions(submission).get(row.pk)
+        if rendition is None:
+            raise PermissionDenied(
+                _(
+                    "AI content is downloaded with its label once published; "
+                    "ask for the unlabelled original instead."
+                )
+            )
+        return redirect(reverse("publication_media", args=[submission.pk, rendition.pk]) + "?download=1")
+    name = original_download_name(row) if download else row.original_name
+    return serve_private(row.file.name, row.mime_type, name, attachment=download, request=request)
 
 
 @require_GET

@@ -18,6 +18,9 @@ from moderation.intake.forms import PersonFormSet, SubmissionForm, persons_from
 from moderation.intake.services import SubmissionIncomplete, UploadOutcome
 from moderation.lifecycle import InvalidTransition
 from moderation.models import FINISHED_RUN_STATUSES, Revision, Status, Submission
+from moderation.publication.deliveries import is_staff_requester
+from moderation.publication.downloads import is_ai_content, labelled_renditions
+from moderation.publication.selectors import latest_publication
 from moderation.selectors import decisions_for, latest_runs
 from moderation.timeline import submission_timeline
 
@@ -160,16 +163,28 @@ def submission_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = get_submission_for_user(
         request.user, pk, queryset=Submission.objects.select_related("current_revision", "contributor")
     )
+    revision = submission.current_revision
+    media_items = list(revision.media.all()) if revision else []
+    labelled = labelled_renditions(submission)
+    for item in media_items:
+        item.labelled = labelled.get(item.pk)  # type: ignore[attr-defined]
+    is_owner = submission.contributor_id == request.user.pk
     return render(
         request,
         "moderation/submission_detail.html",
         {
             "submission": submission,
-            "revision": submission.current_revision,
+            "revision": revision,
+            "media_items": media_items,
+            # AI content downloads with its label (R19); its original only on a logged request (R32).
+            "ai_content": is_ai_content(submission, revision),
+            "can_ask_unlabelled": submission.status != Status.DRAFT
+            and (is_owner or is_staff_requester(request.user)),
             "runs": latest_runs(submission.current_revision_id),
             "timeline": submission_timeline(submission, viewer=request.user),
             "consent_panel": consent_panel_for(submission, request.user),
-            "is_owner": submission.contributor_id == request.user.pk,
+            "publication": latest_publication(submission),
+            "is_owner": is_owner,
             "can_rerun": request.user.is_reviewer
             and submission.contributor_id != request.user.pk
             and submission.status not in (Status.DRAFT, Status.WITHDRAWN),
@@ -182,11 +197,15 @@ def submission_checks_status(request: AuthenticatedRequest, pk: int) -> JsonResp
     """Live check status for the detail page, polled while checks run."""
     submission = get_submission_for_user(request.user, pk)
     runs = latest_runs(submission.current_revision_id)
+    publication = latest_publication(submission) if submission.status == Status.PUBLISHING else None
     return JsonResponse(
         {
             "status": submission.status,
             "status_display": submission.get_status_display(),
             "version": submission.version,
+            "publication": {"status": publication.status, "progress": publication.progress}
+            if publication
+            else None,
             "finished": all(run.is_finished for run in runs),
             "checks": [
                 {

@@ -20,6 +20,7 @@ from moderation.models.choices import (
     Status,
     Tier,
 )
+from moderation.models.deliveries import UnlabelledDelivery
 from moderation.models.leases import LeasedItem
 from moderation.models.publication import PublicationRun, PublicationStatus, Refutation
 from moderation.models.review import (
@@ -67,4 +68,5 @@ __all__ = [
     "Status",
     "Submission",
     "Tier",
+    "UnlabelledDelivery",
 ]

@@ -44,6 +44,8 @@ class PublicationRun(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     worker = models.CharField(_("worker"), max_length=200, blank=True)
+    # Percent of the current attempt's rendering done, written every few percent (the item pages show it).
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     enqueued_at = models.DateTimeField(_("sent to a worker"), null=True, blank=True)
@@ -67,6 +69,11 @@ class PublicationRun(models.Model):
 
     def __str__(self) -> str:
         return f"publication {self.pk} of #{self.submission_id}"
+
+    @property
+    def progress_step(self) -> int:
+        """The progress rounded down to 5 %: the bar's width class (progress-step-N in app.css)."""
+        return min(self.progress, 100) // 5 * 5
 
     @property
     def file_prefix(self) -> str:

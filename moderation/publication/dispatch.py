@@ -12,4 +12,5 @@ PUBLICATION_RUNS = RowQueue(
     model="moderation.PublicationRun",
     max_attempts_setting="PUBLICATION_MAX_ATTEMPTS",
     intervals_setting="PUBLICATION_RETRY_INTERVALS",
+    timeout_setting="PUBLICATION_JOB_TIMEOUT_SECONDS",  # video: longer than one ffmpeg run
 )

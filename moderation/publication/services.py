@@ -7,10 +7,12 @@
    delivery does nothing), renders the renditions by media kind outside any transaction and
    reads them back, then finishes in one transaction under the row lock: the renditions, the
    run "published", the item "approved" with `published_at`. Until then nothing is public.
-3. A render that fails is retried with backoff (RQ Retry on the media queue; at once inline);
-   each failed attempt's files are deleted. After PUBLICATION_MAX_ATTEMPTS the run ends
-   "failed" and the item goes back to review in the escalated queue, with the reason on its
-   review page: a senior moderator decides again.
+3. A render that fails is retried with backoff (RQ Retry on the media queue; at once inline)
+   when another attempt may succeed (an OSError, a PublicationFailed marked retryable); each
+   failed attempt's files are deleted. After PUBLICATION_MAX_ATTEMPTS, or at once for a failure
+   no retry mends (a file the label engine refuses, a bug), the run ends "failed" and the item
+   goes back to review in the escalated queue, with the reason on its review page: a senior
+   moderator decides again.
 4. An item that left "publishing" meanwhile (taken down after a consent was withdrawn) cancels
    the run; its files are deleted, nothing is published.
 5. `publication_runs_requeue_stale` (the `requeue_stale_publications` command, scheduled in
@@ -41,6 +43,7 @@ from moderation.models import (
 from moderation.publication import dispatch
 from moderation.publication.renditions import (
     PublicationFailed,
+    RenderAbandoned,
     renditions_discard,
     renditions_read_back,
     renditions_render,
@@ -82,11 +85,16 @@ def publication_run_execute(*, run_id: int, worker: str) -> str:
     try:
         renditions = renditions_render(run=run)
         renditions_read_back(renditions)
+    except RenderAbandoned:
+        return _abandoned(run)
     except Exception as exc:  # A bug or a bad file must end the attempt, not leave it running.
         if not isinstance(exc, PublicationFailed | OSError):
             logger.exception("Publication run %s failed", run_id)
         renditions_discard(run)
         error = str(exc) if isinstance(exc, PublicationFailed) else f"{type(exc).__name__}: {exc}"
+        retryable = isinstance(exc, OSError) or (isinstance(exc, PublicationFailed) and exc.retryable)
+        if not retryable:
+            return publication_run_fail(run=run, error=error)
         return _attempt_failed(run, error)
     try:
         return _finish(run, renditions)
@@ -97,6 +105,15 @@ def publication_run_execute(*, run_id: int, worker: str) -> str:
 
 def _still_wanted(run: PublicationRun, submission: Submission) -> bool:
     return submission.status == Status.PUBLISHING and submission.current_revision_id == run.revision_id
+
+
+def _abandoned(run: PublicationRun) -> str:
+    """The render stopped because the run was no longer its own: cancel it when its item left
+    "publishing"; when another worker took it back, leave its files to that worker."""
+    current = PublicationRun.objects.select_related("submission").get(pk=run.pk)
+    if current.status == PublicationStatus.RUNNING and current.attempts == run.attempts:
+        return _cancel(current)
+    return "discarded: the lease was lost to another worker"
 
 
 def _cancel(run: PublicationRun) -> str:

@@ -1,7 +1,8 @@
 """The published page: approved content with its AI reminder beside the media (R12), and the
-labelled renditions. Public: this is what readers see."""
+labelled renditions, which are also what a download gives (R19). Public: this is what readers see."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from labels.publish import wording
 from moderation.models import Submission, Tier
+from moderation.publication.downloads import rendition_download_name
 from moderation.publication.regions import withheld_response
 from moderation.publication.selectors import published_renditions
 from privatemedia.serving import serve_private
@@ -49,7 +51,13 @@ def publication_media(request: HttpRequest, pk: int, rendition_pk: int) -> HttpR
     if (withheld := withheld_response(request, submission)) is not None:
         return withheld
     rendition = get_object_or_404(published_renditions(submission), pk=rendition_pk)
-    if not rendition.file:
+    if not rendition.file or not default_storage.exists(rendition.file.name or ""):
         raise Http404
-    name = f"provenant-{submission.pk}-{rendition.pk}.{(rendition.file.name or '').rsplit('.', 1)[-1]}"
-    return serve_private(rendition.file.name, rendition.mime_type, name, attachment="download" in request.GET)
+    # The labelled rendition's bytes as stored (R19), named for their own type; ranges for players.
+    return serve_private(
+        rendition.file.name,
+        rendition.mime_type,
+        rendition_download_name(submission, rendition),
+        attachment="download" in request.GET,
+        request=request,
+    )

@@ -1,7 +1,8 @@
 // Live check status: while checks run (or an approved item is being published), poll the status
-// endpoint and update the table in place; reload once when everything has finished or the status
-// moved on, so findings and the new status appear. A slow check (OCR) may finish while a moderator
-// writes a decision: then a notice asks for the reload instead of throwing the text away.
+// endpoint and update the table and the publishing progress bar in place; reload once when
+// everything has finished or the status moved on, so findings and the new status appear. A slow
+// check (OCR) may finish while a moderator writes a decision: then a notice asks for the reload
+// instead of throwing the text away.
 (function () {
   "use strict";
   var card = document.getElementById("checks-card");
@@ -11,7 +12,19 @@
     var fields = document.querySelectorAll("#decision-form textarea, #decision-form input[type=text]");
     return Array.prototype.some.call(fields, function (field) { return field.value.trim() !== ""; });
   }
+  function updateProgress(publication) {
+    var bar = document.getElementById("publishing-progress");
+    if (!bar || !publication) { return; }
+    var percent = Math.max(0, Math.min(100, Math.floor(publication.progress) || 0));
+    bar.setAttribute("aria-valuenow", String(percent));
+    bar.setAttribute("aria-valuetext", percent + "%");
+    var fill = bar.querySelector(".progress-bar");
+    fill.className = fill.className.replace(/\bprogress-step-\d+\b/, "progress-step-" + (percent - percent % 5));
+    var text = document.getElementById("publishing-percent");
+    if (text) { text.textContent = percent + "%"; }
+  }
   function update(data) {
+    updateProgress(data.publication);
     data.checks.forEach(function (check) {
       var row = card.querySelector('tr[data-kind="' + check.kind + '"]');
       if (!row) { return; }

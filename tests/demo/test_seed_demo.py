@@ -96,3 +96,37 @@ def test_it_seeds_users_and_a_living_story_once(monkeypatch: pytest.MonkeyPatch)
     report = inspect_file(default_storage.path(poster.file.name))
     assert (report.tc260.count, report.tc260_labels[0].fields["ContentPropagator"]) == (1, "Provenant")
     assert verify_chain()[1] is None
+
+    # Video and audio, published by the publication job with their labels (ffmpeg is installed here).
+    for title, media_type in (
+        ("Paper boats (generated video)", "video/mp4"),
+        ("Lullaby (generated)", "audio/wav"),
+    ):
+        assert status_of(title) == (Status.APPROVED, Queue.REVIEW)
+        rendition = PublishedRendition.objects.get(
+            submission__current_revision__title=title, media__isnull=False
+        )
+        assert (rendition.mime_type, rendition.c2pa_status, rendition.run.progress) == (
+            media_type,
+            "signed",
+            100,
+        )
+        [label] = inspect_file(default_storage.path(rendition.file.name)).tc260_labels
+        assert label.fields["PropagateID"] == f"provenant-{rendition.submission_id}-r1-m{rendition.media_id}"
+        assert Client().get(f"/p/{rendition.submission_id}/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.shipped_terms
+def test_without_ffmpeg_it_skips_video_and_audio_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from demo import media
+
+    monkeypatch.setattr(media, "have_ffmpeg", lambda: False)
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert (
+        "(skipped: Paper boats (generated video): video and audio are published with ffmpeg" in out.getvalue()
+    )
+    assert "(skipped: Lullaby (generated)" in out.getvalue()
+    assert not Submission.objects.filter(current_revision__title="Paper boats (generated video)").exists()
+    assert Submission.objects.get(current_revision__title="Festival poster").status == Status.APPROVED

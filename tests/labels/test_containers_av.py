@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from labels import samples
 from labels.containers import read_container
-from labels.media_types import sniff
+from labels.media_types import extension_for, sniff, sniff_buffer, sniff_file
 from labels.report import MediaReport
 
 from .conftest import CORPUS
@@ -126,9 +127,46 @@ def test_it_notes_a_c2pa_store_in_an_id3_geob_frame() -> None:
         (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm", "video/webm"),
         (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x88matroska", "video/x-matroska"),
         (b"fLaC\x00\x00\x00\x22", "audio/flac"),
+        # c2pa-rs signs FLAC in an ID3 tag before the stream: a short tag fits in the head.
+        (b"ID3\x04\x00\x00\x00\x00\x00\x04TAG!fLaC\x00\x00\x00\x22", "audio/flac"),
+        (b"ID3\x04\x00\x00\x00\x00\x00\x04TAG!\xff\xfb\x90\x64", "audio/mpeg"),
+        (b"OggS\x00\x02" + b"\x00" * 22 + b"\x01\x1e\x01vorbis", "audio/ogg"),
+        (b"OggS\x00\x02" + b"\x00" * 22 + b"OpusHead", "audio/ogg"),
+        (b"OggS\x00\x02" + b"\x00" * 22 + b"\x7fFLAC", "audio/ogg"),
+        (b"OggS\x00\x02" + b"\x00" * 22 + b"\x80theora", "video/ogg"),
         (b"%PDF-1.7\n", "application/octet-stream"),
         (b"", "application/octet-stream"),
     ],
 )
 def test_it_decides_the_media_type_from_the_magic_bytes(head: bytes, media_type: str) -> None:
     assert sniff(head) == media_type
+
+
+def test_it_calls_flac_behind_a_long_id3_tag_flac(tmp_path: Path) -> None:
+    """A signed FLAC's ID3 tag holds the whole C2PA manifest: far longer than any head."""
+    tag_body = b"\x00" * 5000
+    size = bytes([(len(tag_body) >> shift) & 0x7F for shift in (21, 14, 7, 0)])
+    flac = b"ID3\x04\x00\x00" + size + tag_body + b"fLaC\x00\x00\x00\x22" + b"\x00" * 34
+    path = tmp_path / "signed.mp3"  # the name says nothing
+    path.write_bytes(flac)
+
+    assert sniff(flac[:64]) == "audio/mpeg"  # the head alone cannot tell
+    assert sniff_buffer(flac) == "audio/flac"
+    assert sniff_file(path) == ("audio/flac", flac[:64])
+    assert sniff_buffer(b"ID3\x04\x00\x00" + size + tag_body + b"\xff\xfb\x90\x64") == "audio/mpeg"
+
+
+@pytest.mark.parametrize(
+    ("media_type", "head", "extension"),
+    [
+        ("video/mp4", b"", "mp4"),
+        ("video/quicktime", b"", "mov"),
+        ("audio/mpeg", b"", "mp3"),
+        ("audio/flac", b"", "flac"),
+        ("audio/ogg", b"OggS\x00\x02" + b"\x00" * 22 + b"\x01\x1e\x01vorbis", "ogg"),
+        ("audio/ogg", b"OggS\x00\x02" + b"\x00" * 22 + b"OpusHead", "opus"),
+        ("application/octet-stream", b"", "bin"),
+    ],
+)
+def test_it_names_the_extension_a_type_leaves_with(media_type: str, head: bytes, extension: str) -> None:
+    assert extension_for(media_type, head) == extension

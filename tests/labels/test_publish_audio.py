@@ -102,6 +102,7 @@ def test_it_plays_the_rhythm_first_and_writes_one_label(
     assert result.explicit["prompt_window"] == [0.0, round(PROMPT_SECONDS, 3)]
 
     report = inspect_file(result.dest_path, options=InspectOptions(certificate.trust_anchors_pem))
+    assert report.media_type == media_type  # a signed FLAC starts with an ID3 tag and is still FLAC
     assert [label.placement for label in report.tc260_labels] == [placement]
     assert report.tc260_labels[0].fields == {
         "Label": "1",

@@ -255,11 +255,14 @@ def test_the_sweep_resends_a_run_redis_lost(ai_item: Submission, mod: User) -> N
     assert ai_item.status == Status.APPROVED
 
 
-def test_video_and_audio_are_published_as_uploaded_until_a_renderer_plugs_in(
+def test_each_kind_has_its_renderer_and_a_kind_without_one_goes_as_uploaded(
     renderers: dict[str, Any],
 ) -> None:
     assert renderer_for(MediaKind.IMAGE) is renditions.render_image
-    assert renderer_for(MediaKind.VIDEO) is renditions.publish_as_uploaded
+    assert renderer_for(MediaKind.VIDEO) is renditions.render_video
+    assert renderer_for(MediaKind.AUDIO) is renditions.render_audio
+
+    del renderers[MediaKind.AUDIO]
     assert renderer_for(MediaKind.AUDIO) is renditions.publish_as_uploaded
 
     @register_renderer(MediaKind.VIDEO)
@@ -267,4 +270,3 @@ def test_video_and_audio_are_published_as_uploaded_until_a_renderer_plugs_in(
         return context.as_uploaded(media, ["burnt in"])
 
     assert renderer_for(MediaKind.VIDEO) is burn_in
-    assert renderer_for(MediaKind.AUDIO) is renditions.publish_as_uploaded

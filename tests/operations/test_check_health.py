@@ -132,11 +132,18 @@ def test_it_makes_an_idle_worker_report_in_every_15_seconds(settings: Any) -> No
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_sees_a_real_rqworker_come_and_go(postgres: None, redis_url: str, rq_connection: Any) -> None:
+    from rq.worker import Worker
+
     from tests.moderation.test_workers import start_worker, wait_for
+
+    def listening() -> bool:
+        """Idle, waiting for jobs: past RQ's start-up, so its SIGTERM handler is installed (a SIGTERM
+        between its registration and that moment kills it before it can unregister)."""
+        return any(w.get_state() == "idle" for w in Worker.all(connection=rq_connection))
 
     worker = start_worker(redis_url)
     try:
-        wait_for(lambda: check_health().worker_alive)
+        wait_for(lambda: check_health().worker_alive and listening())
         assert check_health().workers == 1
     finally:
         os.killpg(worker.pid, signal.SIGTERM)  # a warm shutdown: RQ unregisters the worker
