@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "notifications",
     "consent",
     "banks",
+    "integrations",
     "demo",
 ]
 

@@ -114,6 +114,17 @@ class Submission(models.Model):
         related_name="+",
     )
     claim_expires_at = models.DateTimeField(_("claim expires"), null=True, blank=True)
+    # Set when a publisher's CMS sent it through the API: events about it go back to that
+    # integration, naming it by the CMS's own content id.
+    integration = models.ForeignKey(
+        "integrations.Integration",
+        verbose_name=_("integration"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    external_id = models.CharField(_("external id"), max_length=200, blank=True)
     # Bumped by every change a moderator could be acting on: a stale page gets a 409.
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -140,6 +151,14 @@ class Submission(models.Model):
                 fields=["queue", "awaiting_since", "id", *QUEUE_FILTER_COLUMNS],
                 name="submission_queue_age_idx",
                 condition=Q(status="awaiting_review"),
+            ),
+        ]
+        constraints = [
+            # The CMS names its content by its own id: one submission per id and integration.
+            models.UniqueConstraint(
+                fields=["integration", "external_id"],
+                condition=Q(integration__isnull=False) & ~Q(external_id=""),
+                name="submission_external_id_unique",
             ),
         ]
         permissions = [
