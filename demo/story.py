@@ -594,6 +594,7 @@ def seed_story(users: dict[str, User], log: Callable[[str], None]) -> bool:
                 region=item.region,
                 no_real_person=not item.persons,
                 persons=item.persons,
+                consent_notice_acknowledged=True,  # the contributor ticks the consent notice (R24)
             )
             submission, outcome = submission_create(
                 contributor=contributor, data=data, uploads=[_upload(name, make) for name, make in item.files]

@@ -1,5 +1,6 @@
 """The moderators' pages: home, queues, the review page, claims, decisions, notes, re-runs."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -123,6 +124,7 @@ def review_context(
         **review_page(item, moderator=request.user),
         "form": form or DecisionForm(initial=initial),
         "note_form": NoteForm(),
+        "consent_notice_version": settings.CONSENT_NOTICE_VERSION,
     }
     if context["can_take_down"]:
         context["takedown_form"] = TakedownForm(initial=initial)

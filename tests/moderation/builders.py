@@ -24,6 +24,8 @@ def revision_input(**overrides: Any) -> RevisionInput:
         "declared_ai": False,
         "region": "cn",
         "no_real_person": True,
+        # The contributor ticks the consent notice (R24); tests of the notice itself untick it.
+        "consent_notice_acknowledged": True,
     }
     values.update(overrides)
     return RevisionInput(**values)
