@@ -17,7 +17,8 @@ class DailyFigure(models.Model):
     day = models.DateField(_("day"))
     metric = models.CharField(_("metric"), max_length=48)
     queue = models.CharField(_("queue"), max_length=16, blank=True)
-    dimension = models.CharField(_("dimension"), max_length=64, blank=True)
+    # Wide enough for the longest DSA category key (the notices' figures are counted by it).
+    dimension = models.CharField(_("dimension"), max_length=80, blank=True)
     detail = models.CharField(_("detail"), max_length=64, blank=True)
     value = models.BigIntegerField(_("value"))
     computed_at = models.DateTimeField(_("computed"), default=timezone.now)
