@@ -15,3 +15,5 @@ class ComplaintsConfig(AppConfig):
         from oversight.metrics import register
 
         register(ComplaintsProvider())
+        # Its purger of personal data past the retention period (operations.retention).
+        from complaints import retention  # noqa: F401

@@ -544,3 +544,10 @@ UNLABELLED_DELIVERY_RETENTION_DAYS = env_int("UNLABELLED_DELIVERY_RETENTION_DAYS
 if UNLABELLED_DELIVERY_RETENTION_DAYS < 183:
     raise ImproperlyConfigured("UNLABELLED_DELIVERY_RETENTION_DAYS must be at least 183 (R32).")
 UNLABELLED_DELIVERY_LINK_MINUTES = env_int("UNLABELLED_DELIVERY_LINK_MINUTES", 15)
+
+# --- Follow-ups: retention of complaints and of the unlabelled-original log ----------------------
+# Answered complaints lose the complainant's personal data this many days after the answer (never
+# under the 183-day floor; 0 keeps it); notices follow RETENTION_NOTICES_DAYS above.
+RETENTION_DAYS["complaints"] = _retention_days("RETENTION_COMPLAINTS_DAYS", 3 * 365)
+# The log of unlabelled originals handed out is purged once past its own period (at least 183 days).
+RETENTION_DAYS["unlabelled_deliveries"] = UNLABELLED_DELIVERY_RETENTION_DAYS

@@ -15,3 +15,5 @@ class NoticesConfig(AppConfig):
         from oversight.metrics import register
 
         register(NoticesProvider())
+        # Its purger of personal data past the retention period (operations.retention).
+        from notices import retention  # noqa: F401
