@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from moderation.models import DecisionOutcome, Queue, SlaState, Tier
 from oversight.charts import Chart, Series, bar_chart, column_chart, line_chart
@@ -216,8 +216,8 @@ ACTION_GROUNDS = ("legal", "terms", "none")
 # Where the decisions reversed on complaint were taken (complaints.metrics).
 OVERTURNED_WHERE = {
     **{q.value: q.label for q in Queue},
-    "publication": _lazy("Published content"),
-    "account": _lazy("Account sanctions"),
+    "publication": gettext_lazy("Published content"),
+    "account": gettext_lazy("Account sanctions"),
 }
 
 
