@@ -550,3 +550,10 @@ UNLABELLED_DELIVERY_LINK_MINUTES = env_int("UNLABELLED_DELIVERY_LINK_MINUTES", 1
 # separate consent", R24). Change it whenever the notice's wording changes: each revision stores the
 # version its contributor acknowledged, and a revision acknowledged under another version asks again.
 CONSENT_NOTICE_VERSION = env_str("CONSENT_NOTICE_VERSION", "2026-11")
+
+# --- Follow-ups: retention of complaints and of the unlabelled-original log ----------------------
+# Answered complaints lose the complainant's personal data this many days after the answer (never
+# under the 183-day floor; 0 keeps it); notices follow RETENTION_NOTICES_DAYS above.
+RETENTION_DAYS["complaints"] = _retention_days("RETENTION_COMPLAINTS_DAYS", 3 * 365)
+# The log of unlabelled originals handed out is purged once past its own period (at least 183 days).
+RETENTION_DAYS["unlabelled_deliveries"] = UNLABELLED_DELIVERY_RETENTION_DAYS

@@ -10,6 +10,10 @@ After publication, the story goes on through the same services readers and moder
 reported item waits in the notices queue, another was taken down on a notice (and its
 contributor's complaint waits for a senior), a third carries a refutation, and one takedown was
 overturned on the contributor's complaint and published again.
+
+With the visible-mark check on (CHECK_VISIBLE_MARKS), bob's "Sunset over the bay" carries an
+"AI生成" mark drawn into its corner, though declared a photo: the OCR finds it and the item waits
+in review with a blocking contradiction.
 """
 
 from collections.abc import Callable
@@ -67,6 +71,8 @@ class Item:
     then: Callable[[Submission, dict[str, User]], None] | None = None
     waited_hours: float = 0
     needs_ffmpeg: bool = False  # video and audio are published with ffmpeg; skipped without it
+    # Only with the visible-mark check on (CHECK_VISIBLE_MARKS) and a CJK font to draw the mark in.
+    needs_visible_marks: bool = False
 
 
 def _arrived_hours_ago(submission: Submission, hours: float) -> None:
@@ -529,6 +535,15 @@ STORY = [
     ),
     Item(
         "bob",
+        "Sunset over the bay",
+        [("sunset.jpg", lambda: media.with_drawn_mark(media.picture("sea", 19)) or b"")],
+        body="Sunset from the pier last night.",
+        declared_ai=False,
+        waited_hours=3,
+        needs_visible_marks=True,
+    ),
+    Item(
+        "bob",
         "Mountain panorama",
         [("mountains.jpg", lambda: media.picture("dawn", 14))],
         body="Stitched from three photos.",
@@ -604,6 +619,12 @@ def seed_story(users: dict[str, User], log: Callable[[str], None]) -> bool:
         for item in STORY:
             if item.needs_ffmpeg and not media.have_ffmpeg():
                 log(f"  (skipped: {item.title}: video and audio are published with ffmpeg, not installed)")
+                continue
+            if item.needs_visible_marks and not settings.CHECK_VISIBLE_MARKS:
+                log(f"  (skipped: {item.title}: the visible-mark check is off, CHECK_VISIBLE_MARKS=0)")
+                continue
+            if item.needs_visible_marks and media.mark_font() is None:
+                log(f"  (skipped: {item.title}: no CJK font to draw its AI mark in, fonts-wqy-zenhei)")
                 continue
             contributor = users[item.contributor]
             data = RevisionInput(
