@@ -61,7 +61,7 @@ def receiving(**options: Any) -> Iterator[Receiver]:
     receiver = Receiver(**options)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             status = receiver.handle(body, {key.lower(): value for key, value in self.headers.items()})
             answer = b'{"ok": true}' if status == 200 else b"nope"
