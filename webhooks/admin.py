@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -34,6 +35,7 @@ ATTEMPTS_PER_PAGE = 100
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(AuditedAdminMixin, admin.ModelAdmin):
     audit_prefix = "webhooks.endpoint"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/webhooks/webhookendpoint/change_form.html"
     list_display = ["url", "integration", "is_active", "failing_since", "disabled_at", "attempts_link"]
     list_filter = ["is_active", "integration"]

@@ -60,9 +60,15 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=max(1.0, random.uniform(0, cap)))
 
 
+# RQ's scheduler keeps whole seconds (it floors the due time): a retry may start up to a second early.
+SCHEDULER_SLACK = timedelta(seconds=2)
+
+
 def claim(delivery_id: int, *, now: datetime) -> bool:
     return bool(
-        WebhookDelivery.objects.filter(pk=delivery_id, status__in=OPEN_STATUSES, next_attempt_at__lte=now)
+        WebhookDelivery.objects.filter(
+            pk=delivery_id, status__in=OPEN_STATUSES, next_attempt_at__lte=now + SCHEDULER_SLACK
+        )
         .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
         .update(
             lease_expires_at=now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS),
