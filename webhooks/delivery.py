@@ -120,9 +120,8 @@ def _record(delivery: WebhookDelivery, answer: Answer, worker: str, *, give_up: 
     if answer.ok:
         if not mine.update(status=DeliveryStatus.DELIVERED, delivered_at=now, next_attempt_at=None, **common):
             return "delivered, but the lease was lost to another attempt"
-        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, failing_since__isnull=False).update(
-            failing_since=None
-        )
+        if delivery.endpoint.failing_since is not None:
+            WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(failing_since=None)
         return "delivered"
     WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, failing_since__isnull=True).update(
         failing_since=now

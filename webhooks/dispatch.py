@@ -7,6 +7,7 @@ retries wait for the sweep. A job sent twice is harmless: only one claim of a de
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +17,21 @@ logger = logging.getLogger(__name__)
 
 QUEUE = "default"
 JOB = "webhooks.jobs.deliver_webhook"  # kept stable: RQ stores the dotted path
+
+
+_queues: dict[tuple[object, object], Any] = {}
+
+
+def _queue() -> Any:
+    """The RQ queue, kept for the process: django_rq builds a new connection pool on every
+    get_queue, and a new TCP connection to Redis was half the cost of an event (bench/webhooks.py)."""
+    import django_rq
+    import django_rq.queues
+
+    key = (django_rq.queues.get_redis_connection, settings.RQ_QUEUES[QUEUE]["URL"])
+    if key not in _queues:
+        _queues[key] = django_rq.get_queue(QUEUE)
+    return _queues[key]
 
 
 def send_on_commit(ids: list[int], *, delay: timedelta | None = None) -> None:
@@ -33,9 +49,7 @@ def send(ids: list[int], *, delay: timedelta | None = None) -> None:
             for delivery_id in ids:
                 deliver_webhook_inline(delivery_id)
         return
-    import django_rq
-
-    queue = django_rq.get_queue(QUEUE)
+    queue = _queue()
     options = {
         "job_timeout": settings.WEBHOOK_LEASE_SECONDS,
         "result_ttl": 0,  # the outcome lives in the database

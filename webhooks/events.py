@@ -95,7 +95,7 @@ def as_json(value: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the caller's transaction: no savepoint round trips
 def emit_event(event: str, *, submission: Submission | None, data: dict[str, Any]) -> WebhookEvent | None:
     """Write `event` about `submission` to the outbox, with one delivery per endpoint that wants
     it; the deliveries are sent after commit. Returns None when no integration is concerned."""

@@ -2,12 +2,15 @@
 
 import os
 
-from moderation.pipeline.jobs import worker_name
+from moderation.pipeline.jobs import asynchronous_commit, worker_name
 from webhooks.delivery import webhook_delivery_attempt
 
 
 def deliver_webhook(delivery_id: int) -> str:
-    return webhook_delivery_attempt(delivery_id=delivery_id, worker=worker_name())
+    # Bookkeeping commits need not wait for the disk: a commit lost in a database crash leaves the
+    # delivery leased, and the sweep sends it again (at least once, same event id).
+    with asynchronous_commit():
+        return webhook_delivery_attempt(delivery_id=delivery_id, worker=worker_name())
 
 
 def deliver_webhook_inline(delivery_id: int) -> str:
