@@ -10,7 +10,8 @@ Steps:
    `standardwebhooks.Webhook(secret).verify` and applies each webhook-id once, noting when.
    An integration with one endpoint pointing at it; `--submissions` submissions from it.
 3. Start `--workers` `manage.py rqworker default --with-scheduler` processes.
-4. Paced at `--rate` events/s for `--seconds`: each event is a decision's transaction (the
+4. Paced at `--rate` events/s for `--seconds`, from `--producers` threads (each its own database
+   connection, as concurrent moderators' requests): each event is a decision's transaction (the
    submission row locked, `emit_event("submission.decided", …)` as the lifecycle hook writes it,
    commit). The commit time is taken by the first after-commit callback.
 5. Wait until every event is applied (or 120 s); print p50 / p95 / max of commit -> receiver,
@@ -27,6 +28,7 @@ sys.path.pop(0)  # keep bench/ off the import path (bench/queue.py shadows `queu
 import argparse
 import os
 import subprocess
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -84,6 +86,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--submissions", type=int, default=50)
+    parser.add_argument("--producers", type=int, default=4, help="threads committing the decisions")
     parser.add_argument("--database", default=BENCH_DB, help="dropped and created afresh")
     args = parser.parse_args()
 
@@ -101,7 +104,7 @@ def main() -> None:
 
     django.setup()
     import django_rq
-    from django.db import transaction
+    from django.db import connections, transaction
 
     from accounts.selectors import current_terms
     from accounts.services.terms import terms_accept
@@ -139,25 +142,43 @@ def main() -> None:
         print(f"{args.workers} workers listening; {total} events at {args.rate:g}/s; {os.cpu_count()} cores")
         try:
             start = time.monotonic()
-            late = 0
-            for i in range(total):
-                due = start + i / args.rate
-                pause = due - time.monotonic()
-                if pause > 0:
-                    time.sleep(pause)
-                elif pause < -0.05:
-                    late += 1
-                holder: dict[str, str] = {}
-                with transaction.atomic():
-                    transaction.on_commit(partial(stamp, holder))
-                    locked = Submission.objects.select_for_update().get(pk=submissions[i % len(submissions)])
-                    event = emit_event(
-                        "submission.decided",
-                        submission=locked,
-                        data={"decision": i, "outcome": "rejected", "reason": "bench", "statement": {}},
-                    )
-                    assert event is not None
-                    holder["id"] = event.pk
+            late = [0] * args.producers
+
+            def produce(producer: int) -> None:
+                """Every `producers`-th event, each at its time, in this thread's own connection."""
+                try:
+                    for i in range(producer, total, args.producers):
+                        pause = start + i / args.rate - time.monotonic()
+                        if pause > 0:
+                            time.sleep(pause)
+                        elif pause < -0.05:
+                            late[producer] += 1
+                        holder: dict[str, str] = {}
+                        with transaction.atomic():
+                            transaction.on_commit(partial(stamp, holder))
+                            locked = Submission.objects.select_for_update().get(
+                                pk=submissions[i % len(submissions)]
+                            )
+                            event = emit_event(
+                                "submission.decided",
+                                submission=locked,
+                                data={
+                                    "decision": i,
+                                    "outcome": "rejected",
+                                    "reason": "bench",
+                                    "statement": {},
+                                },
+                            )
+                            assert event is not None
+                            holder["id"] = event.pk
+                finally:
+                    connections.close_all()
+
+            producers = [threading.Thread(target=produce, args=(n,)) for n in range(args.producers)]
+            for thread in producers:
+                thread.start()
+            for thread in producers:
+                thread.join()
             offered = total / (time.monotonic() - start)
             deadline = time.monotonic() + 120
             while len(receiver.applied) < total and time.monotonic() < deadline:
@@ -177,7 +198,7 @@ def main() -> None:
     lost = len(set(committed) - set(receiver.applied))
     unverified = sum(not request["verified"] for request in receiver.requests)
     undelivered = WebhookDelivery.objects.exclude(status=DeliveryStatus.DELIVERED).count()
-    print(f"offered {offered:.1f} events/s ({late} sent late by > 50 ms)")
+    print(f"offered {offered:.1f} events/s ({sum(late)} sent late by > 50 ms)")
     print(
         f"{'events':>7} | {'p50':>8} | {'p95':>8} | {'max':>8} | lost | duplicates | unverified | undelivered"
     )

@@ -566,6 +566,8 @@ WEBHOOK_RETRY_DELAYS_SECONDS = [
 WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24)
 if WEBHOOK_RETRY_HOURS < 24:
     raise ImproperlyConfigured("WEBHOOK_RETRY_HOURS must be at least 24 (issue 13).")
+# After "rotate the secret" requests are signed with the old secret too for this long.
+WEBHOOK_SECRET_OVERLAP_HOURS = env_int("WEBHOOK_SECRET_OVERLAP_HOURS", 24)
 # An endpoint that has failed without a single success this long is disabled; its contacts are told.
 WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 3)
 # How often rqcron resends deliveries a dead worker or a flushed Redis stranded (requeue_stale_webhooks).

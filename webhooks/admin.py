@@ -3,6 +3,7 @@ event, redeliver what failed, rotate the secret, turn back on), the outbox and i
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -43,6 +44,7 @@ class WebhookEndpointAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "secret",
         "secret_rotated_at",
+        "previous_secret_expires_at",
         "disabled_at",
         "disabled_reason",
         "failing_since",
@@ -55,6 +57,7 @@ class WebhookEndpointAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "is_active",
         "secret",
         "secret_rotated_at",
+        "previous_secret_expires_at",
         "failing_since",
         "disabled_at",
         "disabled_reason",
@@ -191,7 +194,11 @@ def _rotate_secret(request: HttpRequest, model_admin: WebhookEndpointAdmin, pk: 
     webhook_endpoint_rotate_secret(endpoint=endpoint, actor=model_admin._actor(request))
     model_admin.message_user(
         request,
-        _("A new signing secret is in use from the next attempt on: give it to the receiver."),
+        _(
+            "A new signing secret is in use from the next attempt on: give it to the receiver. "
+            "Requests carry a second signature with the old one for %(hours)s hours."
+        )
+        % {"hours": settings.WEBHOOK_SECRET_OVERLAP_HOURS},
         messages.WARNING,
     )
     return model_admin._back(endpoint)

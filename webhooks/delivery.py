@@ -42,12 +42,17 @@ def event_body(event: WebhookEvent) -> str:
     return json.dumps(event.payload, sort_keys=True, separators=(",", ":"))
 
 
-def signed_headers(*, event_id: str, body: str, secret: str, at: datetime) -> dict[str, str]:
-    signature = standardwebhooks.Webhook(secret).sign(event_id, at, body)
+def signed_headers(
+    *, event_id: str, body: str, secret: str, at: datetime, previous_secret: str = ""
+) -> dict[str, str]:
+    """The Standard Webhooks headers; with a previous secret (a rotation under way), a second
+    signature made with it, space-separated, so a receiver still on the old secret verifies."""
+    secrets = [secret, previous_secret] if previous_secret else [secret]
+    signatures = [standardwebhooks.Webhook(key).sign(event_id, at, body) for key in secrets]
     return {
         "webhook-id": event_id,
         "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": signature,
+        "webhook-signature": " ".join(signatures),
         "content-type": "application/json",
         "user-agent": USER_AGENT,
     }
@@ -86,7 +91,15 @@ def webhook_delivery_attempt(*, delivery_id: int, worker: str) -> str:
     if not endpoint.is_active:
         return _record(delivery, Answer(None, "", "The endpoint is disabled.", 0), worker, give_up=True)
     body = event_body(delivery.event)
-    headers = signed_headers(event_id=delivery.event_id, body=body, secret=endpoint.secret, at=timezone.now())
+    now = timezone.now()
+    rotating = endpoint.previous_secret_expires_at is not None and endpoint.previous_secret_expires_at > now
+    headers = signed_headers(
+        event_id=delivery.event_id,
+        body=body,
+        secret=endpoint.secret,
+        at=now,
+        previous_secret=endpoint.previous_secret if rotating else "",
+    )
     answer = post(
         endpoint.url,
         body.encode(),

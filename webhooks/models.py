@@ -47,6 +47,10 @@ class WebhookEndpoint(models.Model):
     # Set by the first failed attempt after a success, cleared by the next success.
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     secret_rotated_at = models.DateTimeField(_("secret rotated"), null=True, blank=True)
+    # After a rotation requests carry a second signature, with the old secret, until then: the
+    # receiver keeps verifying while it switches (Standard Webhooks allows several signatures).
+    previous_secret = models.CharField(max_length=100, blank=True)
+    previous_secret_expires_at = models.DateTimeField(_("old secret valid until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

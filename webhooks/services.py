@@ -193,10 +193,16 @@ def webhook_endpoint_send_test(*, endpoint: WebhookEndpoint, actor: User) -> Web
 
 @transaction.atomic
 def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, actor: User) -> str:
-    """A new signing secret, used from the next attempt on (the old one is not kept)."""
-    secret = new_secret()
-    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret=secret, secret_rotated_at=timezone.now())
-    endpoint.secret = secret
+    """A new signing secret, used from the next attempt on; for WEBHOOK_SECRET_OVERLAP_HOURS the
+    old one signs too (a second signature), so the receiver can switch without losing events."""
+    secret, now = new_secret(), timezone.now()
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        secret=secret,
+        secret_rotated_at=now,
+        previous_secret=endpoint.secret,
+        previous_secret_expires_at=now + timedelta(hours=settings.WEBHOOK_SECRET_OVERLAP_HOURS),
+    )
+    endpoint.refresh_from_db()
     # The secret itself never enters the audit trail: its last four characters identify it.
     record_event(
         action="webhooks.secret_rotated", actor=actor, target=endpoint, details={"ends_with": secret[-4:]}

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from tests.webhooks.receiver import Receiver
@@ -73,10 +74,18 @@ def test_it_shows_and_rotates_the_secret(
     assert endpoint.secret != old and endpoint.secret.startswith("whsec_")
     event = AuditEvent.objects.get(action="webhooks.secret_rotated")
     assert event.details == {"ends_with": endpoint.secret[-4:]}
-    receiver.secret = endpoint.secret
+    with run_commit_hooks(execute=True):  # the receiver still has the old secret
+        ada_client.post(url("webhookendpoint_send_test", endpoint.pk))
+    assert receiver.requests[-1]["verified"]
+    assert len(receiver.requests[-1]["headers"]["webhook-signature"].split(" ")) == 2
+    receiver.secret = endpoint.secret  # switched
     with run_commit_hooks(execute=True):
         ada_client.post(url("webhookendpoint_send_test", endpoint.pk))
     assert receiver.requests[-1]["verified"]
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(previous_secret_expires_at=timezone.now())
+    with run_commit_hooks(execute=True):
+        ada_client.post(url("webhookendpoint_send_test", endpoint.pk))
+    assert len(receiver.requests[-1]["headers"]["webhook-signature"].split(" ")) == 1
 
 
 def test_it_refuses_to_send_to_a_disabled_endpoint_until_turned_on(
