@@ -78,6 +78,16 @@ def start_workers(count: int, env: dict[str, str]) -> list[subprocess.Popen[byte
     return workers
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, from /proc (load-independent cost)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -140,6 +150,8 @@ def main() -> None:
         receiver.secret = WebhookEndpoint.objects.create(integration=integration, url=receiver.url).secret
         workers = start_workers(args.workers, env)
         print(f"{args.workers} workers listening; {total} events at {args.rate:g}/s; {os.cpu_count()} cores")
+        worker_cpu_before = sum(cpu_seconds(worker.pid) for worker in workers)
+        load_before = load_average()
         try:
             start = time.monotonic()
             late = [0] * args.producers
@@ -184,6 +196,7 @@ def main() -> None:
             while len(receiver.applied) < total and time.monotonic() < deadline:
                 time.sleep(0.1)
             time.sleep(1)  # let any duplicate arrive
+            worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers) - worker_cpu_before
         finally:
             for worker in workers:
                 worker.terminate()
@@ -199,6 +212,8 @@ def main() -> None:
     unverified = sum(not request["verified"] for request in receiver.requests)
     undelivered = WebhookDelivery.objects.exclude(status=DeliveryStatus.DELIVERED).count()
     print(f"offered {offered:.1f} events/s ({sum(late)} sent late by > 50 ms)")
+    print(f"load average {load_before} before, {load_average()} after (2 cores shared)")
+    print(f"worker CPU: {worker_cpu:.1f} s in all, {worker_cpu / total * 1000:.1f} ms an event")
     print(
         f"{'events':>7} | {'p50':>8} | {'p95':>8} | {'max':>8} | lost | duplicates | unverified | undelivered"
     )

@@ -201,3 +201,19 @@ def test_it_records_a_refused_connection(
     assert attempt.status_code is None
     assert attempt.error.startswith("ConnectionRefusedError")
     assert WebhookDelivery.objects.get().status == DeliveryStatus.FAILED
+
+
+def test_it_runs_the_sweep_command(
+    alice: User, integration: Integration, endpoint: WebhookEndpoint, receiver: Receiver
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    event = emit_event("submission.checked", submission=from_cms(alice, integration), data={})
+    assert event is not None
+    make_due(WebhookDelivery.objects.get(event=event))  # its job was lost with Redis
+    out = StringIO()
+    call_command("requeue_stale_webhooks", "--json", stdout=out)
+    assert out.getvalue().strip() == '{"lease_expired": 0, "resent": 1, "disabled": 0}'
+    assert list(receiver.applied) == [event.pk]
