@@ -66,7 +66,11 @@ def test_it_shows_and_rotates_the_secret(
 ) -> None:
     old = endpoint.secret
     assert old.startswith("whsec_")
-    assert old in ada_client.get(url("webhookendpoint_change", endpoint.pk)).content.decode()
+    page = ada_client.get(url("webhookendpoint_change", endpoint.pk)).content.decode()
+    assert old in page
+    for button in ("Send test event", "Redeliver all failed", "Rotate the signing secret"):
+        assert f'value="{button}"' in page
+    assert 'value="Turn back on"' not in page  # the endpoint is active
 
     ada_client.post(url("webhookendpoint_rotate_secret", endpoint.pk))
 
