@@ -545,6 +545,12 @@ if UNLABELLED_DELIVERY_RETENTION_DAYS < 183:
     raise ImproperlyConfigured("UNLABELLED_DELIVERY_RETENTION_DAYS must be at least 183 (R32).")
 UNLABELLED_DELIVERY_LINK_MINUTES = env_int("UNLABELLED_DELIVERY_LINK_MINUTES", 15)
 
+# --- Consent and deepfakes (issue 20) -------------------------------------------------------------
+# The version of the consent notice on the submission form ("inform the person and obtain their
+# separate consent", R24). Change it whenever the notice's wording changes: each revision stores the
+# version its contributor acknowledged, and a revision acknowledged under another version asks again.
+CONSENT_NOTICE_VERSION = env_str("CONSENT_NOTICE_VERSION", "2026-11")
+
 # --- Webhooks to publishers' CMSs (issue 13) ------------------------------------------------------
 # Standard Webhooks signed POSTs of every event about an integration's submissions (webhooks/).
 INSTALLED_APPS += ["webhooks"]

@@ -11,6 +11,7 @@ pipeline's check registry when the consent app is ready (consent/apps.py).
 
 from django.utils.translation import gettext as _
 
+from consent.contradictions import declaration_findings
 from consent.requirements import consent_need
 from consent.rules import person_consents
 from labels.findings import MODEL_RELEASE_NONE
@@ -19,7 +20,6 @@ from moderation.pipeline.checks import register
 from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
 
 CONSENT_MISSING = "consent_missing"
-PERSON_UNDECLARED = "consent_person_undeclared"
 MODEL_RELEASE = "model_release_metadata"
 
 
@@ -30,15 +30,17 @@ def _says_no_release(statuses: list[str]) -> bool:
 @register
 class ConsentCheck(Check):
     kind = "consent"
-    version = "1.0"
+    version = "1.1"
     title = "Consent"
 
     def run(self, revision: Revision) -> CheckResult:
-        """Steps: what is needed (categories, persons, C2PA edits); each person's consent, live;
-        one blocking finding per person not covered; a warning when the files show a face or
-        voice edit but no real person is declared; the IPTC model-release fields as information."""
+        """Steps: what is needed (categories, persons, C2PA edits); the contradictions between the
+        declaration and the files, blocking (consent.contradictions), and a stated fictional
+        person, routed to a senior; each person's consent, live; one blocking finding per person
+        not covered; the IPTC model-release fields as information."""
         need = consent_need(revision)
-        findings = [self._release_finding(release, need.required) for release in need.model_release]
+        findings = declaration_findings(revision, need)
+        findings += [self._release_finding(release, need.required) for release in need.model_release]
         data = {
             "required": need.required,
             "reasons": need.reasons,
@@ -46,6 +48,7 @@ class ConsentCheck(Check):
             "biometric_actions": need.biometric_edits,
             "model_release": need.model_release,
             "persons": [],
+            "fictional_person": revision.fictional_person,
         }
         if not need.required:
             summary = _(
@@ -54,23 +57,13 @@ class ConsentCheck(Check):
             )
             return CheckResult(summary=summary, findings=findings, data=data)
         if not need.persons:
-            if need.biometric_edits:
-                findings.append(
-                    FindingSpec(
-                        code=PERSON_UNDECLARED,
-                        severity=Severity.WARNING,
-                        message=_(
-                            "The files' C2PA data records a face or voice edit (%(actions)s), but the "
-                            'contributor declared "no real person". Check whose face or voice it is.'
-                        )
-                        % {"actions": ", ".join(sorted({edit["action"] for edit in need.biometric_edits}))},
-                        evidence={"biometric_actions": need.biometric_edits},
-                        rule="R22",
-                    )
-                )
             summary = _("No real person declared: nobody to ask for consent (%(reasons)s)") % {
                 "reasons": "; ".join(need.reason_labels)
             }
+            if revision.fictional_person:
+                summary = _("A fictional person stated: escalated to a senior moderator (%(reasons)s)") % {
+                    "reasons": "; ".join(need.reason_labels)
+                }
             return CheckResult(summary=summary, findings=findings, data=data)
 
         consents = person_consents(revision, need=need)

@@ -44,6 +44,7 @@ from moderation.publication.jobs import publish_inline
 from moderation.review.claims import review_claim
 from moderation.review.decisions import review_add_note as add_note
 from moderation.review.decisions import review_decide
+from moderation.review.deepfakes import deepfake_mark
 from moderation.review.priority import apply_outcome
 from notices.models import Notice
 from notices.services import CaseDecision, NoticeInput, notice_case_claim, notice_case_decide, notice_submit
@@ -155,6 +156,18 @@ def ask_changes(submission: Submission, users: dict[str, User]) -> None:
         reason=_reason("quality"),
         explanation="Please crop out the watermark in the lower corner and submit again.",
     )
+
+
+def deepfake_then_approve(submission: Submission, users: dict[str, User]) -> None:
+    """Declared as a photo, no AI metadata: the moderator recognises a deepfake of a real event,
+    marks it (R20), and approves; the published page discloses it above the picture."""
+    deepfake_mark(
+        submission=submission,
+        moderator=users["mod"],
+        reason="The mayor never opened the new pier; the crowd and the ribbon are generated. It could pass "
+        "for a news photo.",
+    )
+    approve(submission, users)
 
 
 def escalate(submission: Submission, users: dict[str, User]) -> None:
@@ -499,6 +512,14 @@ STORY = [
     ),
     Item(
         "bob",
+        "Mayor opens the new pier",
+        [("pier.jpg", lambda: media.picture("sea", 19))],
+        body="The mayor cut the ribbon at the new pier this morning.",
+        declared_ai=False,
+        then=deepfake_then_approve,
+    ),
+    Item(
+        "bob",
         "Bridge collapse in the harbour",
         [("bridge.jpg", lambda: media.with_c2pa(media.picture("sea", 18)))],
         body="Breaking: the harbour bridge collapsed this morning.",
@@ -594,6 +615,7 @@ def seed_story(users: dict[str, User], log: Callable[[str], None]) -> bool:
                 region=item.region,
                 no_real_person=not item.persons,
                 persons=item.persons,
+                consent_notice_acknowledged=True,  # the contributor ticks the consent notice (R24)
             )
             submission, outcome = submission_create(
                 contributor=contributor, data=data, uploads=[_upload(name, make) for name, make in item.files]

@@ -1,5 +1,6 @@
 """The contributor's pages: the dashboard, new and draft submissions, detail, withdraw, revise."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
@@ -97,7 +98,13 @@ def submission_new(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "moderation/submission_form.html",
-        {"form": form, "persons": persons, "gate": gate, "submission": None},
+        {
+            "form": form,
+            "persons": persons,
+            "gate": gate,
+            "submission": None,
+            "consent_notice_version": settings.CONSENT_NOTICE_VERSION,
+        },
     )
 
 
@@ -154,6 +161,7 @@ def submission_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "gate": gate,
             "submission": submission,
             "media": revision.media.all(),
+            "consent_notice_version": settings.CONSENT_NOTICE_VERSION,
         },
     )
 

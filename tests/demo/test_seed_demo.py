@@ -68,6 +68,9 @@ def test_it_seeds_users_and_a_living_story_once(monkeypatch: pytest.MonkeyPatch)
     assert Complaint.objects.get(decision=taken).state == "open"
     bridge = Submission.objects.get(current_revision__title="Bridge collapse in the harbour")
     assert "No bridge collapsed" in Client().get(f"/p/{bridge.pk}/").content.decode()
+    pier = Submission.objects.get(current_revision__title="Mayor opens the new pier")
+    assert (pier.status, pier.tier) == (Status.APPROVED, "none")
+    assert "Deepfake: this content is not authentic" in Client().get(f"/p/{pier.pk}/").content.decode()
     fireworks = Submission.objects.get(current_revision__title="Harbour fireworks")
     assert (fireworks.status, fireworks.is_published) == (Status.APPROVED, True)
     assert Complaint.objects.get(submission=fireworks).state == "overturned"
