@@ -145,5 +145,5 @@ def _record(delivery: WebhookDelivery, answer: Answer, worker: str, *, give_up: 
         return f"gave up: {outcome}"
     delay = retry_delay(delivery.attempts)
     if mine.update(status=DeliveryStatus.FAILED, next_attempt_at=now + delay, **common):
-        send_on_commit([delivery.pk], delay=delay)
+        send_on_commit([(delivery.pk, delivery.attempts)], delay=delay)
     return f"failed: {outcome}; next attempt in {int(delay.total_seconds())} s"

@@ -1,8 +1,10 @@
 """How deliveries travel to the workers: their ids, after commit, on the "default" queue.
 
 The WebhookDelivery row is the source of truth (status, next_attempt_at, lease); Redis only
-carries ids. Without Redis (BACKGROUND_JOBS off) a first attempt runs right here after commit and
-retries wait for the sweep. A job sent twice is harmless: only one claim of a delivery wins.
+carries ids. A job is named after the delivery and its attempts so far ("webhook-<id>-<n>"), so
+the sweep can tell a delivery whose job still waits in Redis (a backlog) from one Redis lost.
+Without Redis (BACKGROUND_JOBS off) a first attempt runs right here after commit and retries wait
+for the sweep. A job sent twice is harmless: only one claim of a delivery wins.
 """
 
 import logging
@@ -34,19 +36,41 @@ def _queue() -> Any:
     return _queues[key]
 
 
-def send_on_commit(ids: list[int], *, delay: timedelta | None = None) -> None:
-    if ids:
-        transaction.on_commit(lambda: send(ids, delay=delay))
+# (delivery id, its attempts so far): what a job is named after.
+Row = tuple[int, int]
 
 
-def send(ids: list[int], *, delay: timedelta | None = None) -> None:
-    """Enqueue a job per delivery id, now or after `delay` (RQ's scheduler, run by
+def job_id(delivery_id: int, attempts: int) -> str:
+    return f"webhook-{delivery_id}-{attempts}"
+
+
+def is_waiting(delivery_id: int, attempts: int) -> bool:
+    """Whether Redis holds a job for this delivery's next attempt in a queue or running. A
+    scheduled one does not count: the sweep asks only about deliveries already overdue, so its
+    scheduler is not running (workers started without --with-scheduler) or far behind."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    try:
+        job = Job.fetch(job_id(delivery_id, attempts), connection=_queue().connection)
+    except NoSuchJobError:
+        return False
+    return job.get_status(refresh=False) in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED)
+
+
+def send_on_commit(rows: list[Row], *, delay: timedelta | None = None) -> None:
+    if rows:
+        transaction.on_commit(lambda: send(rows, delay=delay))
+
+
+def send(rows: list[Row], *, delay: timedelta | None = None) -> None:
+    """Enqueue a job per delivery, now or after `delay` (RQ's scheduler, run by
     `rqworker --with-scheduler`); the sweep sends whatever never reached Redis."""
     if not settings.BACKGROUND_JOBS:
         if delay is None:
             from webhooks.jobs import deliver_webhook_inline
 
-            for delivery_id in ids:
+            for delivery_id, _attempts in rows:
                 deliver_webhook_inline(delivery_id)
         return
     queue = _queue()
@@ -56,10 +80,11 @@ def send(ids: list[int], *, delay: timedelta | None = None) -> None:
         "failure_ttl": 24 * 3600,
     }
     try:
-        for delivery_id in ids:
+        for delivery_id, attempts in rows:
+            name = job_id(delivery_id, attempts)
             if delay is None:
-                queue.enqueue(JOB, delivery_id, **options)
+                queue.enqueue(JOB, delivery_id, job_id=name, **options)
             else:
-                queue.enqueue_in(delay, JOB, delivery_id, **options)
+                queue.enqueue_in(delay, JOB, delivery_id, job_id=name, **options)
     except RedisError:
-        logger.exception("Could not send webhook deliveries %s to Redis; the sweep will resend them", ids)
+        logger.exception("Could not send webhook deliveries %s to Redis; the sweep will resend them", rows)

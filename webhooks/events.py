@@ -137,5 +137,5 @@ def emit_event(event: str, *, submission: Submission | None, data: dict[str, Any
             for endpoint in endpoints
         ]
     )
-    send_on_commit([delivery.pk for delivery in deliveries])
+    send_on_commit([(delivery.pk, 0) for delivery in deliveries])
     return outbox

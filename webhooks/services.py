@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import record_event
 from notifications.services import notify
-from webhooks.dispatch import send, send_on_commit
+from webhooks.dispatch import is_waiting, send, send_on_commit
 from webhooks.events import as_json
 from webhooks.models import (
     OPEN_STATUSES,
@@ -52,7 +52,8 @@ class WebhookSweepReport:
 
 def webhooks_requeue_stale(*, now: datetime | None = None) -> WebhookSweepReport:
     """Disable endpoints failing too long; send again the deliveries that are due and that no
-    live worker holds (their job died with its worker, or Redis lost it)."""
+    live worker holds and whose job Redis no longer holds (it died with its worker, or Redis lost
+    it); a backlog of jobs still queued is left alone."""
     now = now or timezone.now()
     report = WebhookSweepReport()
     limit = now - timedelta(days=settings.WEBHOOK_DISABLE_AFTER_DAYS)
@@ -66,15 +67,17 @@ def webhooks_requeue_stale(*, now: datetime | None = None) -> WebhookSweepReport
         .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
         .filter(endpoint__is_active=True)
         .order_by("next_attempt_at")
-        .values_list("pk", "lease_expires_at")[:SWEEP_BATCH]
+        .values_list("pk", "attempts", "lease_expires_at")[:SWEEP_BATCH]
     )
-    ids = []
-    for pk, lease in stale:
-        ids.append(pk)
+    rows = []
+    for pk, attempts, lease in stale:
+        if lease is None and settings.BACKGROUND_JOBS and is_waiting(pk, attempts):
+            continue  # queued behind others: its job will come
+        rows.append((pk, attempts))
         report.lease_expired += lease is not None
-    if ids:
-        send(ids)
-        report.resent = len(ids)
+    if rows:
+        send(rows)
+        report.resent = len(rows)
     if report.resent or report.disabled:
         record_event(action="webhooks.swept", details=report.as_dict())
     return report
@@ -131,11 +134,12 @@ def _require_active(endpoint: WebhookEndpoint) -> None:
 
 
 def _reopen(deliveries: "models.QuerySet[WebhookDelivery]", now: datetime) -> list[int]:
-    ids = list(deliveries.values_list("pk", flat=True))
+    rows = list(deliveries.values_list("pk", "attempts"))
+    ids = [pk for pk, _attempts in rows]
     WebhookDelivery.objects.filter(pk__in=ids).update(
         status=DeliveryStatus.PENDING, next_attempt_at=now, lease_expires_at=None
     )
-    send_on_commit(ids)
+    send_on_commit(rows)
     return ids
 
 
@@ -186,7 +190,7 @@ def webhook_endpoint_send_test(*, endpoint: WebhookEndpoint, actor: User) -> Web
     delivery = WebhookDelivery.objects.create(
         event=event, endpoint=endpoint, next_attempt_at=now, created_at=now
     )
-    send_on_commit([delivery.pk])
+    send_on_commit([(delivery.pk, 0)])
     record_event(action="webhooks.test_sent", actor=actor, target=endpoint, details={"event": event.pk})
     return event
 

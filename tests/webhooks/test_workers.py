@@ -145,3 +145,15 @@ def test_it_loses_nothing_when_a_worker_is_killed_mid_delivery(rq_connection: An
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.DELIVERED}
     assert WebhookDelivery.objects.get(pk=stranded.pk).attempts == 2
     assert_ordered(receiver.applied)
+
+
+def test_the_sweep_leaves_a_backlog_alone_and_resends_what_redis_lost(
+    rq_connection: Any, redis_url: str
+) -> None:
+    integration = Integration.objects.create(name="Daily Paper CMS")
+    WebhookEndpoint.objects.create(integration=integration, url="http://127.0.0.1:9/unused")
+    emit_many(from_cms(integration, 1), per_submission=2)  # two jobs queued, no worker yet
+    late = timezone.now() + timedelta(minutes=1)
+    assert webhooks_requeue_stale(now=late).resent == 0  # queued behind others: not sent twice
+    rq_connection.flushdb()
+    assert webhooks_requeue_stale(now=late).resent == 2
