@@ -557,3 +557,33 @@ CONSENT_NOTICE_VERSION = env_str("CONSENT_NOTICE_VERSION", "2026-11")
 RETENTION_DAYS["complaints"] = _retention_days("RETENTION_COMPLAINTS_DAYS", 3 * 365)
 # The log of unlabelled originals handed out is purged once past its own period (at least 183 days).
 RETENTION_DAYS["unlabelled_deliveries"] = UNLABELLED_DELIVERY_RETENTION_DAYS
+
+# --- Webhooks to publishers' CMSs (issue 13) ------------------------------------------------------
+# Standard Webhooks signed POSTs of every event about an integration's submissions (webhooks/).
+INSTALLED_APPS += ["webhooks"]
+# One attempt: this long to connect, this long in all (connect, send, first KB of the answer).
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = env_int("WEBHOOK_CONNECT_TIMEOUT_SECONDS", 3)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# A worker holds a delivery this long (more than one attempt's timeout) before the sweep resends it.
+WEBHOOK_LEASE_SECONDS = env_int("WEBHOOK_LEASE_SECONDS", 30)
+if WEBHOOK_LEASE_SECONDS <= WEBHOOK_TIMEOUT_SECONDS:
+    raise ImproperlyConfigured("WEBHOOK_LEASE_SECONDS must exceed WEBHOOK_TIMEOUT_SECONDS.")
+# Waits between attempts (full jitter: a random wait up to each), the last repeated, for at least
+# WEBHOOK_RETRY_HOURS after the event; then the delivery is given up.
+WEBHOOK_RETRY_DELAYS_SECONDS = [
+    int(seconds)
+    for seconds in env_list(
+        "WEBHOOK_RETRY_DELAYS_SECONDS", ["5", "30", "120", "600", "1800", "3600", "7200", "14400", "28800"]
+    )
+]
+WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24)
+if WEBHOOK_RETRY_HOURS < 24:
+    raise ImproperlyConfigured("WEBHOOK_RETRY_HOURS must be at least 24 (issue 13).")
+# After "rotate the secret" requests are signed with the old secret too for this long.
+WEBHOOK_SECRET_OVERLAP_HOURS = env_int("WEBHOOK_SECRET_OVERLAP_HOURS", 24)
+# An endpoint that has failed without a single success this long is disabled; its contacts are told.
+WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 3)
+# How often rqcron resends deliveries a dead worker or a flushed Redis stranded (requeue_stale_webhooks).
+WEBHOOK_SWEEP_INTERVAL_SECONDS = env_int("WEBHOOK_SWEEP_INTERVAL_SECONDS", 60)
+# seed_demo: the demo integration's endpoint is active only when this is set (else created disabled).
+WEBHOOK_DEMO_URL = env_str("WEBHOOK_DEMO_URL")

@@ -275,5 +275,8 @@ def test_a_failing_hook_undoes_the_move(alice: User, hooks: list[Any]) -> None:
     assert not AuditEvent.objects.filter(action="x").exists()
 
 
-def test_the_statement_guard_is_the_only_hook_registered_by_default() -> None:
-    assert [require_statement] == AFTER_TRANSITION_HOOKS
+def test_the_statement_guard_runs_first_then_the_webhook_announcements() -> None:
+    from webhooks.hooks import announce_transition
+
+    # A move the guard refuses is never announced to a publisher.
+    assert [require_statement, announce_transition] == AFTER_TRANSITION_HOOKS
