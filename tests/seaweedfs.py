@@ -116,7 +116,7 @@ def running_store(timeout: float = 180) -> Iterator[ObjectStore]:
         "-ip.bind=127.0.0.1",
         f"-master.port={master}",
         f"-master.port.grpc={master_grpc}",
-        "-master.volumeSizeLimitMB=64",
+        "-master.volumeSizeLimitMB=1024",  # sparse files: the 1 GB upload bench fits in one volume
         f"-volume.port={volume}",
         f"-volume.port.grpc={volume_grpc}",
         "-filer",
