@@ -172,7 +172,8 @@ def measure(storage: str, env: dict[str, str], megabytes: int) -> dict[str, floa
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        stack.callback(lambda: (os.killpg(web.pid, signal.SIGTERM), web.wait(60)))
+        stack.callback(web.wait, 60)
+        stack.callback(os.killpg, web.pid, signal.SIGTERM)  # callbacks run last in, first out
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
         while True:
