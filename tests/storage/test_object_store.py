@@ -97,13 +97,14 @@ def test_it_serves_a_stored_upload_only_after_the_access_check(
     s3_media: str, alice_client: Client, bob_client: Client, settings: Any
 ) -> None:
     data = image_bytes("JPEG", (320, 240))
+    on_disk = set(Path(settings.MEDIA_ROOT).rglob("*"))  # other tests' files, on local storage
     response = alice_client.post(
         "/submissions/new/", form_data(action="save", media_files=[upload("photo.jpg", data)])
     )
     assert response.status_code == 302
     media = MediaFile.objects.get()
     assert default_storage.exists(media.file.name)
-    assert not any(Path(settings.MEDIA_ROOT).rglob("*.jpg"))  # nothing on this machine's disk
+    assert set(Path(settings.MEDIA_ROOT).rglob("*")) == on_disk  # nothing on this machine's disk
     url = f"/submissions/{media.revision.submission_id}/media/{media.pk}/"
 
     whole = alice_client.get(url)
