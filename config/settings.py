@@ -587,3 +587,42 @@ WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 3)
 WEBHOOK_SWEEP_INTERVAL_SECONDS = env_int("WEBHOOK_SWEEP_INTERVAL_SECONDS", 60)
 # seed_demo: the demo integration's endpoint is active only when this is set (else created disabled).
 WEBHOOK_DEMO_URL = env_str("WEBHOOK_DEMO_URL")
+
+# --- Media storage on many machines (issue 19) ------------------------------------------------
+# "local": files under MEDIA_ROOT (one machine, the default for `make run`). "s3": an S3-compatible
+# object store shared by every web server and worker (AWS S3, SeaweedFS, MinIO...), private objects.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+# Signed links to the store live this long (MEDIA_ACCEL=presigned, and any storage.url()).
+MEDIA_PRESIGNED_SECONDS = env_int("MEDIA_PRESIGNED_SECONDS", 60)
+# Uploads go to the store in parts of this size, this many at a time (memory: about their product).
+MEDIA_S3_PART_MB = env_int("MEDIA_S3_PART_MB", 8)
+MEDIA_S3_UPLOAD_CONCURRENCY = env_int("MEDIA_S3_UPLOAD_CONCURRENCY", 2)
+# Where workers put the temporary local copy a tool needs (ffmpeg, c2pa), and its bound.
+MEDIA_TEMP_DIR = env_str("MEDIA_TEMP_DIR") or None
+MEDIA_LOCAL_COPY_MAX_MB = env_int("MEDIA_LOCAL_COPY_MAX_MB", 2 * 1024)
+if MEDIA_STORAGE == "s3":
+    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["default"] = {
+        "BACKEND": "privatemedia.s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "access_key": env_str("AWS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # "path" for most self-hosted stores; "virtual" (or empty: boto3 decides) for AWS.
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "location": env_str("AWS_LOCATION"),
+            # Reads of whole files (thumbnails, documents) spill to a temporary file past this.
+            "max_memory_size": 8 * 1024 * 1024,
+            "file_overwrite": True,  # names are random and never reused: no extra request per save
+        },
+    }
+    if MEDIA_ACCEL == "x-sendfile":
+        raise ImproperlyConfigured("MEDIA_ACCEL=x-sendfile needs local files (MEDIA_STORAGE=local).")
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE={MEDIA_STORAGE!r}: use local or s3.")
+elif MEDIA_ACCEL == "presigned":
+    raise ImproperlyConfigured("MEDIA_ACCEL=presigned needs an object store (MEDIA_STORAGE=s3).")

@@ -16,7 +16,6 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from labels.engine import InspectOptions, inspect_file
@@ -27,6 +26,7 @@ from labels.tier import NONE, SUSPECTED, decide_tier
 from moderation.models import MediaKind, Revision, Severity
 from moderation.pipeline.checks import register
 from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
+from privatemedia.localcopy import local_copy
 
 VISIBLE_NOT_CHECKED = "visible_not_checked"
 KINDS = (MediaKind.IMAGE, MediaKind.VIDEO)
@@ -68,7 +68,8 @@ class VisibleMarkCheck(Check):
         files: list[dict[str, Any]] = []
         findings: list[FindingSpec] = []
         for item in revision.media.filter(kind__in=KINDS):
-            report = inspect_file(default_storage.path(item.file.name or ""), options=options)
+            with local_copy(item.file) as path:  # the worker's disk need not hold the upload
+                report = inspect_file(path, options=options)
             report.path = item.original_name
             reports.append(report)
             marks = [mark.to_json() for mark in report.marks if mark.where != "text"]
