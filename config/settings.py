@@ -145,10 +145,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Repeated failed logins lock out the username and the IP for a cooling-off period.
+# Repeated failed logins lock out a username from one IP (the pair) for a cooling-off period: behind a
+# NAT or a proxy many people share an IP, and a stranger's typos must not lock them all out.
+# AXES_LOCKOUT_BY lists what a lockout is keyed on, "+" joining a combination: "username+ip_address"
+# (default), or "username,ip_address" for the stricter either-or of a site without shared addresses.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [
+    entry.split("+") if "+" in entry else entry
+    for entry in env_list("AXES_LOCKOUT_BY", ["username+ip_address"])
+]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -167,7 +173,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_TLS_PROXY", False):
+# Behind a TLS-terminating proxy: trust its X-Forwarded-Proto. Set TRUSTED_PROXY_COUNT too, or every
+# client has the proxy's address (check --deploy warns: accounts.W010).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

@@ -273,7 +273,7 @@ def _verify_image(stream: BinaryIO, file_type: FileType) -> Inspected:
 def _verify_bmff(stream: BinaryIO, size: int) -> None:
     """Top-level MP4 boxes must tile the file exactly and include the movie header."""
     offset, seen = 0, set()
-    budget = WalkBudget(entries=MAX_TOP_LEVEL_BOXES, what=_("boxes in the video"))
+    budget = WalkBudget(entries=MAX_TOP_LEVEL_BOXES, what=_("top-level boxes"))
     while offset < size:
         budget.step()
         stream.seek(offset)
@@ -332,7 +332,7 @@ def _verify_riff(stream: BinaryIO, size: int) -> None:
     if declared > size:
         raise UploadRefused(_("the audio file is truncated"))
     offset, chunks = 12, set()
-    budget = WalkBudget(entries=MAX_RIFF_CHUNKS, what=_("chunks in the audio file"))
+    budget = WalkBudget(entries=MAX_RIFF_CHUNKS, what=_("RIFF chunks"))
     while offset + 8 <= min(declared, size):
         budget.step()
         stream.seek(offset)

@@ -76,14 +76,14 @@ def test_it_refuses_an_mp4_of_tiny_boxes_quickly(size: int) -> None:
     started = time.monotonic()
     message = refusal(data)
     assert time.monotonic() - started < 2
-    assert "boxes in the video" in message
+    assert "top-level boxes" in message
 
 
 def test_it_refuses_a_wav_of_endless_chunks_quickly() -> None:
     started = time.monotonic()
     message = refusal(chunky_wav(4 * MB))
     assert time.monotonic() - started < 2
-    assert "chunks in the audio file" in message
+    assert "RIFF chunks" in message
 
 
 def test_it_stops_a_walk_that_runs_out_of_time(settings: object) -> None:
