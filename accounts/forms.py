@@ -16,6 +16,7 @@ from accounts.authority import NOT_SETTLED, AuthorityReport
 from accounts.identifiers import normalize_e164, normalize_resident_id, normalize_uscc
 from accounts.models import IdentityVerification, Sanction, TermsVersion, User
 from accounts.services import validate_identity_image
+from accounts.usernames import confusable_username
 
 # --- Logging in --------------------------------------------------------------------------------
 
@@ -102,6 +103,9 @@ class SignupForm(forms.Form):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError(_("This username is taken."), code="taken")
+        if confusable_username(username):
+            # Not which one: the message must not help find look-alikes of real accounts.
+            raise ValidationError(_("This username looks too much like an existing one."), code="confusable")
         return username
 
     def clean_email(self) -> str:

@@ -38,3 +38,18 @@ def identity_providers_real(app_configs: Any, **kwargs: Any) -> list[CheckMessag
             Error("IDENTITY_PROVIDER is empty: nobody can verify their identity.", id="accounts.E003")
         )
     return messages
+
+
+@register(Tags.security, deploy=True)
+def proxy_count_behind_a_proxy(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Behind a proxy with no trusted proxy count, every client has the proxy's IP: lockouts, rate
+    limits and the audit trail's addresses all see one person."""
+    if not getattr(settings, "BEHIND_TLS_PROXY", False) or settings.TRUSTED_PROXY_COUNT > 0:
+        return []
+    return [
+        Warning(
+            "BEHIND_TLS_PROXY is on but TRUSTED_PROXY_COUNT is 0: every client appears with the proxy's IP.",
+            hint="Set TRUSTED_PROXY_COUNT to the number of proxies adding to X-Forwarded-For (usually 1).",
+            id="accounts.W010",
+        )
+    ]

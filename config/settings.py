@@ -145,10 +145,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Repeated failed logins lock out the username and the IP for a cooling-off period.
+# Repeated failed logins lock out a username from one IP (the pair) for a cooling-off period: behind a
+# NAT or a proxy many people share an IP, and a stranger's typos must not lock them all out.
+# AXES_LOCKOUT_BY lists what a lockout is keyed on, "+" joining a combination: "username+ip_address"
+# (default), or "username,ip_address" for the stricter either-or of a site without shared addresses.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [
+    entry.split("+") if "+" in entry else entry
+    for entry in env_list("AXES_LOCKOUT_BY", ["username+ip_address"])
+]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -167,7 +173,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_TLS_PROXY", False):
+# Behind a TLS-terminating proxy: trust its X-Forwarded-Proto. Set TRUSTED_PROXY_COUNT too, or every
+# client has the proxy's address (check --deploy warns: accounts.W010).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -626,3 +635,69 @@ elif MEDIA_STORAGE != "local":
     raise ImproperlyConfigured(f"MEDIA_STORAGE={MEDIA_STORAGE!r}: use local or s3.")
 elif MEDIA_ACCEL == "presigned":
     raise ImproperlyConfigured("MEDIA_ACCEL=presigned needs an object store (MEDIA_STORAGE=s3).")
+
+# --- Security headers and uploads under attack (issue 12) ----------------------------------------
+# A strict Content-Security-Policy on every response (django-csp): scripts and styles only from our
+# own static files, no inline script, no inline style, no eval, nothing from other hosts. Templates
+# keep JavaScript in static/js and CSS in static/css. Bootstrap's icons are data: images, media
+# previews may be blob: URLs. A national identity provider's login page is a form's redirect
+# target, so its origin joins form-action.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "config.security.SecurityHeadersMiddleware",
+)
+
+
+def _origin(url: str) -> str:
+    scheme, _sep, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}" if rest else ""
+
+
+_FORM_TARGETS = [origin for origin in (_origin(IDENTITY_NATIONAL_AUTHORIZE_URL),) if origin]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *_FORM_TARGETS],
+        "report-uri": env_list("CSP_REPORT_URI") or None,
+    },
+}
+# Presigned links send the browser to the object store for images and media: allow its origin
+# (MEDIA_PRESIGNED_ORIGIN, or the endpoint's; AWS without an endpoint signs virtual-host links).
+if MEDIA_ACCEL == "presigned":
+    from urllib.parse import urlsplit
+
+    _endpoint = urlsplit(env_str("AWS_S3_ENDPOINT_URL"))
+    _bucket_host = "*." if env_str("AWS_S3_ADDRESSING_STYLE") == "virtual" else ""
+    _store_origin = env_str("MEDIA_PRESIGNED_ORIGIN") or (
+        f"{_endpoint.scheme}://{_bucket_host}{_endpoint.netloc}"
+        if _endpoint.netloc
+        else "https://*.amazonaws.com"
+    )
+    for _directive in ("img-src", "media-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(_store_origin)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No page uses the camera, microphone, location, payment, USB or the like: switched off for us and
+# for anything we embed.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+
+# Intake answers every upload quickly: each walk over a file's structure (MP4 boxes, WAV chunks) stops
+# after this many seconds (and a count of entries) and the file is refused as uncheckable.
+UPLOAD_PARSE_MAX_SECONDS = float(env_str("UPLOAD_PARSE_MAX_SECONDS", "1.0"))

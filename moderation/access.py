@@ -21,11 +21,23 @@ def get_submission_for_user(
     submission = get_object_or_404(queryset if queryset is not None else Submission.objects.all(), pk=pk)
     if submission.contributor_id == user.pk:
         return submission
-    if user.is_reviewer:
+    if user.is_reviewer and not is_private_draft(submission):
         if write:
             raise PermissionDenied
+        require_queue_of_waiting_item(user, submission)
         return submission
     raise Http404
+
+
+def is_private_draft(submission: Submission) -> bool:
+    """A draft never submitted is the contributor's alone: no reviewer learns it exists."""
+    return submission.status == Status.DRAFT and submission.submitted_at is None
+
+
+def require_queue_of_waiting_item(user: User, submission: Submission) -> None:
+    """An item waiting in a queue is for those who work that queue (the escalated one: seniors)."""
+    if submission.status == Status.AWAITING_REVIEW:
+        require_queue(user, submission.queue)
 
 
 def get_submission_for_review(
@@ -33,7 +45,7 @@ def get_submission_for_review(
 ) -> Submission:
     """Reviewers act; the contributor may look at their own but not review it; others get 404."""
     submission = get_object_or_404(queryset if queryset is not None else Submission.objects.all(), pk=pk)
-    if user.is_reviewer and submission.contributor_id != user.pk:
+    if user.is_reviewer and submission.contributor_id != user.pk and not is_private_draft(submission):
         return submission
     if submission.contributor_id == user.pk:
         raise PermissionDenied
@@ -44,8 +56,7 @@ def get_item_for_review(user: User, pk: int, *, queryset: QuerySet[Submission] |
     """An item on the review page: `get_submission_for_review`, and while it waits in a queue,
     only for those who work that queue (403)."""
     item = get_submission_for_review(user, pk, queryset=queryset)
-    if item.status == Status.AWAITING_REVIEW:
-        require_queue(user, item.queue)
+    require_queue_of_waiting_item(user, item)
     return item
 
 

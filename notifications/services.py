@@ -16,7 +16,9 @@ logger = logging.getLogger(__name__)
 
 
 def notify(user: User, *, subject: str, body: str, link: str = "", email: bool = True) -> Notification:
-    notification = Notification.objects.create(user=user, subject=subject[:200], body=body, link=link)
+    # A subject is one line: a line break from a name or a title would make it an invalid mail header.
+    subject = " ".join(subject.split())[:200]
+    notification = Notification.objects.create(user=user, subject=subject, body=body, link=link)
     if email and user.email:
         transaction.on_commit(lambda: _send(notification.pk))
     return notification
@@ -29,8 +31,9 @@ def _send(notification_id: int) -> None:
         body += f"\n\n{settings.SITE_URL.rstrip('/')}{notification.link}"
     try:
         send_mail(notification.subject, body, None, [notification.user.email])
-    except OSError:
-        # The in-app message stands; a mail outage must not undo a decision.
+    except (OSError, ValueError):
+        # The in-app message stands; a mail outage or a header the mail library refuses (ValueError,
+        # as BadHeaderError is) must not undo or hide the act it reports.
         logger.exception("Could not e-mail notification %s", notification_id)
         return
     Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())

@@ -101,3 +101,38 @@ def test_it_fails_the_deploy_check_without_a_c2pa_signing_certificate() -> None:
         "(labels.E001) The publisher's C2PA signing certificate is not usable: LABELS_C2PA_SIGN_CERT is not "
         "set; LABELS_C2PA_SIGN_KEY cannot be read (/nonexistent/key.pem: No such file or directory)."
     ) in result.stderr
+
+
+def test_it_warns_behind_a_proxy_without_a_trusted_proxy_count() -> None:
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        HTTPS="1",
+        BEHIND_TLS_PROXY="1",
+        TRUSTED_PROXY_COUNT="0",
+        IDENTITY_HMAC_KEY="a-long-random-identity-key-for-this-test",
+        ALLOWED_HOSTS="provenant.example.com",
+        SECRET_KEY="x7!k2#p9@q4$w8%e3^r6&t1*y5(u0)i-o=p+a[s]d{f}g|h;j:k,l.z<x>c?v/b",
+        **SIGNING,
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "(accounts.W010) BEHIND_TLS_PROXY is on but TRUSTED_PROXY_COUNT is 0" in result.stderr
+    env["TRUSTED_PROXY_COUNT"] = "1"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -31,6 +31,7 @@ from accounts.selectors import (
     with_verification_state,
 )
 from accounts.services import (
+    RoleChangeRefused,
     SanctionError,
     VerificationError,
     identity_verification_approve,
@@ -317,31 +318,58 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
             apply=apply,
         )
 
-    def change_role(self, request: HttpRequest, queryset: QuerySet[User], role: Role) -> None:
-        users = self.others(request, queryset)
-        for user in users:
-            user_set_role(user=user, role=role, actor=request.user)  # type: ignore[arg-type]
-        self.message_user(
+    def change_role(self, request: HttpRequest, queryset: QuerySet[User], role: Role) -> HttpResponse | None:
+        """A confirmation page naming the users and the new role, with the reason to give; users under
+        a sanction in force are refused by the service, each with its message."""
+
+        def apply(form: forms.Form) -> None:
+            changed = 0
+            for user in self.others(request, queryset):
+                try:
+                    user_set_role(
+                        user=user,
+                        role=role,
+                        actor=request.user,  # type: ignore[arg-type]
+                        reason=form.cleaned_data["reason"],
+                    )
+                    changed += 1
+                except RoleChangeRefused as refusal:
+                    self.message_user(request, str(refusal), messages.ERROR)
+            self.message_user(
+                request,
+                ngettext("%(n)d user is now %(role)s.", "%(n)d users are now %(role)s.", changed)
+                % {"n": changed, "role": role.label},
+            )
+
+        return form_action(
+            self,
             request,
-            ngettext("%(n)d user is now %(role)s.", "%(n)d users are now %(role)s.", len(users))
-            % {"n": len(users), "role": role.label},
+            queryset,
+            form_class=ReasonForm,
+            title=_("Make %(role)s") % {"role": role.label},
+            intro=_(
+                "Give these users the role %(role)s? Say why: the reason is kept in the audit trail. "
+                "Users under a restriction, suspension or closure in force keep their role."
+            )
+            % {"role": role.label},
+            apply=apply,
         )
 
     @admin.action(description=_("Make contributor"), permissions=["change"])
-    def make_contributor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        self.change_role(request, queryset, Role.CONTRIBUTOR)
+    def make_contributor(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        return self.change_role(request, queryset, Role.CONTRIBUTOR)
 
     @admin.action(description=_("Make moderator"), permissions=["change"])
-    def make_moderator(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        self.change_role(request, queryset, Role.MODERATOR)
+    def make_moderator(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        return self.change_role(request, queryset, Role.MODERATOR)
 
     @admin.action(description=_("Make senior moderator"), permissions=["change"])
-    def make_senior_moderator(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        self.change_role(request, queryset, Role.SENIOR_MODERATOR)
+    def make_senior_moderator(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        return self.change_role(request, queryset, Role.SENIOR_MODERATOR)
 
     @admin.action(description=_("Make admin"), permissions=["change"])
-    def make_admin(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        self.change_role(request, queryset, Role.ADMIN)
+    def make_admin(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        return self.change_role(request, queryset, Role.ADMIN)
 
     def impose(self, request: HttpRequest, queryset: QuerySet[User], kind: Kind) -> HttpResponse | None:
         def apply(form: forms.Form) -> None:

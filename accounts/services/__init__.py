@@ -26,7 +26,7 @@ from accounts.services.identity import (
     validate_identity_image,
 )
 from accounts.services.phone import phone_verification_confirm, phone_verification_start
-from accounts.services.roles import user_set_role
+from accounts.services.roles import RoleChangeRefused, user_set_role
 from accounts.services.sanctions import (
     SanctionError,
     sanction_acknowledge,
@@ -42,6 +42,7 @@ __all__ = [
     "GateReason",
     "GateResult",
     "RateLimited",
+    "RoleChangeRefused",
     "SanctionError",
     "SubmissionNotAllowed",
     "VerificationError",

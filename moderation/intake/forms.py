@@ -170,6 +170,12 @@ class PersonForm(forms.Form):
     )
     person_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    def clean_name(self) -> str:
+        name = self.cleaned_data.get("name") or ""
+        if any(ord(char) < 32 or 127 <= ord(char) < 160 or char in "\u2028\u2029" for char in name):
+            raise ValidationError(_("A name is one line: no line breaks or control characters."))
+        return name
+
     def clean_phone(self) -> str:
         phone = re.sub(r"[\s\-()]", "", self.cleaned_data.get("phone") or "")
         if phone and not E164.match(phone):

@@ -4,9 +4,14 @@ The type is decided from the bytes alone, never from the file name or the browse
 Only an allow-list of image, video and audio formats gets through; everything else, including
 files that are two things at once (polyglots), is refused with a message that says why.
 Nothing here decodes more than it must: images are decoded once, under a pixel limit.
+Every walk over a container's structure is bounded in entries and in time (`WalkBudget`), and every
+reader refuses short or malformed input with a message, never an exception: an upload is answered
+within a couple of seconds whatever its bytes. Deeper parsing (metadata, nested boxes) is the label
+check's, in the background.
 """
 
 import struct
+import time
 import warnings
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -44,6 +49,35 @@ AUDIO_MP4_BRANDS = {b"M4A ", b"M4B ", b"M4P "}
 
 class UploadRefused(Exception):
     """The file may not enter. The message is for the contributor."""
+
+
+# A normal MP4 has a handful of top-level boxes (ftyp, moov, mdat, free); a fragmented one a pair per
+# fragment: 20,000 is an hour of one-second fragments ten times over. A WAV has a few chunks.
+MAX_TOP_LEVEL_BOXES = 20_000
+MAX_RIFF_CHUNKS = 1_000
+
+
+class WalkBudget:
+    """At most `entries` steps and `seconds` of wall time for one walk; over either, the upload is
+    refused with a message that says so (a structure we cannot check quickly is not accepted)."""
+
+    def __init__(self, *, entries: int, what: str) -> None:
+        self.left = entries
+        self.what = what
+        self.deadline = time.monotonic() + settings.UPLOAD_PARSE_MAX_SECONDS
+
+    def step(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise UploadRefused(
+                _("the file has more %(what)s than we accept (a damaged or hostile file?)")
+                % {"what": self.what}
+            )
+        if self.left % 256 == 0 and time.monotonic() > self.deadline:
+            raise UploadRefused(
+                _("the file's structure takes too long to check (%(what)s): it is not accepted")
+                % {"what": self.what}
+            )
 
 
 def sniff(head: bytes) -> FileType | None:
@@ -109,13 +143,21 @@ ZIP_END_OF_DIRECTORY = b"PK\x05\x06"
 
 
 def _ends_with_zip_directory(tail: bytes) -> bool:
-    """A real ZIP ends with its end-of-directory record: signature, 18 bytes, then its comment
-    (whose length the record states) up to the last byte. Random bytes rarely line up so."""
+    """A ZIP archive appended to the file. Its end-of-directory record (signature, 18 bytes, a
+    comment whose length it states) either ends the file, or, since unzip tolerates bytes after it,
+    is preceded by the central directory it points back to (a "PK\\1\\2" entry `size` bytes before
+    it). Random bytes rarely line up either way."""
     position = tail.rfind(ZIP_END_OF_DIRECTORY)
     while position != -1:
         record = tail[position : position + 22]
-        if len(record) == 22 and position + 22 + struct.unpack("<H", record[20:22])[0] == len(tail):
-            return True
+        if len(record) == 22:
+            directory_size = struct.unpack("<I", record[12:16])[0]
+            comment_length = struct.unpack("<H", record[20:22])[0]
+            if position + 22 + comment_length == len(tail):
+                return True
+            directory = position - directory_size
+            if directory_size and directory >= 0 and tail[directory : directory + 4] == b"PK\x01\x02":
+                return True
         position = tail.rfind(ZIP_END_OF_DIRECTORY, 0, position)
     return False
 
@@ -231,7 +273,9 @@ def _verify_image(stream: BinaryIO, file_type: FileType) -> Inspected:
 def _verify_bmff(stream: BinaryIO, size: int) -> None:
     """Top-level MP4 boxes must tile the file exactly and include the movie header."""
     offset, seen = 0, set()
+    budget = WalkBudget(entries=MAX_TOP_LEVEL_BOXES, what=_("top-level boxes"))
     while offset < size:
+        budget.step()
         stream.seek(offset)
         header = stream.read(16)
         if len(header) < 8:
@@ -254,6 +298,8 @@ def _verify_bmff(stream: BinaryIO, size: int) -> None:
 
 
 def _read_vint(data: bytes, pos: int) -> tuple[int, int]:
+    if pos >= len(data):
+        raise UploadRefused(_("the video is truncated (the WebM header ends early)"))
     first = data[pos]
     length = 1
     while length <= 8 and not first & (0x80 >> (length - 1)):
@@ -280,11 +326,15 @@ def _verify_webm(head: bytes, size: int) -> None:
 def _verify_riff(stream: BinaryIO, size: int) -> None:
     stream.seek(0)
     header = stream.read(12)
+    if len(header) < 12:
+        raise UploadRefused(_("the audio file is truncated"))
     declared = struct.unpack("<I", header[4:8])[0] + 8
     if declared > size:
         raise UploadRefused(_("the audio file is truncated"))
     offset, chunks = 12, set()
+    budget = WalkBudget(entries=MAX_RIFF_CHUNKS, what=_("RIFF chunks"))
     while offset + 8 <= min(declared, size):
+        budget.step()
         stream.seek(offset)
         chunk_id, chunk_size = struct.unpack("<4sI", stream.read(8))
         if offset + 8 + chunk_size > size:
@@ -300,6 +350,8 @@ def _verify_riff(stream: BinaryIO, size: int) -> None:
 def _verify_mp3(head: bytes, size: int) -> None:
     offset = 0
     if head.startswith(b"ID3"):
+        if len(head) < 10:
+            raise UploadRefused(_("the audio file is truncated (its ID3 tag ends early)"))
         tag_size = 0
         for byte in head[6:10]:
             tag_size = (tag_size << 7) | (byte & 0x7F)

@@ -37,7 +37,9 @@ def media_file(request: AuthenticatedRequest, pk: int, media_pk: int) -> HttpRes
                 )
             )
         return redirect(reverse("publication_media", args=[submission.pk, rendition.pk]) + "?download=1")
-    name = original_download_name(row) if download else row.original_name
+    # Shown under the contributor's name, but always with our extension, from the sniffed type: a file
+    # uploaded as "photo.html" never reaches a disk as an .html file.
+    name = original_download_name(row) if download else inline_name(row)
     return serve_private(row.file.name, row.mime_type, name, attachment=download, request=request)
 
 
@@ -52,3 +54,8 @@ def media_thumbnail(request: AuthenticatedRequest, pk: int, media_pk: int) -> Ht
         raise Http404
     name = row.original_name.rsplit(".", 1)[0] + ".thumb.jpg"
     return serve_private(row.thumbnail.name, mimetypes.types_map[".jpg"], name, attachment=False)
+
+
+def inline_name(row: MediaFile) -> str:
+    stem = row.original_name.rsplit(".", 1)[0] if "." in row.original_name else row.original_name
+    return f"{stem or 'file'}.{(row.file.name or '').rsplit('.', 1)[-1]}"

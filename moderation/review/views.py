@@ -13,7 +13,6 @@ from accounts.http import AuthenticatedRequest
 from moderation.access import (
     can_work_queue,
     get_item_for_review,
-    get_submission_for_review,
     require_queue,
     require_reviewer,
 )
@@ -256,18 +255,19 @@ def review_item_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def review_item_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _load(request, pk)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        review_add_note(submission=item, author=request.user, text=form.cleaned_data["text"])
-        messages.success(request, _("Note added."))
-    else:
-        messages.error(request, _("The note is empty."))
+    if not form.is_valid():
+        # The page again with the text kept and the form's own reason (too long, a NUL byte, empty).
+        context = review_context(request, item, extra={"note_form": form})
+        return render(request, "moderation/review_item.html", context, status=400)
+    review_add_note(submission=item, author=request.user, text=form.cleaned_data["text"])
+    messages.success(request, _("Note added."))
     return redirect(reverse("review_item", args=[pk]) + "#notes")
 
 
 @require_POST
 def submission_rerun_checks(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Re-run one check (`kind`) or all checks of a submission."""
-    submission = get_submission_for_review(request.user, pk)
+    """Re-run one check (`kind`) or all checks of a submission (an escalated one: seniors only)."""
+    submission = get_item_for_review(request.user, pk)
     kind = request.POST.get("kind") or None
     if kind is not None and kind not in REGISTRY:
         messages.error(request, _("There is no check called %(kind)s.") % {"kind": kind})

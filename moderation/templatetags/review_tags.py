@@ -35,3 +35,12 @@ def add_class(field: BoundField, css: str) -> Any:
     is_select = getattr(widget, "input_type", "") == "select"
     classes = css if is_select else css.replace("form-select", "form-control")
     return field.as_widget(attrs={"class": classes})
+
+
+@register.filter
+def progress_step(done: int | None, total: int | None) -> int:
+    """done/total as a percentage in 5 % steps, for the progress-step-N classes (no inline style)."""
+    if not total:
+        return 0
+    percent = max(0, min(100, round(100 * (done or 0) / total)))
+    return percent - percent % 5

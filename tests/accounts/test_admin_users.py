@@ -100,17 +100,37 @@ def test_it_finds_users_by_name_email_or_masked_identity(
 
 @pytest.mark.parametrize("role", list(Role))
 def test_it_changes_roles_through_the_service(uma: User, ada: User, ada_client: Client, role: Role) -> None:
-    response = run_action(ada_client, CHANGELIST, f"make_{role.value}", [uma])
+    response = run_action(ada_client, CHANGELIST, f"make_{role.value}", [uma], reason="New duties.")
     assert response.status_code == 302
     fresh = User.objects.get(pk=uma.pk)
     assert fresh.role == role
     assert fresh.is_staff == (role == Role.ADMIN)
     event = AuditEvent.objects.get(action="user.role_changed")
     assert event.actor == ada and event.details["to"] == role.value
+    assert event.details["reason"] == "New duties."
+
+
+def test_it_asks_to_confirm_a_role_change_with_a_reason(uma: User, ada_client: Client) -> None:
+    page = run_action(ada_client, CHANGELIST, "make_senior_moderator", [uma])
+    assert page.status_code == 200  # the confirmation page, nothing changed yet
+    assert "Say why" in page.content.decode() and "uma" in page.content.decode()
+    assert User.objects.get(pk=uma.pk).role == Role.CONTRIBUTOR
+    again = run_action(ada_client, CHANGELIST, "make_senior_moderator", [uma], reason="")
+    assert again.status_code == 200  # a reason is required
+    assert User.objects.get(pk=uma.pk).role == Role.CONTRIBUTOR
+
+
+def test_it_refuses_to_promote_a_suspended_user(uma: User, mod: User, ada_client: Client) -> None:
+    sanction_impose(user=uma, kind="suspension", reason="Unlabelled AI portraits.", actor=mod)
+    response = run_action(ada_client, CHANGELIST, "make_senior_moderator", [uma], reason="Trusted.")
+    assert response.status_code == 302
+    assert User.objects.get(pk=uma.pk).role == Role.CONTRIBUTOR
+    messages = [str(m) for m in ada_client.get(CHANGELIST).context["messages"]]
+    assert "uma is under a sanction in force: lift it before giving them another role." in messages
 
 
 def test_it_leaves_the_acting_admin_out_of_role_changes(ada: User, ada_client: Client) -> None:
-    run_action(ada_client, CHANGELIST, "make_contributor", [ada])
+    run_action(ada_client, CHANGELIST, "make_contributor", [ada], reason="Stepping down.")
     assert User.objects.get(pk=ada.pk).role == Role.ADMIN
 
 

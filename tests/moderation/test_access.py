@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from moderation.access import (
@@ -90,7 +91,8 @@ REVIEW_PAGE = {
         "oscar": 404,
     },
     ("approved", "review"): {"alice": 403, "bob": 404, "mod": 200, "senior": 200, "ada": 200, "oscar": 404},
-    ("draft", "review"): {"alice": 403, "bob": 404, "mod": 200, "senior": 200, "ada": 200, "oscar": 404},
+    # A draft never submitted is the contributor's alone (issue 12).
+    ("draft", "review"): {"alice": 403, "bob": 404, "mod": 404, "senior": 404, "ada": 404, "oscar": 404},
 }
 
 
@@ -111,8 +113,11 @@ def test_the_review_page_by_persona_status_and_queue(
             get_item_for_review(people[persona], item.pk)
 
 
-# The submission page: the contributor and any reviewer read it; everyone else gets 404.
+# The submission page: the contributor and any reviewer read it; everyone else gets 404. A draft never
+# submitted is the contributor's alone; an item waiting in the escalated queue is for seniors (issue 12).
 SUBMISSION_PAGE = {"alice": 200, "bob": 404, "mod": 200, "senior": 200, "ada": 200, "oscar": 404}
+UNSUBMITTED_DRAFT = {**SUBMISSION_PAGE, "mod": 404, "senior": 404, "ada": 404}
+ESCALATED_WAITING = {**SUBMISSION_PAGE, "mod": 403}
 
 
 @pytest.mark.parametrize(("status", "persona"), [(s, p) for s in Status.values for p in PERSONAS])
@@ -121,12 +126,16 @@ def test_the_submission_page_by_persona_and_status(
 ) -> None:
     item = alices_item(people["alice"], status, Queue.ESCALATED)
     response = client_for(people[persona]).get(f"/submissions/{item.pk}/")
-    assert response.status_code == SUBMISSION_PAGE[persona]
+    expected = {Status.DRAFT: UNSUBMITTED_DRAFT, Status.AWAITING_REVIEW: ESCALATED_WAITING}.get(
+        Status(status), SUBMISSION_PAGE
+    )
+    assert response.status_code == expected[persona]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_writing_a_submission_is_for_its_contributor(people: dict[str, User], persona: str) -> None:
     item = alices_item(people["alice"], Status.DRAFT)
+    Submission.objects.filter(pk=item.pk).update(submitted_at=timezone.now())  # a draft again, after review
     user = people[persona]
     if persona == "alice":
         assert get_submission_for_user(user, item.pk, write=True) == item
