@@ -688,7 +688,9 @@ if MEDIA_ACCEL == "presigned":
         else "https://*.amazonaws.com"
     )
     for _directive in ("img-src", "media-src"):
-        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(_store_origin)
+        _sources = CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive]
+        assert _sources is not None
+        _sources.append(_store_origin)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # No page uses the camera, microphone, location, payment, USB or the like: switched off for us and
