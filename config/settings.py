@@ -544,3 +544,13 @@ UNLABELLED_DELIVERY_RETENTION_DAYS = env_int("UNLABELLED_DELIVERY_RETENTION_DAYS
 if UNLABELLED_DELIVERY_RETENTION_DAYS < 183:
     raise ImproperlyConfigured("UNLABELLED_DELIVERY_RETENTION_DAYS must be at least 183 (R32).")
 UNLABELLED_DELIVERY_LINK_MINUTES = env_int("UNLABELLED_DELIVERY_LINK_MINUTES", 15)
+
+# --- Publisher API (issue 13) ----------------------------------------------------------------------
+# /api/v1/ for publishers' CMSs, keyed by integration (integrations/), docs at /api/docs.
+INSTALLED_APPS += ["ninja", "api"]
+# The signed download links of labelled renditions work this long.
+API_DOWNLOAD_URL_SECONDS = env_int("API_DOWNLOAD_URL_SECONDS", 3600)
+# A request body larger than this is refused with 413 before it is read: every file at its limit.
+API_MAX_REQUEST_BYTES = env_int(
+    "API_MAX_REQUEST_BYTES", max(UPLOAD_MAX_BYTES.values()) * UPLOAD_MAX_FILES + 1024 * 1024
+)
