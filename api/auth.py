@@ -41,7 +41,7 @@ class ApiKeyAuth(HttpBearer):
                 _("Missing scope"),
                 _("This key does not have the %(scope)s scope.") % {"scope": self.scope},
             )
-        retry_after = ratelimit.hit(key.pk, key.rate_limit_per_minute)
+        retry_after = ratelimit.hit(key.prefix, key.rate_limit_per_minute)
         if retry_after is not None:
             raise Problem(
                 429,

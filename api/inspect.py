@@ -10,13 +10,18 @@ from ninja.files import UploadedFile
 
 from api import auth
 from api.problems import Problem
+from api.schemas import problems
 from labels.engine import InspectOptions, inspect_file, inspect_stream
 
 router = Router(tags=["inspect"])
 
 
 @router.post(
-    "/inspect", auth=auth.INSPECT, response=dict[str, Any], url_name="inspect", summary="Inspect a file"
+    "/inspect",
+    auth=auth.INSPECT,
+    response={200: dict[str, Any], **problems(401, 403, 413, 422, 429)},
+    url_name="inspect",
+    summary="Inspect a file",
 )
 def inspect(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     """The label engine's record of the file: media type, TC260 labels, XMP, C2PA, the tier

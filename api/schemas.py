@@ -146,5 +146,24 @@ class SubmissionPage(Schema):
 
 
 class TakedownIn(Schema):
-    reason: str = Field(min_length=1, max_length=64, description="A code of the policy list.")
+    reason: str = Field(
+        "publisher-request",
+        min_length=1,
+        max_length=64,
+        description="A code of the policy list; by default publisher-request (you removed it).",
+    )
     explanation: str = Field(min_length=1, max_length=4000, description="For the statement of reasons.")
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem details (application/problem+json)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+def problems(*codes: int) -> dict[int, type[ProblemOut]]:
+    return {code: ProblemOut for code in codes}

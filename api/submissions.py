@@ -24,7 +24,7 @@ from api import auth
 from api.auth import key_of
 from api.problems import Problem, not_found
 from api.representation import submission_representation, submission_url
-from api.schemas import SubmissionIn, SubmissionOut, SubmissionPage, TakedownIn
+from api.schemas import SubmissionIn, SubmissionOut, SubmissionPage, TakedownIn, problems
 from api.services import (
     api_submission_create,
     api_submission_revise,
@@ -38,6 +38,33 @@ from moderation.intake.services import submission_withdraw
 from moderation.models import Submission
 
 router = Router(tags=["submissions"])
+
+METADATA_HELP = (
+    "JSON with the fields of SubmissionIn: external_id, author {id, name, attestation {method, "
+    "reference, verified_at}, terms_version}, title, text, ai_declaration (required), categories, "
+    "persons [{name, relation, email, phone}], no_real_person, region."
+)
+METADATA_EXAMPLE = json.dumps(
+    {
+        "external_id": "article-1",
+        "author": {
+            "id": "author-7",
+            "name": "Li Wei",
+            "attestation": {
+                "method": "phone",
+                "reference": "sms-1234",
+                "verified_at": "2026-11-01T10:00:00Z",
+            },
+            "terms_version": "2026-11",
+        },
+        "title": "A day at the lake",
+        "text": "Photos from our trip.",
+        "ai_declaration": True,
+        "categories": ["other_generation"],
+        "no_real_person": True,
+        "region": "cn",
+    }
+)
 
 MAX_PAGE = 200
 
@@ -91,13 +118,13 @@ def _metadata(raw: str, model: type[SubmissionIn]) -> SubmissionIn:
 @router.post(
     "/submissions",
     auth=auth.SUBMIT,
-    response={202: SubmissionOut},
+    response={202: SubmissionOut, **problems(401, 403, 409, 413, 422, 429)},
     url_name="submission_create",
     summary="Submit content",
 )
 def submission_create(
     request: HttpRequest,
-    metadata: Form[str],
+    metadata: str = Form(..., description=METADATA_HELP, example=METADATA_EXAMPLE),
     files: File[list[NinjaUploadedFile]] = None,  # type: ignore[assignment]
 ) -> HttpResponse:
     """Multipart: a `metadata` part (JSON, see SubmissionIn) and zero or more `files`.
@@ -132,7 +159,7 @@ def submission_create(
 @router.get(
     "/submissions/{int:submission_id}",
     auth=auth.READ,
-    response=SubmissionOut,
+    response={200: SubmissionOut, **problems(401, 403, 404, 429)},
     url_name="submission_get",
     summary="One submission",
 )
@@ -147,7 +174,7 @@ def submission_get(request: HttpRequest, submission_id: int) -> HttpResponse:
 @router.get(
     "/submissions/by-external-id/{external_id}",
     auth=auth.READ,
-    response=SubmissionOut,
+    response={200: SubmissionOut, **problems(401, 403, 404, 429)},
     url_name="submission_by_external_id",
     summary="One submission by your content id",
 )
@@ -182,7 +209,7 @@ def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
 @router.get(
     "/submissions",
     auth=auth.READ,
-    response=SubmissionPage,
+    response={200: SubmissionPage, **problems(401, 403, 422, 429)},
     url_name="submission_list",
     summary="Submissions changed since a cursor",
 )
@@ -206,14 +233,14 @@ def submission_list(request: HttpRequest, changed_since: str = "", limit: int = 
 @router.post(
     "/submissions/{int:submission_id}/revisions",
     auth=auth.SUBMIT,
-    response={202: SubmissionOut},
+    response={202: SubmissionOut, **problems(401, 403, 404, 409, 413, 422, 429)},
     url_name="submission_revise",
     summary="A new revision after changes were requested",
 )
 def submission_revise(
     request: HttpRequest,
     submission_id: int,
-    metadata: Form[str],
+    metadata: str = Form(..., description=METADATA_HELP, example=METADATA_EXAMPLE),
     files: File[list[NinjaUploadedFile]] = None,  # type: ignore[assignment]
 ) -> HttpResponse:
     """The same multipart shape as a submission. Files sent replace the earlier ones; without
@@ -232,7 +259,7 @@ def submission_revise(
 @router.post(
     "/submissions/{int:submission_id}/withdraw",
     auth=auth.SUBMIT,
-    response=SubmissionOut,
+    response={200: SubmissionOut, **problems(401, 403, 404, 409, 429)},
     url_name="submission_withdraw",
     summary="Withdraw before a final decision",
 )
@@ -247,7 +274,7 @@ def submission_withdraw_view(request: HttpRequest, submission_id: int) -> HttpRe
 @router.post(
     "/submissions/{int:submission_id}/takedown",
     auth=auth.TAKEDOWN,
-    response=SubmissionOut,
+    response={200: SubmissionOut, **problems(401, 403, 404, 409, 422, 429)},
     url_name="submission_takedown",
     summary="Take a publication down",
 )

@@ -8,7 +8,7 @@ from functools import lru_cache
 import redis
 from django.conf import settings
 
-_local: dict[tuple[int, int], int] = {}
+_local: dict[tuple[str, int], int] = {}
 _lock = threading.Lock()
 
 
@@ -17,8 +17,9 @@ def _redis() -> "redis.Redis":
     return redis.Redis.from_url(settings.REDIS_URL)
 
 
-def hit(key_id: int, limit: int, now: float | None = None) -> int | None:
-    """Count one request of `key_id`; None when within `limit`, else the seconds until the window ends."""
+def hit(key_id: str, limit: int, now: float | None = None) -> int | None:
+    """Count one request of the key (its random prefix, unique for good, unlike a row id a
+    recreated database hands out again); None when within `limit`, else the seconds until the window ends."""
     now = time.time() if now is None else now
     window = int(now // 60)
     retry_after = max(1, 60 - int(now % 60))

@@ -2,6 +2,24 @@
 
 from django.db import migrations, models
 
+# The reason a publisher's takedown carries by default (its CMS removed the content): not a breach
+# of the law, so not an illegality ground, which would need a report to the authority settled.
+PUBLISHER_REASON = {
+    "code": "publisher-request",
+    "title": "Removed at the publisher's request",
+    "ground": "incompatible",
+    "severity": "low",
+    "description": "The publisher that submitted the content removed it from its own site or asked us to take it down.",
+    "legal_ground": "",
+    "terms_clause": "Publisher agreement: the publisher may withdraw its content",
+}
+
+
+def add_reason(apps, schema_editor):
+    PolicyReason = apps.get_model("moderation", "PolicyReason")
+    fields = dict(PUBLISHER_REASON)
+    PolicyReason.objects.get_or_create(code=fields.pop("code"), defaults=fields)
+
 
 class Migration(migrations.Migration):
 
@@ -15,4 +33,5 @@ class Migration(migrations.Migration):
             name='source',
             field=models.CharField(choices=[('own_initiative', 'Own-initiative review'), ('notice', 'A notice (DSA Art. 16)'), ('trusted_flagger', 'A notice from a trusted flagger'), ('consent_withdrawal', "A depicted person's consent ended"), ('complaint', 'An internal complaint'), ('publisher', "The publisher's request (its CMS)")], default='own_initiative', max_length=24, verbose_name='started by'),
         ),
+        migrations.RunPython(add_reason, migrations.RunPython.noop),
     ]

@@ -9,7 +9,7 @@ from accounts.models import IdentityVerification, TermsVersion
 from accounts.services import sanction_impose
 from audit.models import AuditEvent
 from integrations.models import Integration, IntegrationAuthor
-from moderation.models import Status, Submission
+from moderation.models import PolicyReason, Status, Submission
 from tests.api.conftest import api, metadata, submit
 from tests.moderation.builders import unique_image
 
@@ -195,3 +195,37 @@ def test_it_translates_the_status_label(key: str) -> None:
     english = api(key, HTTP_ACCEPT_LANGUAGE="en").get(f"/api/v1/submissions/{created['id']}")
     assert response.json()["status_label"] != english.json()["status_label"]
     assert json.dumps(response.json(), ensure_ascii=False)
+
+
+def test_it_sends_a_new_revision_after_changes_requested(key: str, mod: Any, run_commit_hooks: Any) -> None:
+    from moderation.review.decisions import review_decide
+
+    with run_commit_hooks(execute=True):
+        created = submit(key, files=[unique_image()]).json()
+    item = Submission.objects.get(pk=created["id"])
+    with run_commit_hooks(execute=True):
+        review_decide(
+            submission=item,
+            moderator=mod,
+            outcome="changes_requested",
+            expected_version=item.version,
+            reason=PolicyReason.objects.get(code="quality"),
+            explanation="Crop the watermark.",
+        )
+    item.refresh_from_db()
+    assert item.status == Status.CHANGES_REQUESTED
+    with run_commit_hooks(execute=True):
+        response = api(key).post(
+            f"/api/v1/submissions/{item.pk}/revisions",
+            {"metadata": json.dumps(metadata(title="A day at the lake, cropped")), "files": [unique_image()]},
+        )
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert (body["revision"], body["title"]) == (2, "A day at the lake, cropped")
+    item.refresh_from_db()
+    assert item.status == Status.AWAITING_REVIEW
+    assert item.current_revision is not None and item.current_revision.media.count() == 1
+    changed_id = api(key).post(
+        f"/api/v1/submissions/{item.pk}/revisions", {"metadata": json.dumps(metadata(external_id="other"))}
+    )
+    assert changed_id.status_code == 422
