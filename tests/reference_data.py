@@ -21,6 +21,7 @@ DATA_MIGRATIONS = [
     ("producers.migrations.0001_initial", "grant"),
     ("moderation.migrations.0008_labelled_av_deliveries", "grant_view"),
     ("moderation.migrations.0010_decision_source_publisher", "add_reason"),
+    ("integrations.migrations.0003_admin_permissions", "grant"),
 ]
 
 
