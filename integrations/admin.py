@@ -17,7 +17,6 @@ from accounts.admin.base import AuditedAdminMixin, HistoryInline
 from integrations.models import ApiKey, Integration, IntegrationAuthor, Scope
 from integrations.services import apikey_create, apikey_revoke
 
-
 KEY_COLUMNS: Any = [
     "name",
     "display_prefix",
