@@ -62,7 +62,5 @@ def seed_integration(log: Callable[[str], None]) -> Integration:
     ):
         check_run_execute(run_id=run_id, worker="seed_demo")
     log(f"  {DEMO_INTEGRATION}: API key (shown once, keep it): {full}")
-    log(
-        f"  {DEMO_INTEGRATION}: submission #{submission.pk} (external_id demo-cms-article-1) made through the API"
-    )
+    log(f"  {DEMO_INTEGRATION}: submission #{submission.pk} (demo-cms-article-1) made through the API")
     return integration
