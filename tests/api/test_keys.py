@@ -127,3 +127,34 @@ def test_the_docs_and_schema_are_served_without_a_cdn() -> None:
     html = docs.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
     assert "<script>" not in html  # settings travel as JSON, the start-up code is a file (CSP)
+
+
+def operations() -> list[tuple[str, str]]:
+    """Every operation of the checked-in schema, with its path made concrete."""
+    import json
+    from pathlib import Path
+
+    schema = json.loads((Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.json").read_text())
+    return [
+        (method.upper(), path.replace("{submission_id}", "1").replace("{external_id}", "x"))
+        for path, methods in schema["paths"].items()
+        for method in methods
+    ]
+
+
+@pytest.mark.parametrize(("method", "path"), operations())
+def test_every_operation_needs_a_key(method: str, path: str, alice: User, ada: User) -> None:
+    """The authorization matrix: anonymous and logged-in browsers alike get 401, never data."""
+    for user in (None, alice, ada):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        response = client.generic(method, path)
+        assert response.status_code == 401, (user, response.status_code)
+        assert response["Content-Type"] == PROBLEM
+
+
+def test_problems_speak_the_requested_language() -> None:
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/submissions").json()
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/api/v1/submissions").json()
+    assert (english["title"], chinese["title"]) == ("Unauthorized", "未授权")
