@@ -93,8 +93,18 @@ def _checks(submission: Submission) -> list[dict[str, Any]]:
 
 def _tier(submission: Submission, checks: list[dict[str, Any]]) -> dict[str, Any]:
     revision = submission.current_revision
-    evidence = [
-        {"check": run["kind"], "code": finding["code"], "evidence": finding["evidence"]}
+    evidence: list[dict[str, Any]] = []
+    if revision is not None and revision.declared_ai:
+        # Measures Art. 6: the declaration alone makes it at least "possible".
+        evidence.append(
+            {
+                "source": "declaration",
+                "declared_ai": True,
+                "categories": [c.value for c in revision.categories],
+            }
+        )
+    evidence += [
+        {"source": "check", "check": run["kind"], "code": finding["code"], "evidence": finding["evidence"]}
         for run in checks
         if run["kind"] in ("label", "visible")
         for finding in run["findings"]

@@ -39,7 +39,13 @@ def test_it_accepts_a_submission_with_a_file_and_runs_the_checks(
     assert read.status_code == 200
     assert read.json()["status"] == Status.AWAITING_REVIEW
     assert {run["kind"] for run in read.json()["checks"]} >= {"label", "policy"}
-    assert read.json()["tier"]["declared_ai"] is True
+    tier = read.json()["tier"]
+    assert tier["value"] == "possible" and tier["declared_ai"] is True
+    assert tier["evidence"][0] == {
+        "source": "declaration",
+        "declared_ai": True,
+        "categories": ["other_generation"],
+    }
 
 
 def test_it_records_the_attestation_as_the_authors_verification(integration: Integration, key: str) -> None:
