@@ -141,7 +141,18 @@ def submission_create(
         if replay is not None:
             return _json(replay.status_code, replay.body, replay.location)
     data = _metadata(metadata, SubmissionIn)
-    submission = api_submission_create(integration=integration, data=data, uploads=uploads)
+    try:
+        submission = api_submission_create(integration=integration, data=data, uploads=uploads)
+    except Problem as exc:
+        # Two retries with the same key at once: the one that lost the race answers like the winner.
+        replay = (
+            idempotent_replay(integration=integration, key=idempotency_key, fingerprint=fingerprint)
+            if idempotency_key and exc.status == 409
+            else None
+        )
+        if replay is None:
+            raise
+        return _json(replay.status_code, replay.body, replay.location)
     body, location = _represent(submission, integration), submission_url(submission)
     if idempotency_key:
         replay = idempotency_store(
