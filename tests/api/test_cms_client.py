@@ -57,7 +57,7 @@ def test_the_receiver_verifies_signatures_and_ignores_repeats() -> None:
         server.shutdown()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_submits_and_downloads_the_labelled_file(
     live_server: Any, mod: User, settings: Any, tmp_path: Path
 ) -> None:
