@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 ADDR ?= 127.0.0.1:8000
 QUEUES := default checks media
 
-.PHONY: run test install install-dev lint typecheck worker messages clean
+.PHONY: run test install install-dev lint typecheck worker messages clean api-schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,7 @@ messages: install
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/media var/static test-artifacts
+
+# The publisher API's OpenAPI schema, checked in (tests/api/test_inspect_and_schema.py fails when it drifts).
+api-schema: install
+	$(BIN)/python manage.py api_schema

@@ -703,3 +703,13 @@ PERMISSIONS_POLICY = (
 # Intake answers every upload quickly: each walk over a file's structure (MP4 boxes, WAV chunks) stops
 # after this many seconds (and a count of entries) and the file is refused as uncheckable.
 UPLOAD_PARSE_MAX_SECONDS = float(env_str("UPLOAD_PARSE_MAX_SECONDS", "1.0"))
+
+# --- Publisher API (issue 13) ----------------------------------------------------------------------
+# /api/v1/ for publishers' CMSs, keyed by integration (integrations/), docs at /api/docs.
+INSTALLED_APPS += ["ninja", "api"]
+# The signed download links of labelled renditions work this long.
+API_DOWNLOAD_URL_SECONDS = env_int("API_DOWNLOAD_URL_SECONDS", 3600)
+# A request body larger than this is refused with 413 before it is read: every file at its limit.
+API_MAX_REQUEST_BYTES = env_int(
+    "API_MAX_REQUEST_BYTES", max(UPLOAD_MAX_BYTES.values()) * UPLOAD_MAX_FILES + 1024 * 1024
+)

@@ -19,6 +19,8 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path("admin/django-rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
+    # The publisher API for machine clients (API keys), its schema and docs.
+    path("api/", include("api.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -20,6 +20,8 @@ DATA_MIGRATIONS = [
     ("oversight.migrations.0001_initial", "grant_admins"),
     ("producers.migrations.0001_initial", "grant"),
     ("moderation.migrations.0008_labelled_av_deliveries", "grant_view"),
+    ("moderation.migrations.0011_decision_source_publisher", "add_reason"),
+    ("integrations.migrations.0003_admin_permissions", "grant"),
 ]
 
 

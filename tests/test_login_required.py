@@ -29,6 +29,7 @@ PUBLIC_PATTERNS: list[str] = [
     r"^/report/",  # the notice form (DSA Art. 16): anyone may report published content
     r"^/policy/",  # how reports and complaints are handled (DS Art. 12): published for all
     r"^/complaints/link/",  # notifiers and suspended account holders complain by a signed link
+    r"^/api/",  # the publisher API: API keys instead of a login, docs and schema public (tests/api/)
 ]
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 PROJECT = Path(__file__).resolve().parents[1]
-NOT_RUNTIME = {"tests", "bench", ".venv", "var", "test-artifacts", "node_modules"}
+# examples/: client code a publisher runs on its own machine (requests, standardwebhooks), not ours.
+NOT_RUNTIME = {"tests", "bench", "examples", ".venv", "var", "test-artifacts", "node_modules"}
 
 
 def requirement_names(path: Path) -> set[str]:

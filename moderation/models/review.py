@@ -78,6 +78,7 @@ class DecisionSource(models.TextChoices):
     TRUSTED_FLAGGER = "trusted_flagger", _("A notice from a trusted flagger")
     CONSENT_WITHDRAWAL = "consent_withdrawal", _("A depicted person's consent ended")
     COMPLAINT = "complaint", _("An internal complaint")
+    PUBLISHER = "publisher", _("The publisher's request (its CMS)")
 
 
 class Decision(models.Model):

@@ -157,7 +157,12 @@ class RenderContext:
         )
 
     def content_id(self, suffix: str) -> str:
-        # Printable ASCII without spaces: the TC260 character set (GB 45438 Annex E).
+        """The PropagateID written into the file: the publisher's own content id when the item came
+        through the API (so its CMS finds its content in the label), else ours. Both use printable
+        ASCII without spaces only: the TC260 character set (GB 45438 Annex E)."""
+        external_id = self.run.submission.external_id
+        if external_id and self.run.submission.integration_id is not None:
+            return external_id
         return f"provenant-{self.run.submission_id}-r{self.run.revision.number}-{suffix}"
 
     def file_name(self, media: MediaFile, extension: str) -> str:

@@ -298,6 +298,97 @@ def publication_take_down(
 
 
 @transaction.atomic
+def publication_take_down_by_publisher(
+    *,
+    submission: Submission,
+    publisher: str,
+    reason: PolicyReason,
+    explanation: str,
+    details: dict | None = None,
+) -> Decision:
+    """The publisher (an integration) removed the content, or asks us to: take it down everywhere.
+
+    Steps: lock the row; only public content (or content being published) can go down; the
+    reason must be an active one of the policy list and not an illegality ground (those settle a
+    report to the authority, which is a moderator's work); write the decision with its statement
+    of reasons (source: the publisher's request) and lift restrictions in force; hide it; announce
+    it; tell the contributor. Nothing is banked: the publisher's removal says nothing about others'
+    copies. There is no moderator: the audit names the integration in `details`.
+    """
+    locked = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("contributor", "current_revision")
+        .get(pk=submission.pk)
+    )
+    if locked.status not in TAKEABLE:
+        raise TakedownRefused(
+            _("Only published content can be taken down; this item is %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    if reason.ground == PolicyReason.Ground.ILLEGAL:
+        raise TakedownRefused(_("Illegal content is taken down by a moderator: send a notice instead."))
+    now = timezone.now()
+    request = TakedownRequest(reason=reason, explanation=explanation, source=DecisionSource.PUBLISHER)
+    _check_takedown(request, now)
+    superseded = restrictions_lift(locked, at=now)
+    decision = Decision.objects.create(
+        submission=locked,
+        revision=current_revision(locked),
+        moderator=None,
+        outcome=DecisionOutcome.TAKEN_DOWN,
+        reason=reason,
+        explanation=explanation.strip(),
+        statement=build_takedown_statement(
+            submission=locked,
+            reason=reason,
+            explanation=explanation,
+            source=DecisionSource.PUBLISHER,
+            regions=[],
+            ends_at=None,
+            now=now,
+        ),
+        source=DecisionSource.PUBLISHER,
+        created_at=now,
+    )
+    submission_transition(
+        submission=locked,
+        to=Status.TAKEN_DOWN,
+        actor=None,
+        action="publication.taken_down",
+        details={
+            "decision": decision.pk,
+            "reason": reason.code,
+            "regions": [],
+            "ends_at": None,
+            "source": DecisionSource.PUBLISHER,
+            "publisher": publisher,
+            "superseded": superseded,
+            **(details or {}),
+        },
+        fields={
+            "decided_at": now,
+            "claimed_by": None,
+            "claim_expires_at": None,
+            "publication_hidden_at": now,
+        },
+    )
+    emit(
+        "publication.taken_down",
+        submission=locked,
+        data={
+            "decision": decision.pk,
+            "scope": [],
+            "ends_at": None,
+            "source": DecisionSource.PUBLISHER,
+            "reason": reason.code,
+        },
+    )
+    decision_notify(decision, subject=_("Your submission #%(id)s was taken down") % {"id": locked.pk})
+    submission.refresh_from_db()
+    return decision
+
+
+@transaction.atomic
 def publication_reinstate(
     *,
     submission: Submission,

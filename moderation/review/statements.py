@@ -58,6 +58,7 @@ SOURCE_TYPES = {
     DecisionSource.TRUSTED_FLAGGER: "SOURCE_TRUSTED_FLAGGER",
     DecisionSource.CONSENT_WITHDRAWAL: "SOURCE_TYPE_OTHER_NOTIFICATION",
     DecisionSource.COMPLAINT: "SOURCE_ARTICLE_16",
+    DecisionSource.PUBLISHER: "SOURCE_TYPE_OTHER_NOTIFICATION",
 }
 
 
@@ -72,6 +73,7 @@ def source_text(source: str) -> str:
         DecisionSource.COMPLAINT: _(
             "A complaint about an earlier decision, found well founded (DSA Art. 20)"
         ),
+        DecisionSource.PUBLISHER: _("The publisher that submitted the content removed it or asked us to"),
     }[DecisionSource(source)]
 
 

@@ -23,6 +23,7 @@ from accounts.services import (
     terms_accept,
     user_set_role,
 )
+from demo.integration import seed_integration
 from demo.story import seed_story
 from demo.webhooks import seed_demo_webhook
 
@@ -71,6 +72,8 @@ class Command(BaseCommand):
             {name: User.objects.get(pk=user.pk) for name, user in users.items()}, self.stdout.write
         ):
             self.stdout.write("  already there")
+        self.stdout.write(self.style.SUCCESS("Demo publisher (API):"))
+        seed_integration(self.stdout.write)
         seed_demo_webhook(users["admin"], self.stdout.write)
 
     def ensure_user(self, username: str, role: Role, first: str, last: str, password: str) -> User:

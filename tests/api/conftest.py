@@ -1,0 +1,79 @@
+"""An integration (a publisher's CMS) with keys, and helpers to call the API as its CMS would."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from integrations.models import Integration, Scope
+from integrations.services import apikey_create
+
+
+@pytest.fixture
+def run_commit_hooks(django_capture_on_commit_callbacks: Any) -> Any:
+    return django_capture_on_commit_callbacks
+
+
+@pytest.fixture
+def integration(db: None) -> Integration:
+    return Integration.objects.create(name="Daily News CMS")
+
+
+@pytest.fixture
+def other_integration(db: None) -> Integration:
+    return Integration.objects.create(name="Other Paper CMS")
+
+
+@pytest.fixture
+def key(integration: Integration) -> str:
+    """A key with every scope."""
+    _row, full = apikey_create(
+        integration=integration, name="production", scopes=list(Scope.values), actor=None
+    )
+    return full
+
+
+@pytest.fixture
+def make_key() -> Callable[..., str]:
+    def make(integration: Integration, scopes: list[str], **fields: Any) -> str:
+        return apikey_create(integration=integration, name="k", scopes=scopes, actor=None, **fields)[1]
+
+    return make
+
+
+def metadata(**overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "external_id": "article-1",
+        "author": {
+            "id": "author-7",
+            "name": "Li Wei",
+            "attestation": {
+                "method": "phone",
+                "reference": "sms-1234",
+                "verified_at": "2026-11-01T10:00:00Z",
+            },
+        },
+        "title": "A day at the lake",
+        "text": "Photos from our trip.",
+        "ai_declaration": True,
+        "categories": ["other_generation"],
+        "no_real_person": True,
+        "region": "cn",
+    }
+    values.update(overrides)
+    return values
+
+
+def api(key: str, **extra: Any) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}", **extra)
+
+
+def submit(
+    key: str, meta: dict[str, Any] | None = None, files: list[Any] | None = None, **headers: Any
+) -> Any:
+    data: dict[str, Any] = {"metadata": json.dumps(meta if meta is not None else metadata())}
+    if files:
+        data["files"] = files
+    return api(key).post("/api/v1/submissions", data, **headers)
