@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, prefetch_related_objects
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,16 +162,11 @@ def _run_one(run: CheckRun, attempts: int) -> RunOutcome | TransientCheckError:
     return RunOutcome(run, attempts, result.status, result.summary, result.findings, result.data)
 
 
-def _pending_runs(run_ids: list[int], *, with_siblings: bool) -> list[CheckRun]:
-    """The pending runs among `run_ids` and, `with_siblings`, the other pending runs of their
-    revisions on the batched queue, with their revision and submission, in one query. Runs of
+def _pending_runs(run_ids: list[int]) -> list[CheckRun]:
+    """The pending runs among `run_ids`, with their revision and submission, in one query. Runs of
     one revision share one Revision (its files read once for all checks) and one Submission."""
-    wanted = Q(pk__in=run_ids)
-    if with_siblings:
-        revisions = CheckRun.objects.filter(pk__in=run_ids).values("revision_id")
-        wanted |= Q(revision_id__in=revisions, kind__in=dispatch.batched_kinds())
     runs = list(
-        CheckRun.objects.filter(wanted, status=RunStatus.PENDING)
+        CheckRun.objects.filter(pk__in=run_ids, status=RunStatus.PENDING)
         .select_related("revision", "submission")
         .order_by("kind", "pk")
     )
@@ -185,13 +180,12 @@ def _pending_runs(run_ids: list[int], *, with_siblings: bool) -> list[CheckRun]:
     return runs
 
 
-def check_runs_execute(*, run_ids: list[int], worker: str, with_siblings: bool = True) -> ExecutionReport:
+def check_runs_execute(*, run_ids: list[int], worker: str) -> ExecutionReport:
     """Claim and run check runs in turn, then record them all at once; the job of one revision.
 
     Steps:
-    1. Read the pending runs in one query: those asked for and, `with_siblings`, the other
-       pending fast runs of their revision. A worker lost mid-job leaves the runs it had not
-       reached pending: the job the sweep sends for the run it held finishes them too.
+    1. Read the pending runs among those asked for, in one query (a duplicate delivery finds
+       none, or fewer).
     2. For each run in turn: claim it with a conditional update under its own lease (a duplicate
        delivery claims nothing); the first claim marks the submission "checking"; run the check
        outside any transaction. A transient error sends that run alone back to pending.
@@ -203,7 +197,7 @@ def check_runs_execute(*, run_ids: list[int], worker: str, with_siblings: bool =
     report = ExecutionReport()
     outcomes: dict[int, list[RunOutcome]] = {}
     checking: set[int] = set()
-    for run in _pending_runs(run_ids, with_siblings=with_siblings):
+    for run in _pending_runs(run_ids):
         attempts = _claim(run, worker=worker)
         if attempts is None:
             continue
@@ -236,7 +230,7 @@ def check_run_execute(*, run_id: int, worker: str) -> str:
 
     A transient error puts the run back to pending and re-raises for RQ's retry, until the
     attempts run out."""
-    report = check_runs_execute(run_ids=[run_id], worker=worker, with_siblings=False)
+    report = check_runs_execute(run_ids=[run_id], worker=worker)
     if report.retry is not None:
         raise report.retry
     return report.results.get(run_id, "skipped: not pending")
@@ -412,6 +406,27 @@ def _outcome_refresh(
     )
 
 
+def _left_behind(
+    *, expired: list[tuple[int, int, str, int]], sending: list[tuple[int, str, int]]
+) -> list[tuple[int, str, int]]:
+    """The pending fast runs of the revisions whose runs a lost worker held (`expired`): its job
+    held them too. (id, kind, revision id) triples, not among those `sending` already."""
+    revisions = {
+        revision_id
+        for _run, _attempts, kind, revision_id in expired
+        if queue_of(kind) == dispatch.BATCHED_QUEUE
+    }
+    if not revisions:
+        return []
+    return list(
+        CheckRun.objects.filter(
+            revision_id__in=revisions, kind__in=dispatch.batched_kinds(), status=RunStatus.PENDING
+        )
+        .exclude(pk__in=[run_id for run_id, _kind, _revision in sending])
+        .values_list("pk", "kind", "revision_id")
+    )
+
+
 def check_runs_requeue_stale(*, now: datetime | None = None) -> SweepReport:
     """Find runs that will not finish by themselves and send them again.
 
@@ -419,8 +434,9 @@ def check_runs_requeue_stale(*, now: datetime | None = None) -> SweepReport:
     their attempts are used up; pending runs that were never sent, or whose job Redis no longer
     holds (a flush, a restart), are sent again, the fast ones of a revision in one job. Which
     runs Redis holds is read in one round trip (the run ids are in the job ids). A worker lost
-    mid-job leaves the runs it had not reached pending: the job sent for the run it held takes
-    them too. Sending twice is harmless: only one claim wins.
+    mid-job also leaves the fast runs it had not reached pending, their job gone with it: they
+    ride along in the job of the run taken back (counted as resent only if found lost
+    themselves). Sending twice is harmless: only one claim wins.
     """
     now = now or timezone.now()
     report = SweepReport()
@@ -454,9 +470,10 @@ def check_runs_requeue_stale(*, now: datetime | None = None) -> SweepReport:
         waiting = dispatch.waiting_run_ids({queue_of(kind) for _run, kind, _revision in stale_pending})
         stale_pending = [run for run in stale_pending if run[0] not in waiting]
     to_send += stale_pending
-    if to_send:
+    riding = _left_behind(expired=expired, sending=to_send)
+    if to_send or riding:
         # Each run goes back to its check's queue (fast checks to "checks", OCR to "media").
-        dispatch.send(dispatch.plan(to_send))
+        dispatch.send(dispatch.plan([*to_send, *riding]))
         report.resent += len(to_send)
     report.record("checks.requeued")
     return report
