@@ -55,6 +55,24 @@ def check_runs(queue: str) -> RowQueue:
     )
 
 
+_clients: dict[tuple[object, str], Any] = {}
+
+
+def redis_connection() -> Any:
+    """One Redis client per process for check jobs. `django_rq.get_connection` makes a new client
+    (and connection) on every call: five round trips of handshake before the first command, on
+    every submission. Keyed by django-rq's connection factory too, so a test that swaps it for
+    a fake server gets its own client."""
+    from django_rq import connection_utils
+
+    key = (connection_utils.get_redis_connection, repr(settings.RQ_QUEUES[BATCHED_QUEUE]))
+    if key not in _clients:
+        import django_rq
+
+        _clients[key] = django_rq.get_connection(BATCHED_QUEUE)
+    return _clients[key]
+
+
 def batched_kinds() -> list[str]:
     """The registered kinds whose runs go to the batched queue."""
     return sorted(kind for kind, check in REGISTRY.items() if check.queue == BATCHED_QUEUE)
@@ -123,7 +141,7 @@ def send(sending: Sending) -> None:
         "result_ttl": 0,  # The outcome lives in the database; Redis need not keep it.
         "failure_ttl": 7 * 24 * 3600,
     }
-    connection = django_rq.get_connection(BATCHED_QUEUE)
+    connection = redis_connection()
     try:
         with connection.pipeline() as pipe:
             if sending.batches:
@@ -162,7 +180,7 @@ def waiting_run_ids(queues: Iterable[str]) -> set[int]:
     import django_rq
     from rq.registry import DeferredJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
-    connection = django_rq.get_connection(BATCHED_QUEUE)
+    connection = redis_connection()
     with connection.pipeline(transaction=False) as pipe:
         for name in queues:
             queue = django_rq.get_queue(name, connection=connection)
