@@ -1,4 +1,5 @@
-"""The check pipeline: start runs, execute one run, finish a submission's checks exactly once,
+"""The check pipeline: start runs, execute a submission's fast runs in one job (each run still
+claimed, leased, retried and recorded on its own row), finish a submission's checks exactly once,
 and sweep up runs that a dead worker or a lost Redis left behind."""
 
 import logging
