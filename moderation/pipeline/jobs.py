@@ -48,7 +48,28 @@ def worker_name() -> str:
     return name or f"{socket.gethostname()}:{os.getpid()}"
 
 
+def run_checks(run_ids: list[int]) -> str:
+    """The fast checks of one revision, in turn (`check_runs_execute`). A transient error is
+    raised once the other runs are recorded: RQ's retry then finds that run alone pending."""
+    with asynchronous_commit():
+        report = check_services.check_runs_execute(run_ids=run_ids, worker=worker_name())
+    if report.retry is not None:
+        raise report.retry
+    return str(report)
+
+
+def run_checks_inline(run_ids: list[int]) -> str:
+    """Without Redis: run the batch now, retrying the runs with transient errors at once, up to
+    the attempt limit (each retry finds only those runs pending)."""
+    worker = f"inline:{os.getpid()}"
+    while True:
+        report = check_services.check_runs_execute(run_ids=run_ids, worker=worker)
+        if report.retry is None:
+            return str(report)
+
+
 def run_check(run_id: int) -> str:
+    """One run alone: a slow check on the media queue (and jobs sent before batches existed)."""
     with asynchronous_commit():
         return check_services.check_run_execute(run_id=run_id, worker=worker_name())
 

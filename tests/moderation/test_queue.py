@@ -14,6 +14,7 @@ from rq.registry import ScheduledJobRegistry
 from accounts.models import User
 from moderation.models import CheckRun, Revision, RunStatus, Status
 from moderation.pipeline import checks
+from moderation.pipeline.dispatch import run_ids_of_job
 from moderation.pipeline.services import check_runs_requeue_stale
 from tests.moderation.builders import submitted
 from tests.moderation.test_pipeline import FlakyCheck
@@ -24,14 +25,14 @@ def work(connection: Any) -> None:
     SimpleWorker([queue], connection=queue.connection).work(burst=True)
 
 
-def test_it_sends_each_run_to_the_checks_queue(
+def test_it_sends_the_fast_checks_of_a_submission_in_one_job(
     alice: User, rq_connection: Any, run_commit_hooks: Any
 ) -> None:
     with run_commit_hooks(execute=True):
         submission = submitted(alice)
-    runs = CheckRun.objects.filter(submission=submission)
+    runs = CheckRun.objects.filter(submission=submission).order_by("pk")
     queue = django_rq.get_queue("checks")
-    assert sorted(queue.job_ids) == sorted(f"check-run-{run.pk}" for run in runs)
+    assert queue.job_ids == ["check-runs-" + "_".join(str(run.pk) for run in runs)]
     assert all(run.enqueued_at is not None and run.status == RunStatus.PENDING for run in runs)
     submission.refresh_from_db()
     assert submission.status == Status.SUBMITTED
@@ -58,7 +59,8 @@ def test_it_schedules_a_retry_for_a_transient_error(
     assert (flaky.status, flaky.attempts) == (RunStatus.PENDING, 1)
     assert flaky.summary == "Attempt 1 failed: the service blinked"
     scheduled = ScheduledJobRegistry(queue=django_rq.get_queue("checks"))
-    assert f"check-run-{flaky.pk}" in scheduled.get_job_ids()
+    [job_id] = scheduled.get_job_ids()
+    assert flaky.pk in run_ids_of_job(job_id)
 
 
 def test_it_keeps_a_submission_when_redis_is_down_and_sends_it_later(
@@ -68,7 +70,7 @@ def test_it_keeps_a_submission_when_redis_is_down_and_sends_it_later(
         raise RedisConnectionError("Connection refused")
 
     with monkeypatch.context() as patch:
-        patch.setattr("rq.queue.Queue.enqueue", refuse)
+        patch.setattr("rq.queue.Queue.enqueue_many", refuse)
         with run_commit_hooks(execute=True):
             submission = submitted(alice)
     assert all(run.enqueued_at is None for run in CheckRun.objects.filter(submission=submission))
@@ -99,7 +101,7 @@ def test_it_does_not_resend_runs_still_waiting_in_the_queue(
         submitted(alice)
     report = check_runs_requeue_stale(now=timezone.now() + timedelta(minutes=1))
     assert report.resent == 0
-    assert len(django_rq.get_queue("checks").job_ids) == 3
+    assert len(django_rq.get_queue("checks").job_ids) == 1
 
 
 def test_it_commits_check_jobs_asynchronously_and_restores_the_setting(
@@ -134,7 +136,7 @@ def test_it_commits_check_jobs_asynchronously_and_restores_the_setting(
 
 
 def check_jobs(queue: str) -> list[str]:
-    return [job_id for job_id in django_rq.get_queue(queue).job_ids if job_id.startswith("check-run-")]
+    return [job_id for job_id in django_rq.get_queue(queue).job_ids if job_id.startswith("check-run")]
 
 
 def test_it_sends_the_visible_check_to_the_media_queue_and_the_fast_ones_to_checks(
@@ -147,9 +149,9 @@ def test_it_sends_the_visible_check_to_the_media_queue_and_the_fast_ones_to_chec
         submission = submitted(alice, files=[unique_image()])
     runs = {run.kind: run for run in CheckRun.objects.filter(submission=submission)}
     assert sorted(runs) == ["consent", "label", "policy", "visible"]
-    assert sorted(django_rq.get_queue("checks").job_ids) == sorted(
-        f"check-run-{runs[kind].pk}" for kind in ("consent", "label", "policy")
-    )
+    assert check_jobs("checks") == [
+        "check-runs-" + "_".join(str(runs[kind].pk) for kind in ("consent", "label", "policy"))
+    ]
     assert check_jobs("media") == [f"check-run-{runs['visible'].pk}"]  # beside the thumbnails
     assert all(run.enqueued_at is not None for run in runs.values())
 
@@ -168,12 +170,16 @@ def test_the_sweep_sends_each_lost_run_back_to_its_own_queue(
 
     settings.CHECK_VISIBLE_MARKS = True
     with monkeypatch.context() as patch:
-        patch.setattr("rq.queue.Queue.enqueue", lambda *a, **k: (_ for _ in ()).throw(RedisConnectionError()))
+        patch.setattr(
+            "rq.queue.Queue.enqueue_many", lambda *a, **k: (_ for _ in ()).throw(RedisConnectionError())
+        )
         with run_commit_hooks(execute=True):
             submission = submitted(alice, files=[unique_image()])
     runs = {run.kind: run for run in CheckRun.objects.filter(submission=submission)}
     assert all(run.enqueued_at is None for run in runs.values())
     report = check_runs_requeue_stale(now=timezone.now() + timedelta(minutes=1))
     assert report.resent == 4
-    assert len(check_jobs("checks")) == 3
+    assert [run_ids_of_job(job_id) for job_id in check_jobs("checks")] == [
+        [runs[kind].pk for kind in ("consent", "label", "policy")]
+    ]
     assert check_jobs("media") == [f"check-run-{runs['visible'].pk}"]
