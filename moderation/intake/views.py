@@ -213,7 +213,7 @@ def submission_checks_status(request: AuthenticatedRequest, pk: int) -> JsonResp
                     "kind": run.kind,
                     "status": run.status,
                     "status_display": run.get_status_display(),
-                    "summary": run.summary,
+                    "summary": run.display_summary,
                     "findings": len(run.findings.all()),
                     "attempts": run.attempts,
                 }

@@ -143,7 +143,12 @@ def check_run_execute(*, run_id: int, worker: str) -> str:
         logger.exception("Check %s failed on run %s", run.kind, run_id)
         return check_run_finish(run=run, status=RunStatus.ERROR, summary=f"{type(exc).__name__}: {exc}")
     return check_run_finish(
-        run=run, status=result.status, summary=result.summary, findings=result.findings, data=result.data
+        run=run,
+        status=result.status,
+        summary=result.summary,
+        findings=result.findings,
+        data=result.data,
+        summary_params=result.summary_params,
     )
 
 
@@ -155,6 +160,7 @@ def check_run_finish(
     summary: str,
     findings: list[FindingSpec] | None = None,
     data: dict | None = None,
+    summary_params: dict | None = None,
 ) -> str:
     """Record the outcome and findings of a claimed run, all or nothing.
 
@@ -171,6 +177,7 @@ def check_run_finish(
     finished = CheckRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, attempts=run.attempts).update(
         status=status,
         summary=summary[:500],
+        summary_params=summary_params or {},
         result=data or {},
         finished_at=timezone.now(),
         lease_expires_at=None,
@@ -186,6 +193,7 @@ def check_run_finish(
                 message=f.message,
                 evidence=f.evidence,
                 rule=f.rule,
+                params=f.params,
             )
             for f in findings or []
         ]
