@@ -64,11 +64,18 @@ def review_page(item: Submission, *, moderator: User, now: datetime.datetime | N
     )
     earlier_decisions = decisions_for([s.current_revision_id for s in earlier if s.current_revision_id])
     before, after = neighbours(item)
+    from moderation.review.decisions import approval_blocker
+
+    findings = [finding for run in runs for finding in run.findings.all()]
     return {
         "submission": item,
         "revision": item.current_revision,
         "runs": runs,
-        "blocking": [f for run in runs for f in run.findings.all() if f.is_blocking],
+        "blocking": [f for f in findings if f.is_blocking],
+        # Why Approve cannot succeed for this moderator ("" if it can): the button is disabled.
+        "approve_unavailable": approval_blocker(item, moderator=moderator, runs=runs, findings=findings)
+        if item.status == Status.AWAITING_REVIEW
+        else "",
         "provenance": provenance_summary(runs),
         "notes": item.notes.select_related("author"),
         "earlier": [(s, earlier_decisions.get(s.current_revision_id or 0)) for s in earlier],

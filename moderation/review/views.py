@@ -218,7 +218,8 @@ def review_item_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             request, "moderation/conflict.html", {"message": str(exc), "submission": item}, status=409
         )
     except DecisionRefused as exc:
-        form.add_error(None, str(exc))
+        # At its field when it has one (a missing reason under the reason), else above the form.
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         return render(request, "moderation/review_item.html", review_context(request, item, form), status=400)
     messages.success(
         request, _("#%(id)s: %(outcome)s.") % {"id": item.pk, "outcome": decision.get_outcome_display()}

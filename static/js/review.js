@@ -34,7 +34,7 @@
   }
   function choose(outcome) {
     var radio = document.getElementById("outcome-" + outcome);
-    if (!radio) { return; }
+    if (!radio || radio.disabled) { return; }
     radio.checked = true;
     showFieldsFor(outcome);
     var focus = { rejected: "id_reason", changes_requested: "id_reason", escalated: "id_note" }[outcome];

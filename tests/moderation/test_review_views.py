@@ -224,13 +224,13 @@ def test_it_answers_400_to_a_refused_decision(bob: User, mod_client: Client) -> 
         f"/review/items/{item.pk}/decide/", {"outcome": "approved", "version": item.version}
     )
     assert response.status_code == 400
-    assert "blocking finding(s) stand" in response.context["form"].non_field_errors()[0]
+    assert "blocking finding(s) stand" in response.context["form"].errors["outcome"][0]
     response = mod_client.post(
         f"/review/items/{item.pk}/decide/",
         {"outcome": "rejected", "version": item.version, "explanation": "x"},
     )
     assert response.status_code == 400
-    assert response.context["form"].non_field_errors() == ["Choose a reason from the policy list."]
+    assert response.context["form"].errors["reason"] == ["Choose a reason from the policy list."]
     response = mod_client.post(
         f"/review/items/{item.pk}/decide/", {"outcome": "maybe", "version": item.version}
     )
