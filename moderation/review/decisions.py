@@ -58,6 +58,12 @@ def _check_decision_rules(
     if outcome in (DecisionOutcome.REJECTED, DecisionOutcome.CHANGES_REQUESTED):
         if reason is None or not reason.is_active:
             raise DecisionRefused(_("Choose a reason from the policy list."), field="reason")
+        if not reason.applies_to(outcome):
+            raise DecisionRefused(
+                _("“%(reason)s” is not a reason for this decision: choose one listed for it.")
+                % {"reason": reason.display_title},
+                field="reason",
+            )
         if not explanation.strip():
             raise DecisionRefused(
                 _("Explain the decision to the contributor: the statement of reasons needs it."),

@@ -119,9 +119,12 @@ def review_context(
     from moderation.publication.forms import RefuteForm, ReinstateForm, TakedownForm
 
     initial = {"version": item.version}
+    page = review_page(item, moderator=request.user)
+    form = form or DecisionForm(initial=initial)
+    form.suggest(page["suggested_reasons"])
     context = {
-        **review_page(item, moderator=request.user),
-        "form": form or DecisionForm(initial=initial),
+        **page,
+        "form": form,
         "note_form": NoteForm(),
     }
     if context["can_take_down"]:
