@@ -1,5 +1,7 @@
 """The contributor's pages: the dashboard, new and draft submissions, detail, withdraw, revise."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
@@ -73,6 +75,44 @@ def _submit_after_save(request: AuthenticatedRequest, submission: Submission) ->
     return redirect("submission_detail", pk=submission.pk)
 
 
+def _create_and_submit(
+    request: AuthenticatedRequest, form: SubmissionForm, persons: Any, gate: Any
+) -> HttpResponse:
+    """Submit from the new form: all or nothing, so a refused file or a missing field leaves no
+    draft; the form comes back with what to correct."""
+    try:
+        submission, outcome = services.submission_create_and_submit(
+            contributor=request.user,
+            data=form.to_input(persons_from(persons)),
+            uploads=form.cleaned_data["media_files"],
+        )
+    except SubmissionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("submission_list")
+    except SubmissionIncomplete as exc:
+        for problem in exc.problems:
+            form.add_error(None, problem)
+        if form.cleaned_data.get("media_files"):
+            form.add_error("media_files", _("Nothing was saved: choose the files again."))
+        context = {"form": form, "persons": persons, "gate": gate, "submission": None}
+        return render(request, "moderation/submission_form.html", context, status=400)
+    _report_uploads(request, outcome)
+    messages.success(request, _("Submitted. The automated checks are running; a moderator reviews it next."))
+    return redirect("submission_detail", pk=submission.pk)
+
+
+@require_POST
+def submission_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    submission = get_submission_for_user(request.user, pk, write=True)
+    try:
+        services.submission_delete_draft(submission=submission, actor=request.user)
+    except InvalidTransition as exc:
+        messages.error(request, str(exc))
+        return redirect("submission_detail", pk=pk)
+    messages.success(request, _("Draft deleted."))
+    return redirect("submission_list")
+
+
 @require_http_methods(["GET", "POST"])
 def submission_new(request: AuthenticatedRequest) -> HttpResponse:
     require_contributor(request)
@@ -80,6 +120,8 @@ def submission_new(request: AuthenticatedRequest) -> HttpResponse:
     form = SubmissionForm(request.POST or None, request.FILES or None)
     persons = PersonFormSet(request.POST or None, prefix="persons")
     if request.method == "POST" and gate.allowed and form.is_valid() and persons.is_valid():
+        if request.POST.get("action") == "submit":
+            return _create_and_submit(request, form, persons, gate)
         try:
             submission, outcome = services.submission_create(
                 contributor=request.user,
