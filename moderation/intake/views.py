@@ -64,6 +64,16 @@ def _report_uploads(request: AuthenticatedRequest, outcome: UploadOutcome) -> No
         messages.success(request, _("%(count)s file(s) uploaded.") % {"count": len(outcome.accepted)})
 
 
+def _say_submitted(request: AuthenticatedRequest, submission: Submission) -> None:
+    """What happens next, as it stands now: with inline checks they have already finished."""
+    submission.refresh_from_db(fields=["status"])
+    if submission.status in (Status.SUBMITTED, Status.CHECKING):
+        said = _("Submitted. The automated checks are running; a moderator reviews it next.")
+    else:
+        said = _("Submitted and checked: a moderator reviews it next.")
+    messages.success(request, said)
+
+
 def _submit_after_save(request: AuthenticatedRequest, submission: Submission) -> HttpResponse:
     try:
         services.submission_submit(submission=submission, actor=request.user)
@@ -71,7 +81,7 @@ def _submit_after_save(request: AuthenticatedRequest, submission: Submission) ->
         for problem in exc.problems:
             messages.error(request, problem)
         return redirect("submission_edit", pk=submission.pk)
-    messages.success(request, _("Submitted. The automated checks are running; a moderator reviews it next."))
+    _say_submitted(request, submission)
     return redirect("submission_detail", pk=submission.pk)
 
 
@@ -97,7 +107,7 @@ def _create_and_submit(
         context = {"form": form, "persons": persons, "gate": gate, "submission": None}
         return render(request, "moderation/submission_form.html", context, status=400)
     _report_uploads(request, outcome)
-    messages.success(request, _("Submitted. The automated checks are running; a moderator reviews it next."))
+    _say_submitted(request, submission)
     return redirect("submission_detail", pk=submission.pk)
 
 
