@@ -405,7 +405,8 @@ def submission_withdraw(*, submission: Submission, actor: User) -> None:
 
 @transaction.atomic
 def submission_start_revision(*, submission: Submission, actor: User) -> Revision:
-    """After "changes requested": a new draft revision, a copy of the last one to edit.
+    """A new draft revision, a copy of the last one to edit: after "changes requested", or to
+    correct an item still waiting for review (a wrong AI declaration) that no moderator holds.
 
     The earlier revision, its checks and the decision on it stay as they were.
     """
@@ -414,12 +415,16 @@ def submission_start_revision(*, submission: Submission, actor: User) -> Revisio
     previous = submission.current_revision
     if previous is None:
         raise InvalidTransition(_("There is nothing to revise."))
+    if submission.status == Status.AWAITING_REVIEW and submission.claim_is_active(timezone.now()):
+        raise InvalidTransition(_("A moderator is reviewing it right now: wait for their decision."))
     submission_transition(
         submission=submission,
         to=Status.DRAFT,
         actor=actor,
         action="submission.revision_started",
+        from_=(Status.CHANGES_REQUESTED, Status.AWAITING_REVIEW),
         details={"revision": previous.number + 1},
+        fields={"claimed_by": None, "claim_expires_at": None},
     )
     revision = Revision.objects.create(
         submission=submission,

@@ -19,7 +19,14 @@ from moderation.intake import services
 from moderation.intake.forms import PersonFormSet, SubmissionForm, persons_from
 from moderation.intake.services import SubmissionIncomplete, UploadOutcome
 from moderation.lifecycle import InvalidTransition
-from moderation.models import FINISHED_RUN_STATUSES, Revision, Status, Submission
+from moderation.models import (
+    FINISHED_RUN_STATUSES,
+    Decision,
+    DecisionOutcome,
+    Revision,
+    Status,
+    Submission,
+)
 from moderation.publication.deliveries import is_staff_requester
 from moderation.publication.downloads import is_ai_content, labelled_renditions
 from moderation.publication.selectors import latest_publication
@@ -153,6 +160,23 @@ def submission_new(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def _changes_asked(submission: Submission, revision: Revision) -> Decision | None:
+    """The moderator's "changes requested" decision on the revision before this draft, if any:
+    the revise form shows what was asked."""
+    if revision.number < 2:
+        return None
+    return (
+        Decision.objects.filter(
+            submission=submission,
+            revision__number=revision.number - 1,
+            outcome=DecisionOutcome.CHANGES_REQUESTED,
+        )
+        .select_related("reason")
+        .order_by("-created_at")
+        .first()
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def submission_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = get_submission_for_user(request.user, pk, write=True)
@@ -206,6 +230,7 @@ def submission_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "gate": gate,
             "submission": submission,
             "media": revision.media.all(),
+            "asked": _changes_asked(submission, revision),
         },
     )
 
@@ -300,10 +325,17 @@ def submission_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def submission_revise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = get_submission_for_user(request.user, pk, write=True)
+    correcting = submission.status == Status.AWAITING_REVIEW
     try:
         services.submission_start_revision(submission=submission, actor=request.user)
     except (InvalidTransition, SubmissionNotAllowed) as exc:
         messages.error(request, str(exc))
         return redirect("submission_detail", pk=pk)
-    messages.info(request, _("A new revision is open. Make the requested changes, then submit again."))
+    if correcting:
+        said = _(
+            "A new revision is open: correct it, then submit it again. It left the review queue meanwhile."
+        )
+    else:
+        said = _("A new revision is open. Make the requested changes, then submit again.")
+    messages.info(request, said)
     return redirect("submission_edit", pk=pk)

@@ -37,6 +37,7 @@ ALLOWED = {
     (Status.AWAITING_REVIEW, Status.REJECTED),
     (Status.AWAITING_REVIEW, Status.CHANGES_REQUESTED),
     (Status.AWAITING_REVIEW, Status.WITHDRAWN),
+    (Status.AWAITING_REVIEW, Status.DRAFT),
     (Status.PUBLISHING, Status.APPROVED),
     (Status.PUBLISHING, Status.AWAITING_REVIEW),
     (Status.PUBLISHING, Status.TAKEN_DOWN),
@@ -275,5 +276,8 @@ def test_a_failing_hook_undoes_the_move(alice: User, hooks: list[Any]) -> None:
     assert not AuditEvent.objects.filter(action="x").exists()
 
 
-def test_the_statement_guard_is_the_only_hook_registered_by_default() -> None:
-    assert [require_statement] == AFTER_TRANSITION_HOOKS
+def test_the_statement_guard_is_the_first_hook_registered_by_default() -> None:
+    from consent.services.requests import consent_requests_on_submit
+
+    # The statement guard first; then the consent requests sent on submission (consent/apps.py).
+    assert [require_statement, consent_requests_on_submit] == AFTER_TRANSITION_HOOKS
