@@ -103,13 +103,11 @@ class AuthorityFields(forms.Form):
 class ReasonSelect(forms.Select):
     """Each option says which outcomes may give it (data-outcomes); review.js offers only those."""
 
-    outcomes: dict[str, str]
-
     def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         option = super().create_option(name, value, *args, **kwargs)
-        key = str(getattr(value, "value", value))
-        if key in self.outcomes:
-            option["attrs"]["data-outcomes"] = self.outcomes[key]
+        reason = getattr(value, "instance", None)  # ModelChoiceIteratorValue: no extra query
+        if isinstance(reason, PolicyReason):
+            option["attrs"]["data-outcomes"] = " ".join(reason.outcomes)
         return option
 
 
@@ -146,13 +144,6 @@ class DecisionForm(AuthorityFields):
     sanction_days = forms.IntegerField(label=_("Days"), min_value=1, max_value=3650, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
     then = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["reason"]
-        assert isinstance(field, ReasonField) and isinstance(field.widget, ReasonSelect)
-        reasons = field.queryset if field.queryset is not None else PolicyReason.objects.none()
-        field.widget.outcomes = {str(reason.pk): " ".join(reason.outcomes) for reason in reasons}
 
     def suggest(self, suggestions: dict[str, PolicyReason]) -> None:
         """Offer the reason the findings suggest for each outcome (review.selectors.suggested_reasons):

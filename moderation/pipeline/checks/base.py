@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django_stubs_ext import StrOrPromise
+from django.utils.functional import Promise
 
 from moderation.models import Revision, RunStatus, Severity
 
@@ -46,7 +46,7 @@ class CheckResult:
 class Check:
     kind: ClassVar[str]
     version: ClassVar[str]
-    title: ClassVar[StrOrPromise]  # gettext_lazy: shown in the reader's language
+    title: ClassVar[str | Promise]  # gettext_lazy: shown in the reader's language
     # The RQ queue its runs go to. Checks that read metadata and text take milliseconds and share
     # "checks"; a check that reads pixels (OCR: seconds an image) goes to "media", beside the
     # publication renders, so it never makes the fast checks wait behind it.
