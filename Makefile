@@ -54,7 +54,7 @@ typecheck: install-dev
 # After changing user-facing strings: update the zh-hans catalog, translate, then compile.
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=test-artifacts \
-		--ignore=tests --ignore=bench
+		--ignore=tests --ignore=bench --no-obsolete
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:

@@ -19,8 +19,7 @@ PARAGRAPHS = [
     gettext_noop(
         "2. Declaring AI content. When you submit content generated or synthesised with artificial intelligence, in whole or in part, you declare it on the submission form and use the labelling this service provides. Content that generates or edits a real person's face, voice or body also needs that person's separate consent."
     ),
-    # xgettext:no-python-format
-    gettext_noop(
+    gettext_noop(  # xgettext:no-python-format
         '3. How AI content is labelled. We label AI-generated content in three ways, as the Labeling Measures and the national standard GB 45438-2025 require.\n(a) Explicit labels, which people see or hear: on images a text such as "AI生成" / "AI-generated" at an edge or corner, at least 5% of the shorter side high; on video the same on the first frame and around the player; on audio a spoken or rhythmic prompt at the start, middle or end; on text a notice at the start, at the end or beside it.\n(b) Implicit labels, in the file\'s metadata: machine-readable marks (the TC260 AIGC label, C2PA content credentials and the IPTC digital source type) that name the content as AI-generated, its producer, this service as the platform that spread it, and a content ID.\n(c) A reminder shown beside the published content, saying that it "is", "may be" or "is suspected to be" AI-generated, depending on what the file\'s own labels, your declaration and our checks show.\nDownloads, copies and exports keep their labels.'
     ),
     gettext_noop(

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from audit.services import record_event
 from banks.hashing import HASHER_VERSION, VideoHashError, perceptual_hashes
 from banks.models import Bank, BankEntry, BankImport, FileSignal, SignalType, Source
 from moderation.models import MediaFile, PolicyReason, Revision, Submission
+from privatemedia.localcopy import local_copy
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,8 @@ def media_signals(*, media: MediaFile) -> list[FileSignal]:
     ]
     complete = True
     try:
-        hashes = perceptual_hashes(default_storage.path(media.file.name or ""), media.kind)
+        with local_copy(media.file) as path:
+            hashes = perceptual_hashes(path, media.kind)
     except (VideoHashError, OSError, ValueError) as exc:
         logger.warning("Could not hash media %s: %s", media.pk, exc)
         hashes, complete = [], False

@@ -9,3 +9,11 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         # Complaints appear in every item's history (moderation.timeline).
         from complaints import timeline  # noqa: F401
+
+        # Its figures on the metrics page and in the DSA transparency report.
+        from complaints.metrics import ComplaintsProvider
+        from oversight.metrics import register
+
+        register(ComplaintsProvider())
+        # Its purger of personal data past the retention period (operations.retention).
+        from complaints import retention  # noqa: F401

@@ -75,6 +75,9 @@ class Complaint(LeasedItem):
         Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answer_sent_at = models.DateTimeField(_("answer sent"), null=True, blank=True)
+    # Past the retention period the complainant's name, address, account and explanation are
+    # removed from an answered complaint; who complained (the kind), the times and the outcome stay.
+    personal_data_removed_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

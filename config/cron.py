@@ -28,3 +28,5 @@ cron.register(scheduled.queue_statements, "default", interval=settings.TDB_SWEEP
 cron.register(scheduled.purge_expired_records, "default", cron="37 3 * * *")
 # Temporary takedowns and restrictions whose time is up are published again (end_expired_takedowns).
 cron.register(scheduled.end_expired_takedowns, "default", interval=settings.TAKEDOWN_SWEEP_INTERVAL_SECONDS)
+# Webhook deliveries a dead worker or a flushed Redis stranded; endpoints failing for days disabled.
+cron.register(scheduled.requeue_stale_webhooks, "default", interval=settings.WEBHOOK_SWEEP_INTERVAL_SECONDS)

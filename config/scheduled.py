@@ -56,3 +56,9 @@ def end_expired_takedowns() -> dict[str, int]:
     from moderation.publication.takedown import takedowns_end_expired
 
     return takedowns_end_expired()
+
+
+def requeue_stale_webhooks() -> dict[str, int]:
+    from webhooks.services import webhooks_requeue_stale
+
+    return webhooks_requeue_stale().as_dict()

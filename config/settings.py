@@ -549,3 +549,85 @@ UNLABELLED_DELIVERY_LINK_MINUTES = env_int("UNLABELLED_DELIVERY_LINK_MINUTES", 1
 # Send a consent request to each depicted person the contributor gave a contact for, the moment the
 # item is submitted (else the contributor sends them from the consent panel).
 CONSENT_REQUEST_ON_SUBMIT = env_bool("CONSENT_REQUEST_ON_SUBMIT", True)
+
+# --- Consent and deepfakes (issue 20) -------------------------------------------------------------
+# The version of the consent notice on the submission form ("inform the person and obtain their
+# separate consent", R24). Change it whenever the notice's wording changes: each revision stores the
+# version its contributor acknowledged, and a revision acknowledged under another version asks again.
+CONSENT_NOTICE_VERSION = env_str("CONSENT_NOTICE_VERSION", "2026-11")
+
+# --- Follow-ups: retention of complaints and of the unlabelled-original log ----------------------
+# Answered complaints lose the complainant's personal data this many days after the answer (never
+# under the 183-day floor; 0 keeps it); notices follow RETENTION_NOTICES_DAYS above.
+RETENTION_DAYS["complaints"] = _retention_days("RETENTION_COMPLAINTS_DAYS", 3 * 365)
+# The log of unlabelled originals handed out is purged once past its own period (at least 183 days).
+RETENTION_DAYS["unlabelled_deliveries"] = UNLABELLED_DELIVERY_RETENTION_DAYS
+
+# --- Webhooks to publishers' CMSs (issue 13) ------------------------------------------------------
+# Standard Webhooks signed POSTs of every event about an integration's submissions (webhooks/).
+INSTALLED_APPS += ["webhooks"]
+# One attempt: this long to connect, this long in all (connect, send, first KB of the answer).
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = env_int("WEBHOOK_CONNECT_TIMEOUT_SECONDS", 3)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# A worker holds a delivery this long (more than one attempt's timeout) before the sweep resends it.
+WEBHOOK_LEASE_SECONDS = env_int("WEBHOOK_LEASE_SECONDS", 30)
+if WEBHOOK_LEASE_SECONDS <= WEBHOOK_TIMEOUT_SECONDS:
+    raise ImproperlyConfigured("WEBHOOK_LEASE_SECONDS must exceed WEBHOOK_TIMEOUT_SECONDS.")
+# Waits between attempts (full jitter: a random wait up to each), the last repeated, for at least
+# WEBHOOK_RETRY_HOURS after the event; then the delivery is given up.
+WEBHOOK_RETRY_DELAYS_SECONDS = [
+    int(seconds)
+    for seconds in env_list(
+        "WEBHOOK_RETRY_DELAYS_SECONDS", ["5", "30", "120", "600", "1800", "3600", "7200", "14400", "28800"]
+    )
+]
+WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24)
+if WEBHOOK_RETRY_HOURS < 24:
+    raise ImproperlyConfigured("WEBHOOK_RETRY_HOURS must be at least 24 (issue 13).")
+# After "rotate the secret" requests are signed with the old secret too for this long.
+WEBHOOK_SECRET_OVERLAP_HOURS = env_int("WEBHOOK_SECRET_OVERLAP_HOURS", 24)
+# An endpoint that has failed without a single success this long is disabled; its contacts are told.
+WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 3)
+# How often rqcron resends deliveries a dead worker or a flushed Redis stranded (requeue_stale_webhooks).
+WEBHOOK_SWEEP_INTERVAL_SECONDS = env_int("WEBHOOK_SWEEP_INTERVAL_SECONDS", 60)
+# seed_demo: the demo integration's endpoint is active only when this is set (else created disabled).
+WEBHOOK_DEMO_URL = env_str("WEBHOOK_DEMO_URL")
+
+# --- Media storage on many machines (issue 19) ------------------------------------------------
+# "local": files under MEDIA_ROOT (one machine, the default for `make run`). "s3": an S3-compatible
+# object store shared by every web server and worker (AWS S3, SeaweedFS, MinIO...), private objects.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+# Signed links to the store live this long (MEDIA_ACCEL=presigned, and any storage.url()).
+MEDIA_PRESIGNED_SECONDS = env_int("MEDIA_PRESIGNED_SECONDS", 60)
+# Uploads go to the store in parts of this size, this many at a time (memory: about their product).
+MEDIA_S3_PART_MB = env_int("MEDIA_S3_PART_MB", 8)
+MEDIA_S3_UPLOAD_CONCURRENCY = env_int("MEDIA_S3_UPLOAD_CONCURRENCY", 2)
+# Where workers put the temporary local copy a tool needs (ffmpeg, c2pa), and its bound.
+MEDIA_TEMP_DIR = env_str("MEDIA_TEMP_DIR") or None
+MEDIA_LOCAL_COPY_MAX_MB = env_int("MEDIA_LOCAL_COPY_MAX_MB", 2 * 1024)
+if MEDIA_STORAGE == "s3":
+    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["default"] = {
+        "BACKEND": "privatemedia.s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "access_key": env_str("AWS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # "path" for most self-hosted stores; "virtual" (or empty: boto3 decides) for AWS.
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "location": env_str("AWS_LOCATION"),
+            # Reads of whole files (thumbnails, documents) spill to a temporary file past this.
+            "max_memory_size": 8 * 1024 * 1024,
+            "file_overwrite": True,  # names are random and never reused: no extra request per save
+        },
+    }
+    if MEDIA_ACCEL == "x-sendfile":
+        raise ImproperlyConfigured("MEDIA_ACCEL=x-sendfile needs local files (MEDIA_STORAGE=local).")
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE={MEDIA_STORAGE!r}: use local or s3.")
+elif MEDIA_ACCEL == "presigned":
+    raise ImproperlyConfigured("MEDIA_ACCEL=presigned needs an object store (MEDIA_STORAGE=s3).")

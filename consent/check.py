@@ -12,6 +12,7 @@ pipeline's check registry when the consent app is ready (consent/apps.py).
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from consent.contradictions import declaration_findings
 from consent.requirements import REASONS, consent_need
 from consent.rules import ConsentState, person_consents
 from labels.findings import MODEL_RELEASE_NONE
@@ -21,18 +22,14 @@ from moderation.pipeline.checks import register
 from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
 
 CONSENT_MISSING = "consent_missing"
-PERSON_UNDECLARED = "consent_person_undeclared"
 MODEL_RELEASE = "model_release_metadata"
 SUMMARY_NOT_REQUIRED = "summary:consent:not_required"
 SUMMARY_NOBODY = "summary:consent:nobody"
+SUMMARY_FICTIONAL = "summary:consent:fictional"
 SUMMARY_MISSING = "summary:consent:missing"
 SUMMARY_COVERED = "summary:consent:covered"
 register_messages(
     {
-        PERSON_UNDECLARED: gettext_noop(
-            "The files' C2PA data records a face or voice edit (%(actions)s), but the "
-            'contributor declared "no real person". Check whose face or voice it is.'
-        ),
         CONSENT_MISSING: gettext_noop("%(name)s (%(relation)s) has no valid consent: %(why)s."),
         MODEL_RELEASE: gettext_noop(
             'File "%(path)s" carries IPTC model-release metadata (%(fields)s). This is information only: it '
@@ -48,6 +45,9 @@ register_messages(
             "no face or voice edit in the files"
         ),
         SUMMARY_NOBODY: gettext_noop("No real person declared: nobody to ask for consent (%(reasons)s)"),
+        SUMMARY_FICTIONAL: gettext_noop(
+            "A fictional person stated: escalated to a senior moderator (%(reasons)s)"
+        ),
         SUMMARY_MISSING: gettext_noop("Consent missing for %(missing)s of %(total)s person(s) (%(reasons)s)"),
         SUMMARY_COVERED: gettext_noop("Every depicted person (%(total)s) has a valid separate consent"),
         **{f"consent_reason:{reason}": label for reason, label in REASONS.items()},
@@ -64,15 +64,17 @@ def _says_no_release(statuses: list[str]) -> bool:
 @register
 class ConsentCheck(Check):
     kind = "consent"
-    version = "1.0"
+    version = "1.1"
     title = gettext_lazy("Consent")
 
     def run(self, revision: Revision) -> CheckResult:
-        """Steps: what is needed (categories, persons, C2PA edits); each person's consent, live;
-        one blocking finding per person not covered; a warning when the files show a face or
-        voice edit but no real person is declared; the IPTC model-release fields as information."""
+        """Steps: what is needed (categories, persons, C2PA edits); the contradictions between the
+        declaration and the files, blocking (consent.contradictions), and a stated fictional
+        person, routed to a senior; each person's consent, live; one blocking finding per person
+        not covered; the IPTC model-release fields as information."""
         need = consent_need(revision)
-        findings = [self._release_finding(release, need.required) for release in need.model_release]
+        findings = declaration_findings(revision, need)
+        findings += [self._release_finding(release, need.required) for release in need.model_release]
         data = {
             "required": need.required,
             "reasons": need.reasons,
@@ -80,28 +82,15 @@ class ConsentCheck(Check):
             "biometric_actions": need.biometric_edits,
             "model_release": need.model_release,
             "persons": [],
+            "fictional_person": revision.fictional_person,
         }
         reasons = join({"key": f"consent_reason:{reason}"} for reason in need.reasons)
         if not need.required:
             summary, summary_params = say(SUMMARY_NOT_REQUIRED)
             return CheckResult(summary=summary, summary_params=summary_params, findings=findings, data=data)
         if not need.persons:
-            if need.biometric_edits:
-                message, params = say(
-                    PERSON_UNDECLARED,
-                    actions=", ".join(sorted({edit["action"] for edit in need.biometric_edits})),
-                )
-                findings.append(
-                    FindingSpec(
-                        code=PERSON_UNDECLARED,
-                        severity=Severity.WARNING,
-                        message=message,
-                        params=params,
-                        evidence={"biometric_actions": need.biometric_edits},
-                        rule="R22",
-                    )
-                )
-            summary, summary_params = say(SUMMARY_NOBODY, reasons=reasons)
+            key = SUMMARY_FICTIONAL if revision.fictional_person else SUMMARY_NOBODY
+            summary, summary_params = say(key, reasons=reasons)
             return CheckResult(summary=summary, summary_params=summary_params, findings=findings, data=data)
 
         consents = person_consents(revision, need=need)

@@ -139,7 +139,7 @@ class ReleaseDocument(Scope):
         REFUSED = "refused", _("Refused")
         SUPERSEDED = "superseded", _("Replaced by a newer upload")
 
-    # Private storage under MEDIA_ROOT, served only by a view that checks who is asking.
+    # In the private media storage, served only by a view that checks who is asking.
     file = models.FileField(_("document"), upload_to=document_path, max_length=200)
     mime_type = models.CharField(_("type"), max_length=64)
     size = models.PositiveIntegerField(_("size"))

@@ -12,13 +12,13 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import BiometricKind
 from labels.engine import InspectOptions, inspect_file
 from labels.findings import biometric_edit_actions, model_release_info
 from moderation.models import Category, DepictedPerson, MediaFile, Relation, Revision
+from privatemedia.localcopy import local_copy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -93,7 +93,8 @@ def _file_signals(sha256: str, stored_name: str, display_name: str) -> str:
     key = (sha256, display_name)
     if key in _SIGNALS_CACHE:
         return _SIGNALS_CACHE[key]
-    report = inspect_file(default_storage.path(stored_name), options=InspectOptions(read_c2pa=True))
+    with local_copy(stored_name) as path:
+        report = inspect_file(path, options=InspectOptions(read_c2pa=True))
     report.path = display_name
     signals = json.dumps(
         {"edits": biometric_edit_actions([report]), "releases": model_release_info([report])}, default=str

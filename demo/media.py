@@ -208,3 +208,36 @@ def lullaby_wav(seconds: float = 3.0) -> bytes:
         audio.setframerate(rate)
         audio.writeframes(bytes(frames))
     return out.getvalue()
+
+
+# The CJK font the visible mark is drawn in: Debian's fonts-wqy-zenhei, or the copy vendored with
+# the label engine (labels/fonts). Without either the mark cannot be drawn legibly.
+MARK_FONTS = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+    Path(__file__).resolve().parents[1] / "labels" / "fonts" / "wqy-zenhei.ttc",
+)
+
+
+def mark_font() -> Path | None:
+    return next((path for path in MARK_FONTS if path.exists()), None)
+
+
+def with_drawn_mark(data: bytes, text: str = "AI生成") -> bytes | None:
+    """The picture with `text` drawn into its bottom-right corner the way generators stamp their
+    output (white, dark outline, ~7 % of the short side), or None without a CJK font."""
+    from PIL import ImageFont
+
+    path = mark_font()
+    if path is None:
+        return None
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    face = ImageFont.truetype(str(path), round(min(image.size) * 0.07))
+    margin = round(min(image.size) * 0.03)
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=face, stroke_width=2)
+    x = image.width - margin - (right - left)
+    y = image.height - margin - (bottom - top)
+    draw.text((x - left, y - top), text, font=face, fill="white", stroke_width=2, stroke_fill=(40, 40, 40))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90)
+    return out.getvalue()

@@ -10,6 +10,10 @@ After publication, the story goes on through the same services readers and moder
 reported item waits in the notices queue, another was taken down on a notice (and its
 contributor's complaint waits for a senior), a third carries a refutation, and one takedown was
 overturned on the contributor's complaint and published again.
+
+With the visible-mark check on (CHECK_VISIBLE_MARKS), bob's "Sunset over the bay" carries an
+"AI生成" mark drawn into its corner, though declared a photo: the OCR finds it and the item waits
+in review with a blocking contradiction.
 """
 
 from collections.abc import Callable
@@ -44,6 +48,7 @@ from moderation.publication.jobs import publish_inline
 from moderation.review.claims import review_claim
 from moderation.review.decisions import review_add_note as add_note
 from moderation.review.decisions import review_decide
+from moderation.review.deepfakes import deepfake_mark
 from moderation.review.priority import apply_outcome
 from notices.models import Notice
 from notices.services import CaseDecision, NoticeInput, notice_case_claim, notice_case_decide, notice_submit
@@ -66,6 +71,8 @@ class Item:
     then: Callable[[Submission, dict[str, User]], None] | None = None
     waited_hours: float = 0
     needs_ffmpeg: bool = False  # video and audio are published with ffmpeg; skipped without it
+    # Only with the visible-mark check on (CHECK_VISIBLE_MARKS) and a CJK font to draw the mark in.
+    needs_visible_marks: bool = False
 
 
 def _arrived_hours_ago(submission: Submission, hours: float) -> None:
@@ -155,6 +162,18 @@ def ask_changes(submission: Submission, users: dict[str, User]) -> None:
         reason=_reason("quality"),
         explanation="Please crop out the watermark in the lower corner and submit again.",
     )
+
+
+def deepfake_then_approve(submission: Submission, users: dict[str, User]) -> None:
+    """Declared as a photo, no AI metadata: the moderator recognises a deepfake of a real event,
+    marks it (R20), and approves; the published page discloses it above the picture."""
+    deepfake_mark(
+        submission=submission,
+        moderator=users["mod"],
+        reason="The mayor never opened the new pier; the crowd and the ribbon are generated. It could pass "
+        "for a news photo.",
+    )
+    approve(submission, users)
 
 
 def escalate(submission: Submission, users: dict[str, User]) -> None:
@@ -499,12 +518,29 @@ STORY = [
     ),
     Item(
         "bob",
+        "Mayor opens the new pier",
+        [("pier.jpg", lambda: media.picture("sea", 19))],
+        body="The mayor cut the ribbon at the new pier this morning.",
+        declared_ai=False,
+        then=deepfake_then_approve,
+    ),
+    Item(
+        "bob",
         "Bridge collapse in the harbour",
         [("bridge.jpg", lambda: media.with_c2pa(media.picture("sea", 18)))],
         body="Breaking: the harbour bridge collapsed this morning.",
         declared_ai=True,
         categories=["other_generation"],
         then=published_then_refuted,
+    ),
+    Item(
+        "bob",
+        "Sunset over the bay",
+        [("sunset.jpg", lambda: media.with_drawn_mark(media.picture("sea", 19)) or b"")],
+        body="Sunset from the pier last night.",
+        declared_ai=False,
+        waited_hours=3,
+        needs_visible_marks=True,
     ),
     Item(
         "bob",
@@ -585,6 +621,12 @@ def seed_story(users: dict[str, User], log: Callable[[str], None]) -> bool:
             if item.needs_ffmpeg and not media.have_ffmpeg():
                 log(f"  (skipped: {item.title}: video and audio are published with ffmpeg, not installed)")
                 continue
+            if item.needs_visible_marks and not settings.CHECK_VISIBLE_MARKS:
+                log(f"  (skipped: {item.title}: the visible-mark check is off, CHECK_VISIBLE_MARKS=0)")
+                continue
+            if item.needs_visible_marks and media.mark_font() is None:
+                log(f"  (skipped: {item.title}: no CJK font to draw its AI mark in, fonts-wqy-zenhei)")
+                continue
             contributor = users[item.contributor]
             data = RevisionInput(
                 title=item.title,
@@ -595,6 +637,7 @@ def seed_story(users: dict[str, User], log: Callable[[str], None]) -> bool:
                 region=item.region,
                 no_real_person=not item.persons,
                 persons=item.persons,
+                consent_notice_acknowledged=True,  # the contributor ticks the consent notice (R24)
             )
             submission, outcome = submission_create(
                 contributor=contributor, data=data, uploads=[_upload(name, make) for name, make in item.files]

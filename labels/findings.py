@@ -244,7 +244,10 @@ def evaluate_visible(reports: list[MediaReport], *, declared_ai: bool) -> list[F
         drawn = [mark for mark in report.marks if mark.where != "text"]
         findings += [f for f in _mark_findings(report) if f.code == VISIBLE_AI_MARK]
         signals = [s for s in report.signals if s.source == SOURCE_VISIBLE_MARK]
-        if drawn and signals and not declared_ai:
+        # A confirmed machine-readable label already makes the label check report this file's
+        # contradiction (`evaluate`): once is enough, whichever check runs first.
+        labelled = any(s.strength == CONFIRMED for s in report.signals)
+        if drawn and signals and not declared_ai and not labelled:
             evidence = {"path": report.path, "signals": _signals_json(signals)}
             args = {"path": report.path, "signals": _join(signals)}
             findings.append(_finding(DECLARATION_CONTRADICTS_METADATA, evidence, "R10", args=args))

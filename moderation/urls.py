@@ -60,6 +60,12 @@ urlpatterns = [
     path("review/items/<int:pk>/release/", review.review_item_release, name="review_item_release"),
     path("review/items/<int:pk>/decide/", review.review_item_decide, name="review_item_decide"),
     path("review/items/<int:pk>/notes/", review.review_item_note, name="review_item_note"),
+    path("review/items/<int:pk>/deepfake/", review.review_item_deepfake, name="review_item_deepfake"),
+    path(
+        "review/items/<int:pk>/deepfake/clear/",
+        review.review_item_deepfake_clear,
+        name="review_item_deepfake_clear",
+    ),
     # Moderators: published content (take down, restrict, reinstate, refute)
     path("review/items/<int:pk>/takedown/", published.item_take_down, name="item_take_down"),
     path("review/items/<int:pk>/reinstate/", published.item_reinstate, name="item_reinstate"),

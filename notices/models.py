@@ -125,6 +125,9 @@ class Notice(models.Model):
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     receipt_sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True)
     decision_sent_at = models.DateTimeField(_("decision sent"), null=True, blank=True)
+    # Past the retention period the notifier's name, address and explanation are removed; what
+    # the statistics need (category, flagger, times, the case and its decision) stays.
+    personal_data_removed_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     class Meta:
         ordering = ["received_at", "id"]
@@ -133,7 +136,10 @@ class Notice(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(good_faith=True), name="notice_good_faith"),
             models.CheckConstraint(
-                condition=Q(category="csam") | (~Q(name="") & ~Q(email="")), name="notice_identifies_notifier"
+                condition=Q(category="csam")
+                | (~Q(name="") & ~Q(email=""))
+                | Q(personal_data_removed_at__isnull=False),
+                name="notice_identifies_notifier",
             ),
         ]
         indexes = [models.Index(fields=["submission", "received_at"], name="notice_item_idx")]

@@ -6,8 +6,11 @@ Every purger deletes only rows older than its cutoff, checks that the newest row
 delete is older than the floor (a second guard, should a cutoff ever be computed wrong), and
 records what it removed in the audit trail in the same transaction as the deletion.
 
-A feature with records of its own registers a purger here (the DSA notices and complaints will,
-under "notices"); a record type without one is reported as "nothing to purge".
+A feature with records of its own registers a purger here (the DSA notices and complaints do,
+from their apps, under "notices" and "complaints": they remove the personal data and keep the
+rows the statistics count, with `anonymise_in_batches`); a record type without one is reported
+as "nothing to purge". A purger never deletes a row another one still points to (PROTECT): the
+decisions a notice case or a complaint names stay as long as those rows do.
 """
 
 from collections.abc import Callable
@@ -16,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import PROTECT, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from audit.services import audit_truncate_chain, record_event
@@ -148,14 +151,75 @@ def _delete_in_batches(
     return total
 
 
+def anonymise_in_batches(
+    queryset: QuerySet,
+    time_field: str,
+    record_type: str,
+    cutoff: datetime,
+    now: datetime,
+    dry_run: bool,
+    values: dict[str, object],
+) -> PurgeResult:
+    """Like `_delete_in_batches`, but the rows stay with `values` written over their personal
+    data (the rows, their times and categories are what statistics count). `queryset` must leave
+    out the rows already done, so that each batch is a new one."""
+    total = PurgeResult(record_type, cutoff)
+    bounds = queryset.aggregate(oldest=Min(time_field), newest=Max(time_field))
+    total.oldest, total.newest = bounds["oldest"], bounds["newest"]
+    require_past_floor(record_type, total.newest, now)
+    if dry_run:
+        total.removed = queryset.count()
+        return total
+    while True:
+        with transaction.atomic():
+            ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:5000])
+            if not ids:
+                break
+            batch = queryset.model.objects.filter(pk__in=ids)
+            span = batch.aggregate(oldest=Min(time_field), newest=Max(time_field))
+            require_past_floor(record_type, span["newest"], now)
+            batch.update(**values)
+            part = PurgeResult(record_type, cutoff, len(ids), span["oldest"], span["newest"])
+            part.notes.append(f"personal data removed from ids {ids[0]} to {ids[-1]}")
+            _audit_purge(part)
+            total.removed += len(ids)
+    return total
+
+
+def without_protected_references(queryset: QuerySet) -> QuerySet:
+    """The rows of `queryset` no other row points to with on_delete=PROTECT (deleting them would
+    fail): a decision named by a notice case, a complaint, a refutation or the reinstatement that
+    reverses it stays with it (and goes with a later purge, once they have gone)."""
+    relations = [
+        field
+        for field in queryset.model._meta.get_fields(include_hidden=True)  # related_name="+" too
+        if field.auto_created and not field.concrete and (field.one_to_many or field.one_to_one)
+    ]
+    for relation in relations:
+        if getattr(relation, "on_delete", None) is PROTECT:
+            pointing = relation.related_model._default_manager.filter(**{relation.field.name: OuterRef("pk")})
+            queryset = queryset.exclude(Exists(pointing))
+    return queryset
+
+
 @register("decisions")
 def purge_decisions(cutoff: datetime, now: datetime, dry_run: bool) -> PurgeResult:
-    """Decisions and their statements of reasons; the submission keeps its status and dates."""
+    """Decisions and their statements of reasons; the submission keeps its status and dates. A
+    decision a notice case, a complaint, a refutation or a reinstatement still names stays."""
     from moderation.models import Decision
 
-    return _delete_in_batches(
-        Decision.objects.filter(created_at__lt=cutoff), "created_at", "decisions", cutoff, now, dry_run
-    )
+    old = without_protected_references(Decision.objects.filter(created_at__lt=cutoff))
+    return _delete_in_batches(old, "created_at", "decisions", cutoff, now, dry_run)
+
+
+@register("unlabelled_deliveries")
+def purge_unlabelled_deliveries(cutoff: datetime, now: datetime, dry_run: bool) -> PurgeResult:
+    """The log of unlabelled originals handed out (R32): requests older than their retention period
+    (UNLABELLED_DELIVERY_RETENTION_DAYS, never under 183 days)."""
+    from moderation.models import UnlabelledDelivery
+
+    old = UnlabelledDelivery.objects.past_retention(now).filter(created_at__lt=cutoff)
+    return _delete_in_batches(old, "created_at", "unlabelled_deliveries", cutoff, now, dry_run)
 
 
 @register("check_runs")

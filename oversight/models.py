@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Sanction
 from moderation.models import CheckRun, Decision, PolicyReason, Submission
 from oversight.tdb.vocabulary import DEFAULT_CATEGORY, STATEMENT_CATEGORIES
 
@@ -17,7 +18,8 @@ class DailyFigure(models.Model):
     day = models.DateField(_("day"))
     metric = models.CharField(_("metric"), max_length=48)
     queue = models.CharField(_("queue"), max_length=16, blank=True)
-    dimension = models.CharField(_("dimension"), max_length=64, blank=True)
+    # Wide enough for the longest DSA category key (the notices' figures are counted by it).
+    dimension = models.CharField(_("dimension"), max_length=80, blank=True)
     detail = models.CharField(_("detail"), max_length=64, blank=True)
     value = models.BigIntegerField(_("value"))
     computed_at = models.DateTimeField(_("computed"), default=timezone.now)
@@ -118,6 +120,10 @@ class StatementSubmission(models.Model):
     decision = models.OneToOneField(
         Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="tdb_submission"
     )
+    # Or an account sanction (DSA Art. 24(5) covers decisions on accounts): one of the two.
+    sanction = models.OneToOneField(
+        Sanction, null=True, blank=True, on_delete=models.SET_NULL, related_name="tdb_submission"
+    )
     puid = models.CharField(_("platform unique identifier"), max_length=500, unique=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -136,6 +142,12 @@ class StatementSubmission(models.Model):
         verbose_name = _("statement sent to the Transparency Database")
         verbose_name_plural = _("statements sent to the Transparency Database")
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="tdbsubmission_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decision__isnull=True) | models.Q(sanction__isnull=True),
+                name="tdbsubmission_one_subject",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.puid} ({self.status})"

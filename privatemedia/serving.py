@@ -1,5 +1,6 @@
 """Sending a private file once a view has checked who is asking: by Django, or handed to the web
-server (X-Accel-Redirect for nginx, X-Sendfile), with headers that keep it private and inert.
+server (X-Accel-Redirect for nginx, X-Sendfile) or to the object store (a short-lived signed link,
+MEDIA_ACCEL=presigned), with headers that keep it private and inert.
 
 Given the request, Django answers a single byte range (`Range: bytes=a-b`, `a-`, `-n`) with 206
 and the bytes as stored, so players can seek; several ranges, a malformed header or a stale
@@ -8,16 +9,24 @@ The web servers do the same themselves.
 """
 
 import re
-from collections.abc import Iterator
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.utils.http import http_date
 
-CHUNK = 64 * 1024
+from privatemedia.storage import is_local, iter_range
+
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$")
 UNSATISFIABLE = (-1, -1)
 
@@ -49,18 +58,6 @@ def requested_range(header: str, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _read(stored_name: str, start: int, end: int) -> Iterator[bytes]:
-    with default_storage.open(stored_name, "rb") as source:
-        source.seek(start)
-        left = end - start + 1
-        while left > 0:
-            chunk = source.read(min(CHUNK, left))
-            if not chunk:
-                return
-            left -= len(chunk)
-            yield chunk
-
-
 def _by_django(stored_name: str, content_type: str, request: HttpRequest | None) -> HttpResponseBase:
     size = default_storage.size(stored_name)
     modified = http_date(default_storage.get_modified_time(stored_name).timestamp())
@@ -76,14 +73,30 @@ def _by_django(stored_name: str, content_type: str, request: HttpRequest | None)
     elif wanted is not None:
         start, end = wanted
         response = StreamingHttpResponse(
-            _read(stored_name, start, end), status=206, content_type=content_type
+            iter_range(stored_name, start, end), status=206, content_type=content_type
         )
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
-    else:
+    elif is_local():
         response = FileResponse(default_storage.open(stored_name, "rb"), content_type=content_type)
+    else:  # an object store: streamed as it arrives, not downloaded whole first
+        response = StreamingHttpResponse(iter_range(stored_name, 0, size - 1), content_type=content_type)
+        response["Content-Length"] = str(size)
     response["Accept-Ranges"] = "bytes"
     response["Last-Modified"] = modified
+    return response
+
+
+def _presigned(stored_name: str, content_type: str, disposition: str) -> HttpResponseBase:
+    """A redirect to a signed link to the object store, valid MEDIA_PRESIGNED_SECONDS: the access
+    check has been made, the bytes then come from the store (ranges too), not through us."""
+    presign = getattr(default_storage, "presigned_url", None)
+    if presign is None:
+        raise ImproperlyConfigured("MEDIA_ACCEL=presigned needs MEDIA_STORAGE=s3.")
+    response = HttpResponseRedirect(presign(stored_name, content_type=content_type, disposition=disposition))
+    # The link is for this reader only and soon stale: nobody may keep the redirect.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -102,7 +115,10 @@ def serve_private(
     if not stored_name or not default_storage.exists(stored_name):
         raise Http404
     accel = settings.MEDIA_ACCEL
+    disposition = _content_disposition("attachment" if attachment else "inline", download_name)
     response: HttpResponseBase
+    if accel == "presigned":
+        return _presigned(stored_name, content_type, disposition)
     if accel == "x-accel-redirect":
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_PREFIX.rstrip("/") + "/" + quote(stored_name)
@@ -111,9 +127,7 @@ def serve_private(
         response["X-Sendfile"] = default_storage.path(stored_name)
     else:
         response = _by_django(stored_name, content_type, request)
-    response["Content-Disposition"] = _content_disposition(
-        "attachment" if attachment else "inline", download_name
-    )
+    response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     # The files are private: no shared cache may keep them.
     response["Cache-Control"] = "private, max-age=300"

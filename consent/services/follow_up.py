@@ -6,7 +6,9 @@ from typing import Any
 
 from accounts.models import User
 from audit.services import record_event
+from consent.models import ConsentRecord
 from consent.rules import RECHECK_STATUSES
+from moderation.events import emit
 from moderation.models import Status, Submission
 from moderation.pipeline.services import checks_rerun
 
@@ -17,6 +19,20 @@ def recheck(submission: Submission, *, decided_too: bool = False) -> None:
     statuses = RECHECK_STATUSES | {Status.PUBLISHING, Status.APPROVED} if decided_too else RECHECK_STATUSES
     if submission.status in statuses:
         checks_rerun(submission=submission, actor=None, kinds=["consent"])
+
+
+def announce_granted(submission: Submission, record: ConsentRecord) -> None:
+    """consent.granted to the publisher's webhooks (no name or contact: the person's key)."""
+    emit(
+        "consent.granted",
+        submission=submission,
+        data={
+            "person": record.person_key,
+            "record": record.pk,
+            "method": record.method,
+            "expires_at": as_iso(record.expires_at),
+        },
+    )
 
 
 def audit(action: str, *, submission: Submission, actor: User | None = None, **details: Any) -> None:

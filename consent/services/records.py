@@ -15,7 +15,8 @@ from consent.models import ConsentRecord, Method
 from consent.requirements import consent_need
 from consent.rules import consent_gaps, has_consented, when
 from consent.scope import new_record, scope_of, text_params
-from consent.services.follow_up import as_iso, audit, recheck
+from consent.services.follow_up import announce_granted, as_iso, audit, recheck
+from moderation.events import emit
 from moderation.models import Relation, Status, Submission
 from moderation.models.choices import PUBLIC_STATUSES
 from moderation.publication.takedown import submission_open_takedown
@@ -85,6 +86,7 @@ def consent_self_confirm(
         % {"expires": when(record.expires_at)},
         link=reverse("consent_withdraw", args=[tokens.withdraw_token(record.pk, record.withdraw_nonce)]),
     )
+    announce_granted(locked, record)
     recheck(locked)
     return record
 
@@ -129,7 +131,18 @@ def consent_withdraw(
         "name": record.person_name,
         "date": when(now),
     }
-    if (_is_published(submission) or submission.status == Status.PUBLISHING) and not still_covered:
+    take_down = (_is_published(submission) or submission.status == Status.PUBLISHING) and not still_covered
+    emit(
+        "consent.withdrawn",
+        submission=submission,
+        data={
+            "person": record.person_key,
+            "record": record.pk,
+            "published": _is_published(submission),
+            "taken_down": take_down,
+        },
+    )
+    if take_down:
         submission_open_takedown(
             submission=submission,
             reason=reason,

@@ -23,7 +23,7 @@ from consent.requirements import consent_need
 from consent.rules import has_consented, when
 from consent.scope import new_record, person_text, scope_copy, scope_of
 from consent.services import delivery
-from consent.services.follow_up import as_iso, audit, mask_contact, recheck
+from consent.services.follow_up import announce_granted, as_iso, audit, mask_contact, recheck
 from moderation.lifecycle import TransitionResult
 from moderation.models import Relation, Status, Submission
 from notifications.services import notify
@@ -302,6 +302,7 @@ def consent_grant(
         % {"name": record.person_name, "expires": when(record.expires_at)},
         link=reverse("submission_detail", args=[submission.pk]),
     )
+    announce_granted(submission, record)
     recheck(submission)
     return record
 

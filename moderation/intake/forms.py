@@ -7,8 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from moderation.intake.services import PersonInput, RevisionInput
-from moderation.models import Category, Region, Relation, Revision
+from moderation.intake.services import PersonInput, RevisionInput, notice_is_acknowledged
+from moderation.models import BIOMETRIC_SYNTHESIS, Category, Region, Relation, Revision
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
@@ -76,6 +76,23 @@ class SubmissionForm(forms.Form):
         help_text=_("So that the rules of that region are applied."),
     )
     no_real_person = forms.BooleanField(label=_("It depicts no real person"), required=False)
+    fictional_person = forms.BooleanField(
+        label=_("The face or voice belongs to a fictional person, not to anyone real"),
+        required=False,
+        help_text=_(
+            "Only for a face swap, face reenactment or voice clone that depicts nobody real. "
+            "A senior moderator reviews it."
+        ),
+    )
+    fictional_statement = forms.CharField(
+        label=_("Why the person is fictional"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    consent_notice_acknowledged = forms.BooleanField(
+        label=_("I have informed each person depicted and obtained their separate consent"), required=False
+    )
     eu_public_interest_text = forms.BooleanField(
         label=_("The text informs the public on a matter of public interest (EU)"), required=False
     )
@@ -87,6 +104,18 @@ class SubmissionForm(forms.Form):
         data = self.cleaned_data
         if data.get("eu_human_reviewed") and not (data.get("eu_editor") or "").strip():
             self.add_error("eu_editor", _("Name the person who holds editorial responsibility."))
+        if data.get("fictional_person") and not (data.get("fictional_statement") or "").strip():
+            self.add_error("fictional_statement", _("Say why the person is fictional."))
+        biometric = [c for c in data.get("categories") or [] if c in BIOMETRIC_SYNTHESIS]
+        if biometric and data.get("no_real_person") and not data.get("fictional_person"):
+            # The service refuses it at submission too; here the contributor learns it early.
+            self.add_error(
+                "fictional_person",
+                _(
+                    "A face swap, face reenactment or voice clone with no real person needs your "
+                    "statement that the person is fictional."
+                ),
+            )
         return data
 
     @classmethod
@@ -102,6 +131,9 @@ class SubmissionForm(forms.Form):
             "eu_public_interest_text": revision.eu_public_interest_text,
             "eu_human_reviewed": revision.eu_human_reviewed,
             "eu_editor": revision.eu_editor,
+            "fictional_person": revision.fictional_person,
+            "fictional_statement": revision.fictional_statement,
+            "consent_notice_acknowledged": notice_is_acknowledged(revision),
         }
 
     def to_input(self, persons: list[PersonInput]) -> RevisionInput:
@@ -118,6 +150,9 @@ class SubmissionForm(forms.Form):
             eu_public_interest_text=data["eu_public_interest_text"],
             eu_human_reviewed=data["eu_human_reviewed"],
             eu_editor=data["eu_editor"],
+            fictional_person=data["fictional_person"],
+            fictional_statement=data["fictional_statement"],
+            consent_notice_acknowledged=data["consent_notice_acknowledged"],
         )
 
 

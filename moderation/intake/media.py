@@ -1,7 +1,7 @@
 """Private media storage: random names, hashes, thumbnails.
 
 Files are written once and never changed; revisions share them by name. Nothing under
-MEDIA_ROOT is reachable by URL: `views.media.media_download` checks access first.
+the media storage is reachable by URL: `views.media.media_download` checks access first.
 """
 
 import hashlib

@@ -65,6 +65,11 @@ class RevisionInput:
     eu_public_interest_text: bool = False
     eu_human_reviewed: bool = False
     eu_editor: str = ""
+    # R22: nobody real is depicted in a face or voice synthesis; the contributor says why.
+    fictional_person: bool = False
+    fictional_statement: str = ""
+    # R24: the contributor read the current consent notice (settings.CONSENT_NOTICE_VERSION).
+    consent_notice_acknowledged: bool = False
 
 
 @dataclass
@@ -78,6 +83,14 @@ def _require_owner(submission: Submission, actor: User) -> None:
         raise PermissionDenied(_("Only the contributor can change this submission."))
 
 
+def notice_is_acknowledged(revision: Revision) -> bool:
+    """The contributor acknowledged the consent notice as it reads now (R24)."""
+    return (
+        revision.consent_notice_acknowledged_at is not None
+        and revision.consent_notice_version == settings.CONSENT_NOTICE_VERSION
+    )
+
+
 def _write_revision_fields(revision: Revision, data: RevisionInput) -> None:
     revision.title = data.title.strip()
     revision.body = data.body
@@ -85,10 +98,61 @@ def _write_revision_fields(revision: Revision, data: RevisionInput) -> None:
     revision.declared_ai = data.declared_ai
     revision.category_flags = Category.to_flags(data.categories)
     revision.region = data.region
-    revision.no_real_person = data.no_real_person
+    # A fictional person is no real person: the statement is the stronger form of the tick.
+    revision.no_real_person = data.no_real_person or data.fictional_person
+    revision.fictional_person = data.fictional_person
+    revision.fictional_statement = data.fictional_statement.strip() if data.fictional_person else ""
     revision.eu_public_interest_text = data.eu_public_interest_text
     revision.eu_human_reviewed = data.eu_human_reviewed
     revision.eu_editor = data.eu_editor.strip()
+    if not data.consent_notice_acknowledged:
+        revision.consent_notice_version, revision.consent_notice_acknowledged_at = "", None
+    elif not notice_is_acknowledged(revision):  # the first acknowledgement of this version counts
+        revision.consent_notice_version = settings.CONSENT_NOTICE_VERSION
+        revision.consent_notice_acknowledged_at = timezone.now()
+
+
+def _audit_declarations(
+    *, actor: User, submission: Submission, revision: Revision, before: tuple[str, str, str | None]
+) -> None:
+    """Audit what the contributor states under R22 and R24: a fictional person (with the
+    statement) and the acknowledgement of the consent notice (with its version)."""
+    statement, version, acknowledged_at = before
+    if revision.fictional_person and revision.fictional_statement != statement:
+        record_event(
+            action="submission.fictional_person_stated",
+            actor=actor,
+            target=submission,
+            details={"revision": revision.number, "statement": revision.fictional_statement},
+        )
+    now_at = (
+        revision.consent_notice_acknowledged_at.isoformat()
+        if revision.consent_notice_acknowledged_at
+        else None
+    )
+    if revision.consent_notice_version and (revision.consent_notice_version, now_at) != (
+        version,
+        acknowledged_at,
+    ):
+        record_event(
+            action="submission.consent_notice_acknowledged",
+            actor=actor,
+            target=submission,
+            details={
+                "revision": revision.number,
+                "version": revision.consent_notice_version,
+                "acknowledged_at": now_at,
+            },
+        )
+
+
+def _declarations_before(revision: Revision) -> tuple[str, str, str | None]:
+    at = revision.consent_notice_acknowledged_at
+    return (
+        revision.fictional_statement if revision.fictional_person else "",
+        revision.consent_notice_version,
+        at.isoformat() if at else None,
+    )
 
 
 def _replace_persons(revision: Revision, persons: list[PersonInput]) -> None:
@@ -201,6 +265,7 @@ def submission_create(
         with transaction.atomic():
             submission = Submission.objects.create(contributor=contributor)  # a draft
             revision = Revision(submission=submission, number=1)
+            before = _declarations_before(revision)
             _write_revision_fields(revision, data)
             revision.save()
             _replace_persons(revision, data.persons)
@@ -213,6 +278,7 @@ def submission_create(
                 target=submission,
                 details={"files": [r.sha256 for r in rows], "refused": [name for name, _reason in refused]},
             )
+            _audit_declarations(actor=contributor, submission=submission, revision=revision, before=before)
     except Exception:
         media.delete_stored([item.stored_name for item in accepted])
         raise
@@ -312,6 +378,7 @@ def submission_update_draft(
             locked = Submission.objects.select_for_update().get(pk=submission.pk)
             if locked.status != Status.DRAFT:
                 raise InvalidTransition(_("Only a draft can be edited."))
+            before = _declarations_before(revision)
             _write_revision_fields(revision, data)
             revision.save()
             _replace_persons(revision, data.persons)
@@ -327,6 +394,7 @@ def submission_update_draft(
                 target=submission,
                 details={"added": [r.sha256 for r in rows], "removed": [r.sha256 for r in to_remove]},
             )
+            _audit_declarations(actor=actor, submission=submission, revision=revision, before=before)
     except Exception:
         media.delete_stored([item.stored_name for item in accepted])
         raise
@@ -339,18 +407,48 @@ def submission_update_draft(
 def revision_problems(revision: Revision) -> list[str]:
     """What still keeps a draft from being submitted, in words for the contributor."""
     problems = []
+    has_persons = revision.persons.exists()
     if not revision.title.strip():
         problems.append(_("Give the submission a title."))
     if revision.declared_ai is None:
         problems.append(_("Say whether the content contains AI-generated or synthesised material."))
     if not revision.body.strip() and not revision.media.exists():
         problems.append(_("Add a text or at least one media file."))
-    if not revision.no_real_person and not revision.persons.exists():
+    if not revision.no_real_person and not has_persons:
         problems.append(_('List the real persons it depicts, or tick "no real person".'))
-    if revision.no_real_person and revision.persons.exists():
+    if revision.no_real_person and has_persons:
         problems.append(_('You listed real persons but also ticked "no real person".'))
     if revision.eu_human_reviewed and not revision.eu_editor.strip():
         problems.append(_("Name the editorially responsible person for the human-reviewed text."))
+    return problems + consent_problems(revision, has_persons=has_persons)
+
+
+def consent_problems(revision: Revision, *, has_persons: bool) -> list[str]:
+    """R22 and R24, refused here so that no form, API or script can sidestep them: a face or voice
+    synthesis names a depicted person or states that the person is fictional (and why), never
+    both; whoever depicts persons or synthesises a face or voice acknowledged the consent notice
+    as it reads now."""
+    problems = []
+    biometric = revision.biometric_categories
+    if biometric and not has_persons and not revision.fictional_person:
+        problems.append(
+            _(
+                "%(categories)s needs at least one depicted person, or your statement that the person "
+                "is fictional and why."
+            )
+            % {"categories": ", ".join(str(category.label) for category in biometric)}
+        )
+    if revision.fictional_person and not revision.fictional_statement.strip():
+        problems.append(_("Say why the person is fictional."))
+    if revision.fictional_person and has_persons:
+        problems.append(_("You listed real persons but also stated that the person is fictional."))
+    if (has_persons or biometric) and not notice_is_acknowledged(revision):
+        problems.append(
+            _(
+                "Confirm the consent notice: you informed each depicted person and obtained their "
+                "separate consent."
+            )
+        )
     return problems
 
 
@@ -436,6 +534,9 @@ def submission_start_revision(*, submission: Submission, actor: User) -> Revisio
         category_flags=previous.category_flags,
         region=previous.region,
         no_real_person=previous.no_real_person,
+        # The statement stays with the content; the consent notice is asked for again (R24).
+        fictional_person=previous.fictional_person,
+        fictional_statement=previous.fictional_statement,
         eu_public_interest_text=previous.eu_public_interest_text,
         eu_human_reviewed=previous.eu_human_reviewed,
         eu_editor=previous.eu_editor,

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
@@ -156,7 +157,13 @@ def submission_new(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "moderation/submission_form.html",
-        {"form": form, "persons": persons, "gate": gate, "submission": None},
+        {
+            "form": form,
+            "persons": persons,
+            "gate": gate,
+            "submission": None,
+            "consent_notice_version": settings.CONSENT_NOTICE_VERSION,
+        },
     )
 
 
@@ -231,6 +238,7 @@ def submission_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "submission": submission,
             "media": revision.media.all(),
             "asked": _changes_asked(submission, revision),
+            "consent_notice_version": settings.CONSENT_NOTICE_VERSION,
         },
     )
 

@@ -11,7 +11,9 @@ from moderation.models.checks import (
     Severity,
 )
 from moderation.models.choices import (
+    BIOMETRIC_SYNTHESIS,
     Category,
+    DeepfakeException,
     MediaKind,
     Queue,
     Region,
@@ -20,6 +22,7 @@ from moderation.models.choices import (
     Status,
     Tier,
 )
+from moderation.models.deepfakes import DeepfakeMark
 from moderation.models.deliveries import UnlabelledDelivery
 from moderation.models.leases import LeasedItem
 from moderation.models.publication import PublicationRun, PublicationStatus, Refutation
@@ -36,6 +39,7 @@ from moderation.models.review import (
 from moderation.models.submissions import DepictedPerson, MediaFile, Revision, Submission
 
 __all__ = [
+    "BIOMETRIC_SYNTHESIS",
     "FINISHED_RUN_STATUSES",
     "RESTRICTING_OUTCOMES",
     "Category",
@@ -43,6 +47,8 @@ __all__ = [
     "Decision",
     "DecisionOutcome",
     "DecisionSource",
+    "DeepfakeException",
+    "DeepfakeMark",
     "DepictedPerson",
     "FeatureLibrary",
     "Finding",

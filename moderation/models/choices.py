@@ -141,6 +141,14 @@ class Category(models.TextChoices):
         return [category for i, category in enumerate(cls) if flags & (1 << i)]
 
 
+# Biometric synthesis (R22): the face or voice of a person is swapped, reenacted or cloned. Each
+# needs at least one depicted person, or the contributor's audited statement that the person is
+# fictional (which sends the item to a senior moderator).
+BIOMETRIC_SYNTHESIS = frozenset(
+    {Category.FACE_SWAP, Category.FACE_MANIPULATION, Category.VOICE_SYNTHESIS, Category.BODY_MANIPULATION}
+)
+
+
 class Relation(models.TextChoices):
     SELF = "self", _("The contributor")
     OTHER = "other", _("Another real person")
@@ -151,6 +159,15 @@ class MediaKind(models.TextChoices):
     IMAGE = "image", _("Image")
     VIDEO = "video", _("Video")
     AUDIO = "audio", _("Audio")
+
+
+class DeepfakeException(models.TextChoices):
+    """AI Act Art. 50(4): an evidently artistic, creative, satirical or fictional work needs only
+    a disclosure that does not hamper its display or enjoyment."""
+
+    ARTISTIC = "artistic", _("Evidently artistic or creative work")
+    SATIRICAL = "satirical", _("Evidently satirical work")
+    FICTIONAL = "fictional", _("Evidently fictional work")
 
 
 class SlaState(models.TextChoices):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from moderation.models.choices import (
+    BIOMETRIC_SYNTHESIS,
     PUBLIC_STATUSES,
     WITHDRAWABLE,
     Category,
@@ -222,6 +223,16 @@ class Revision(models.Model):
     category_flags = models.PositiveIntegerField(_("synthesis categories"), default=0)
     region = models.CharField(_("target region"), max_length=8, choices=Region.choices, default=Region.OTHER)
     no_real_person = models.BooleanField(_("depicts no real person"), default=False)
+    # R22: a face or voice synthesis with nobody depicted needs the contributor's statement that
+    # the person is fictional, in their words; such an item goes to a senior moderator.
+    fictional_person = models.BooleanField(_("states the person is fictional"), default=False)
+    fictional_statement = models.CharField(_("why the person is fictional"), max_length=500, blank=True)
+    # R24: the version of the consent notice the contributor acknowledged, and when. Empty until
+    # acknowledged; a new revision asks again.
+    consent_notice_version = models.CharField(_("consent notice version"), max_length=32, blank=True)
+    consent_notice_acknowledged_at = models.DateTimeField(
+        _("consent notice acknowledged"), null=True, blank=True
+    )
     # AI Act Art. 50(4): AI text on matters of public interest needs disclosure unless human-reviewed
     # with a named editorially responsible person.
     eu_public_interest_text = models.BooleanField(_("public-interest text (EU)"), default=False)
@@ -244,6 +255,10 @@ class Revision(models.Model):
     @property
     def categories(self) -> list[Category]:
         return Category.from_flags(self.category_flags)
+
+    @property
+    def biometric_categories(self) -> list[Category]:
+        return [category for category in self.categories if category in BIOMETRIC_SYNTHESIS]
 
 
 def media_upload_to(instance: "MediaFile", filename: str) -> str:

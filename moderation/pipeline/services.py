@@ -211,6 +211,7 @@ def check_run_finish(
 # What a moderator acts on: when a check that landed during review changes one of these, the
 # item's version is bumped, so a decision made on the page as it was before answers 409.
 _SEEN_BY_MODERATORS = (
+    "queue",
     "tier",
     "has_blocking_findings",
     "is_tampered",
@@ -261,6 +262,7 @@ def submission_complete_checks(
         action="submission.awaiting_review",
         details={
             "priority": submission.priority_score,
+            "queue": submission.queue,
             "tier": submission.tier,
             "blocking": submission.has_blocking_findings,
         },

@@ -2,11 +2,10 @@
 the rendition's own extension (from its bytes, never the name it was uploaded with); the
 unlabelled original only through a logged request (moderation.publication.deliveries, R32)."""
 
-from django.core.files.storage import default_storage
-
-from labels.media_types import extension_for, sniff_file
+from labels.media_types import extension_for, id3_tag_size, sniff
 from moderation.models import MediaFile, PublishedRendition, Revision, Submission, Tier
 from moderation.publication.selectors import published_renditions
+from privatemedia.storage import read_range
 
 
 def is_ai_content(submission: Submission, revision: Revision | None) -> bool:
@@ -24,7 +23,11 @@ def labelled_renditions(submission: Submission) -> dict[int, PublishedRendition]
 
 def download_name(stored_name: str, prefix: str) -> str:
     """`<prefix>.<extension>`, the extension that of the file's sniffed type."""
-    media_type, head = sniff_file(default_storage.path(stored_name))
+    head = read_range(stored_name, 0, 64)  # only what the sniff needs, wherever the file is
+    media_type = sniff(head)
+    tag = id3_tag_size(head)
+    if tag and read_range(stored_name, tag, 4) == b"fLaC":  # as labels.media_types.sniff_file
+        media_type = "audio/flac"
     return f"{prefix}.{extension_for(media_type, head)}"
 
 

@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -52,6 +51,7 @@ from moderation.models import (
     Status,
     Tier,
 )
+from privatemedia.localcopy import local_copy, local_output
 
 logger = logging.getLogger(__name__)
 
@@ -207,21 +207,21 @@ def render_image(media: MediaFile, context: RenderContext) -> PublishedRendition
         return context.as_uploaded(media, [])
     mime = media.mime_type if media.mime_type != "image/gif" else "image/png"
     name = context.file_name(media, EXTENSIONS.get(mime, "bin"))
-    target = Path(default_storage.path(name))
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        result = publish_image(
-            default_storage.path(media.file.name or ""),
-            target,
-            tier=context.run.tier,
-            content_id=context.content_id(f"m{media.pk}"),
-            settings=context.settings,
-            evidence=context.evidence,
-        )
+        # Read from and written back through the storage: this worker's disk holds only copies.
+        with local_copy(media.file) as source, local_output(name) as target:
+            result = publish_image(
+                source,
+                target,
+                tier=context.run.tier,
+                content_id=context.content_id(f"m{media.pk}"),
+                settings=context.settings,
+                evidence=context.evidence,
+            )
+            if result.problems:  # nothing is stored
+                raise PublicationFailed(f"{media.original_name}: {'; '.join(result.problems)}")
     except PublishError as exc:
         raise PublicationFailed(f"{media.original_name}: {exc}") from exc
-    if result.problems:
-        raise PublicationFailed(f"{media.original_name}: {'; '.join(result.problems)}")
     return PublishedRendition(
         submission_id=context.run.submission_id,
         revision=context.run.revision,
@@ -244,27 +244,29 @@ def _render_av(media: MediaFile, context: RenderContext, publish: AvPublisher) -
     (MP4 stays MP4); nothing is returned that did not read back as intended."""
     if not context.labelled:
         return context.as_uploaded(media, [])
-    source = default_storage.path(media.file.name or "")
-    try:
-        extension = rendition_extension(source)
-    except ValueError as exc:
-        raise PublicationFailed(f"{media.original_name}: {exc}", retryable=False) from exc
-    name = context.file_name(media, extension)
-    try:
-        result = publish(
-            source,
-            default_storage.path(name),
-            tier=context.run.tier,
-            content_id=context.content_id(f"m{media.pk}"),
-            settings=context.av_settings(media),
-            progress=context.progress_for(media),
-            evidence=context.evidence,
-        )
-    except PublishError as exc:
-        raise PublicationFailed(f"{media.original_name}: {exc}", retryable=False) from exc
-    if result.problems:
-        problems = "; ".join(result.problems)
-        raise PublicationFailed(f"{media.original_name}: {problems}", retryable=False)
+    # Read from and written back through the storage: this worker's disk holds only copies.
+    with local_copy(media.file) as source:
+        try:
+            extension = rendition_extension(source)
+        except ValueError as exc:
+            raise PublicationFailed(f"{media.original_name}: {exc}", retryable=False) from exc
+        name = context.file_name(media, extension)
+        try:
+            with local_output(name) as target:
+                result = publish(
+                    source,
+                    str(target),
+                    tier=context.run.tier,
+                    content_id=context.content_id(f"m{media.pk}"),
+                    settings=context.av_settings(media),
+                    progress=context.progress_for(media),
+                    evidence=context.evidence,
+                )
+                if result.problems:  # nothing is stored
+                    problems = "; ".join(result.problems)
+                    raise PublicationFailed(f"{media.original_name}: {problems}", retryable=False)
+        except PublishError as exc:
+            raise PublicationFailed(f"{media.original_name}: {exc}", retryable=False) from exc
     return PublishedRendition(
         submission_id=context.run.submission_id,
         revision=context.run.revision,

@@ -41,6 +41,7 @@ from moderation.models import (
     Submission,
 )
 from moderation.publication import dispatch
+from moderation.publication.disclosure import DisclosureMissing, disclosure_verify
 from moderation.publication.renditions import (
     PublicationFailed,
     RenderAbandoned,
@@ -85,6 +86,7 @@ def publication_run_execute(*, run_id: int, worker: str) -> str:
     try:
         renditions = renditions_render(run=run)
         renditions_read_back(renditions)
+        _require_disclosure(run.submission)
     except RenderAbandoned:
         return _abandoned(run)
     except Exception as exc:  # A bug or a bad file must end the attempt, not leave it running.
@@ -101,6 +103,15 @@ def publication_run_execute(*, run_id: int, worker: str) -> str:
     except Exception:
         renditions_discard(run)  # nothing of this attempt was published
         raise
+
+
+def _require_disclosure(submission: Submission) -> None:
+    """A deepfake goes out only with its disclosure on the page (R20): a page that would lack it
+    fails the run for good, and the item goes to a senior moderator."""
+    try:
+        disclosure_verify(submission)
+    except DisclosureMissing as exc:
+        raise PublicationFailed(str(exc), retryable=False) from exc
 
 
 def _still_wanted(run: PublicationRun, submission: Submission) -> bool:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from labels.publish import wording
 from moderation.models import Submission, Tier
+from moderation.publication.disclosure import disclosure_for
 from moderation.publication.downloads import rendition_download_name
 from moderation.publication.regions import withheld_response
 from moderation.publication.selectors import published_renditions
@@ -40,6 +41,8 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
             "text_rendition": next((r for r in renditions if not r.media_id), None),
             "reminder": wording(tier, "") if tier != Tier.NONE else "",
             "reminder_class": REMINDER_CLASS.get(Tier(tier), "secondary"),
+            # Above the media, at first exposure (R20).
+            "deepfake": disclosure_for(submission),
         },
     )
 

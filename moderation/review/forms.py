@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.authority import AuthorityReport
 from accounts.models import Sanction
-from moderation.models import Category, DecisionOutcome, PolicyReason, Region, SlaState, Tier
+from moderation.models import (
+    Category,
+    DecisionOutcome,
+    DeepfakeException,
+    PolicyReason,
+    Region,
+    SlaState,
+    Tier,
+)
 from moderation.review.queues import SORTS, QueueFilter
 
 OUTCOME_FILTERS = [
@@ -183,3 +191,42 @@ class BulkDecisionForm(forms.Form):
         if data.get("action") == "reject" and not (data.get("explanation") or "").strip():
             self.add_error("explanation", _("A rejection needs an explanation for the statement of reasons."))
         return data
+
+
+class DeepfakeForm(forms.Form):
+    """Mark an item as a deepfake (AI Act Art. 50(4)), optionally with the artistic, satirical or
+    fictional exception."""
+
+    reason = forms.CharField(
+        label=_("Why it is a deepfake"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "What real person, object, place or event it resembles, and why it could pass as authentic."
+        ),
+    )
+    exception = forms.ChoiceField(
+        label=_("Exception"),
+        choices=[("", _("None: the full disclosure")), *DeepfakeException.choices],
+        required=False,
+        help_text=_("An evidently artistic, satirical or fictional work gets a limited disclosure."),
+    )
+    exception_reason = forms.CharField(
+        label=_("Why the exception applies"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("exception") and not (data.get("exception_reason") or "").strip():
+            self.add_error(
+                "exception_reason", _("Say why the work is evidently artistic, satirical or fictional.")
+            )
+        return data
+
+
+class DeepfakeClearForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is not a deepfake after all"), max_length=2000)

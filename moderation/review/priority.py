@@ -68,6 +68,11 @@ def item_tier(run_tiers: dict[str, str | None]) -> str:
 def newest_outcome(revision_id: int) -> tuple[str, list[tuple[str, str, str]]]:
     """The item's tier (`item_tier`) and the (check, code, severity) of each finding of the newest
     run of each check. Two light queries: no run results or finding messages are loaded."""
+    tier, findings = _newest(revision_id)
+    return tier, [(kind, code, severity) for kind, code, severity, _route in findings]
+
+
+def _newest(revision_id: int) -> tuple[str, list[tuple[str, str, str, str | None]]]:
     newest: dict[str, tuple[int, str | None]] = {}
     runs = (
         CheckRun.objects.filter(revision_id=revision_id)
@@ -78,15 +83,16 @@ def newest_outcome(revision_id: int) -> tuple[str, list[tuple[str, str, str]]]:
         newest.setdefault(kind, (run_id, tier))
     kind_of = {run_id: kind for kind, (run_id, _tier) in newest.items()}
     findings = [
-        (kind_of[run_id], code, severity)
-        for run_id, code, severity in Finding.objects.filter(run_id__in=kind_of).values_list(
-            "run_id", "code", "severity"
+        (kind_of[run_id], code, severity, route)
+        for run_id, code, severity, route in Finding.objects.filter(run_id__in=kind_of).values_list(
+            "run_id", "code", "severity", "evidence__route"
         )
     ]
     return item_tier({kind: tier for kind, (_run_id, tier) in newest.items()}), findings
 
 
 OUTCOME_FIELDS = [
+    "queue",
     "tier",
     "has_blocking_findings",
     "is_tampered",
@@ -105,8 +111,13 @@ def apply_outcome(submission: Submission, *, save: bool = True) -> dict[str, obj
     """Recompute tier, flags, priority and due time from the newest runs; return them, and save
     them unless the caller writes them with its own update."""
     revision = submission.current_revision
-    tier, findings = newest_outcome(submission.current_revision_id or 0)
+    tier, routed = _newest(submission.current_revision_id or 0)
+    findings = [(kind, code, severity) for kind, code, severity, _route in routed]
     codes = {code for _kind, code, _severity in findings}
+    # A finding may send the item to the senior queue (a bank that escalates, a fictional person
+    # stated for a face or voice synthesis): from the ordinary queue only, never back.
+    if submission.queue == Queue.REVIEW and any(route == Queue.ESCALATED for *_f, route in routed):
+        submission.queue = Queue.ESCALATED
     submission.tier = tier
     submission.has_blocking_findings = any(
         severity == Severity.BLOCKING for _kind, _code, severity in findings

@@ -1,5 +1,6 @@
 """The moderators' pages: home, queues, the review page, claims, decisions, notes, re-runs."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,11 +18,13 @@ from moderation.access import (
     require_reviewer,
 )
 from moderation.models import (
+    DeepfakeMark,
     Queue,
     Submission,
 )
 from moderation.pipeline.checks import REGISTRY
 from moderation.pipeline.services import CheckNotAllowed, checks_rerun
+from moderation.publication.disclosure import disclosure_for
 from moderation.review.claims import (
     DecisionRefused,
     ReviewConflict,
@@ -35,7 +38,8 @@ from moderation.review.decisions import (
     review_decide,
     reviewer_settings_toggle_blur,
 )
-from moderation.review.forms import DecisionForm, NoteForm, QueueFilterForm
+from moderation.review.deepfakes import UNMARKABLE, DeepfakeRefused, deepfake_mark, deepfake_unmark
+from moderation.review.forms import DecisionForm, DeepfakeClearForm, DeepfakeForm, NoteForm, QueueFilterForm
 from moderation.review.queues import QueueFilter, QueuePaginator, decisions_today, queue_figures, queue_items
 from moderation.review.selectors import review_page
 
@@ -126,6 +130,8 @@ def review_context(
         **page,
         "form": form,
         "note_form": NoteForm(),
+        "consent_notice_version": settings.CONSENT_NOTICE_VERSION,
+        **_deepfake_context(item),
     }
     if context["can_take_down"]:
         context["takedown_form"] = TakedownForm(initial=initial)
@@ -134,6 +140,21 @@ def review_context(
         context["reinstate_form"] = ReinstateForm(initial=initial)
     context.update(extra or {})
     return context
+
+
+def _deepfake_context(item: Submission, form: DeepfakeForm | None = None) -> dict[str, object]:
+    mark = DeepfakeMark.objects.filter(submission_id=item.pk).select_related("marked_by").first()
+    initial = (
+        {"reason": mark.reason, "exception": mark.exception, "exception_reason": mark.exception_reason}
+        if mark
+        else None
+    )
+    return {
+        "deepfake_mark": mark,
+        "deepfake_disclosure": disclosure_for(item, mark) if mark else None,
+        "deepfake_form": form or DeepfakeForm(initial=initial) if item.status not in UNMARKABLE else None,
+        "deepfake_clear_form": DeepfakeClearForm() if mark else None,
+    }
 
 
 def _load(request: AuthenticatedRequest, pk: int) -> Submission:
@@ -271,3 +292,42 @@ def review_settings_toggle_blur(request: AuthenticatedRequest) -> HttpResponse:
     messages.info(request, _("Media start blurred.") if blurred else _("Media are shown unblurred."))
     back = request.POST.get("back") or ""
     return redirect(back if back.startswith("/review/") else "review_home")
+
+
+@require_POST
+def review_item_deepfake(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Mark the item as a deepfake, or change the mark and its exception (R20)."""
+    item = _load(request, pk)
+    form = DeepfakeForm(request.POST)
+    if not form.is_valid():
+        context = review_context(request, item, extra=_deepfake_context(item, form))
+        return render(request, "moderation/review_item.html", context, status=400)
+    try:
+        deepfake_mark(
+            submission=item,
+            moderator=request.user,
+            reason=form.cleaned_data["reason"],
+            exception=form.cleaned_data["exception"],
+            exception_reason=form.cleaned_data["exception_reason"],
+        )
+    except DeepfakeRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Marked as a deepfake: the published page discloses it."))
+    return redirect("review_item", pk=pk)
+
+
+@require_POST
+def review_item_deepfake_clear(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = _load(request, pk)
+    form = DeepfakeClearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the item is not a deepfake after all."))
+        return redirect("review_item", pk=pk)
+    try:
+        deepfake_unmark(submission=item, moderator=request.user, reason=form.cleaned_data["reason"])
+    except DeepfakeRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The deepfake mark was withdrawn."))
+    return redirect("review_item", pk=pk)

@@ -22,15 +22,18 @@ LABEL_TIERS = "label_tiers"  # dimension = tier the label check decided
 # Accounts (provider "sanctions").
 SANCTIONS = "sanctions"  # dimension = sanction kind (warning, restriction, suspension, closure)
 
-# PLANNED: produced by the DSA notices and complaints feature (Art. 16 and 20) once it lands. Its
-# provider registers these names; until then the page and the report say "not yet collected".
-NOTICES = "notices"  # dimension = DSA category; detail = "trusted_flagger" | "other"
-NOTICE_ACTIONS = "notice_actions"  # dimension = DSA category; detail = outcome ("legal", "terms", "none")
-NOTICE_AUTOMATED = "notice_automated"  # dimension = "yes" | "no": notices processed by automated means
-NOTICE_TIME_TO_ACTION = "notice_time_to_action"  # dimension = histogram bucket
-COMPLAINTS = "complaints"  # dimension = basis; detail = outcome ("upheld", "rejected", "reversed", ...)
+# The DSA notices and complaints (Art. 16 and 20): providers notices.metrics and complaints.metrics,
+# registered by those apps. Without them (an installation leaving the apps out) the page and the
+# report say "not yet collected".
+NOTICES = "notices"  # dimension = DSA category; detail = "trusted_flagger" | "other"; by day received
+NOTICE_ACTIONS = "notice_actions"  # dimension = DSA category; detail = ground ("legal", "terms", "none")
+NOTICE_AUTOMATED = "notice_automated"  # dimension = "yes" | "no": notices decided by automated means
+NOTICE_TIME_TO_ACTION = "notice_time_to_action"  # dimension = histogram bucket; notice to decision
+# dimension = basis (who complained: "contributor", "notifier", "account_holder"); detail = "received"
+# on the day it came in, "upheld" or "reversed" on the day it was answered.
+COMPLAINTS = "complaints"
 COMPLAINT_TIME_TO_DECISION = "complaint_time_to_decision"  # dimension = histogram bucket
-OVERTURNED = "overturned"  # queue; decisions reversed after a complaint
+OVERTURNED = "overturned"  # queue (review queue, "publication" or "account"); reversed on complaint
 
 PLANNED = (
     NOTICES,

@@ -5,12 +5,14 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from moderation.models import DecisionOutcome, Queue, SlaState, Tier
 from oversight.charts import Chart, Series, bar_chart, column_chart, line_chart
 from oversight.metrics import is_collected, names
 from oversight.metrics import selectors as s
 from oversight.metrics.timing import format_duration
+from oversight.tdb.vocabulary import STATEMENT_CATEGORIES
 
 CHECK_FLAGGED = ("flagged", "failed")
 
@@ -185,11 +187,106 @@ def build(where: s.MetricsFilter) -> dict[str, Any]:
             first=_("Reason"),
         )
     )
+    notices_collected = is_collected(names.NOTICES)
+    dsa = dsa_charts(where, weeks, week_labels) if notices_collected else None
+    if dsa is not None:
+        charts += dsa[0]
     return {
         "charts": charts,
         "summary": summary(backlog, timing, sla, decisions, overrides, where.queue),
-        "notices_collected": is_collected(names.NOTICES),
+        "notices_collected": notices_collected,
+        "dsa_summary": dsa[1] if dsa is not None else None,
     }
+
+
+@dataclass
+class DsaSummary:
+    notices: int
+    notice_p50: str
+    notice_p90: str
+    complaints: int
+    answered: int
+    overturned: int
+    overturn_rate: str
+    overturned_where: list[tuple[str, int]]
+
+
+# The grounds of what was done on notices (notices.metrics), in the order the chart stacks them.
+ACTION_GROUNDS = ("legal", "terms", "none")
+# Where the decisions reversed on complaint were taken (complaints.metrics).
+OVERTURNED_WHERE = {
+    **{q.value: q.label for q in Queue},
+    "publication": gettext_lazy("Published content"),
+    "account": gettext_lazy("Account sanctions"),
+}
+
+
+def dsa_charts(
+    where: s.MetricsFilter, weeks: list[date], week_labels: list[str]
+) -> tuple[list[Chart], DsaSummary]:
+    """Notices (DSA Art. 16) and complaints (Art. 20), from the providers of those apps."""
+    received = s.weekly_counts(names.NOTICES, where, "dimension")
+    # What was done on notices and the complaints, by their detail: one query for both.
+    by_detail = s.weekly_counts_of((names.NOTICE_ACTIONS, names.COMPLAINTS), where, "detail")
+    categories = sorted(
+        {category for (_w, category) in received},
+        key=lambda c: -sum(n for (_w, k), n in received.items() if k == c),
+    )
+    actions, complaints = by_detail[names.NOTICE_ACTIONS], by_detail[names.COMPLAINTS]
+    ground_names = {"legal": _("Illegal content"), "terms": _("Terms of service"), "none": _("No action")}
+    charts = [
+        column_chart(
+            "notices",
+            _("Notices received"),
+            _("Notices (DSA Art. 16) per week, by the DSA category of what was reported."),
+            week_labels,
+            [
+                Series(STATEMENT_CATEGORIES.get(c, c), [received.get((w, c), 0) for w in weeks])
+                for c in categories
+            ],
+            first=_("Week"),
+        ),
+        column_chart(
+            "notice-actions",
+            _("Notices decided"),
+            _("Notices decided per week, by the ground of the action taken, or no action."),
+            week_labels,
+            [Series(ground_names[g], [actions.get((w, g), 0) for w in weeks]) for g in ACTION_GROUNDS],
+            first=_("Week"),
+        ),
+        column_chart(
+            "complaints",
+            _("Complaints and overturns"),
+            _(
+                "Complaints (DSA Art. 20) per week: received, answered upholding the decision, and "
+                "decisions reversed."
+            ),
+            week_labels,
+            [
+                Series(_("Received"), [complaints.get((w, "received"), 0) for w in weeks]),
+                Series(_("Upheld"), [complaints.get((w, "upheld"), 0) for w in weeks], tone="ok"),
+                Series(_("Reversed"), [complaints.get((w, "reversed"), 0) for w in weeks], tone="bad"),
+            ],
+            first=_("Week"),
+        ),
+    ]
+    notice_p50, notice_p90, _n = s.durations(names.NOTICE_TIME_TO_ACTION, where)
+    upheld = sum(n for (_w, d), n in complaints.items() if d == "upheld")
+    reversed_ = sum(n for (_w, d), n in complaints.items() if d == "reversed")
+    answered = upheld + reversed_
+    return charts, DsaSummary(
+        notices=sum(received.values()),
+        notice_p50=format_duration(notice_p50),
+        notice_p90=format_duration(notice_p90),
+        complaints=sum(n for (_w, d), n in complaints.items() if d == "received"),
+        answered=answered,
+        overturned=reversed_,
+        overturn_rate=f"{100 * reversed_ / answered:.0f} %" if answered else "–",
+        overturned_where=[
+            (str(OVERTURNED_WHERE.get(row["queue"], row["queue"])), row["n"])
+            for row in s.totals(names.OVERTURNED, where, "queue")
+        ],
+    )
 
 
 def summary(

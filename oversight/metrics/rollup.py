@@ -44,7 +44,7 @@ def metrics_rollup(
                     day=day,
                     metric=figure.metric,
                     queue=figure.queue,
-                    dimension=figure.dimension[:64],
+                    dimension=figure.dimension[:80],
                     detail=figure.detail[:64],
                     value=figure.value,
                     computed_at=now,

@@ -102,11 +102,37 @@ def time_to_decision(where: MetricsFilter) -> dict[str, Any]:
     }
 
 
+def durations(metric: str, where: MetricsFilter) -> tuple[float | None, float | None, int]:
+    """p50, p90 and count of a duration histogram (notices, complaints) over the whole range."""
+    histogram: dict[int, int] = defaultdict(int)
+    for row in totals(metric, where, "dimension"):
+        histogram[int(row["dimension"])] += row["n"]
+    return histogram_percentile(histogram, 0.5), histogram_percentile(histogram, 0.9), sum(histogram.values())
+
+
 def weekly_counts(metric: str, where: MetricsFilter, field: str) -> dict[tuple[date, str], int]:
     counts: dict[tuple[date, str], int] = defaultdict(int)
     for row in by_week(metric, where, field):
         week = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
         counts[(week, row[field])] += row["n"]
+    return counts
+
+
+def weekly_counts_of(
+    metrics: tuple[str, ...], where: MetricsFilter, field: str
+) -> dict[str, dict[tuple[date, str], int]]:
+    """weekly_counts of several metrics (none of them queued) in one query."""
+    counts: dict[str, dict[tuple[date, str], int]] = {metric: defaultdict(int) for metric in metrics}
+    rows = (
+        DailyFigure.objects.filter(metric__in=metrics, day__gte=where.start, day__lte=where.end)
+        .annotate(week=TruncWeek("day"))
+        .values("metric", "week", field)
+        .annotate(n=Sum("value"))
+        .order_by()
+    )
+    for row in rows:
+        week = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
+        counts[row["metric"]][(week, row[field])] += row["n"]
     return counts
 
 

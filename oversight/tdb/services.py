@@ -5,7 +5,8 @@ some are due, enqueues the sending job. `statements_send` claims due rows a batc
 and validates each payload (an invalid one is never sent), posts the valid ones in one call, and
 records what came back on each row. Failures that may pass (network, 429, 5xx, a bad token) wait
 with exponential backoff and are tried again until TDB_MAX_ATTEMPTS; refusals are kept with the
-database's errors. A PUID the database already holds counts as sent.
+database's errors. A PUID the database already holds counts as sent. Account restrictions,
+suspensions and closures go the same way as decisions on content (oversight.tdb.payload).
 """
 
 import logging
@@ -18,10 +19,20 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import Sanction
 from moderation.models import Decision, DecisionOutcome
 from oversight.models import StatementSubmission
 from oversight.tdb.client import post_statements
-from oversight.tdb.payload import NotForDatabase, contexts_for, puid_for, statement_payload
+from oversight.tdb.payload import (
+    ACCOUNT_DECISIONS,
+    NotForDatabase,
+    contexts_for,
+    puid_for,
+    sanction_contexts_for,
+    sanction_payload,
+    sanction_puid_for,
+    statement_payload,
+)
 from oversight.tdb.validation import validate_statement
 
 logger = logging.getLogger(__name__)
@@ -70,6 +81,25 @@ def statements_queue(*, now: datetime | None = None) -> int:
         created += len(ids)
         if len(ids) < 5000:
             break
+    # Account restrictions, suspensions and closures (Art. 24(5) covers decisions on accounts).
+    sanctions = (
+        Sanction.objects.filter(kind__in=list(ACCOUNT_DECISIONS), tdb_submission__isnull=True)
+        .exclude(statement={})
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
+    while True:
+        ids = list(sanctions[:5000])
+        StatementSubmission.objects.bulk_create(
+            [
+                StatementSubmission(sanction_id=pk, puid=sanction_puid_for(pk), next_attempt_at=now)
+                for pk in ids
+            ],
+            ignore_conflicts=True,
+        )
+        created += len(ids)
+        if len(ids) < 5000:
+            break
     if StatementSubmission.objects.filter(due(now)).exists():
         from oversight import jobs
 
@@ -107,7 +137,7 @@ def _claim(now: datetime, limit: int) -> list[StatementSubmission]:
         )
     return list(
         StatementSubmission.objects.filter(pk__in=ids, status=Status.SENDING).select_related(
-            "decision__submission", "decision__revision", "decision__reason"
+            "decision__submission", "decision__revision", "decision__reason", "sanction"
         )
     )
 
@@ -120,14 +150,19 @@ def statements_send_batch(*, now: datetime | None = None) -> SendReport:
     if not rows:
         return report
     contexts = contexts_for([row.decision for row in rows if row.decision is not None])
+    sanction_contexts = sanction_contexts_for([row.sanction for row in rows if row.sanction is not None])
     ready: list[tuple[StatementSubmission, dict[str, Any]]] = []
     for row in rows:
-        if row.decision is None:
+        if row.decision is None and row.sanction is None:
             _finish(row, Status.SKIPPED, errors={"decision": ["the decision was purged before sending"]})
             report.skipped += 1
             continue
         try:
-            payload = statement_payload(row.decision, contexts[row.decision.pk])
+            if row.decision is not None:
+                payload = statement_payload(row.decision, contexts[row.decision.pk])
+            else:
+                assert row.sanction is not None
+                payload = sanction_payload(row.sanction, sanction_contexts[row.sanction.pk])
         except NotForDatabase as exc:
             _finish(row, Status.SKIPPED, errors={"statement": [str(exc)]})
             report.skipped += 1

@@ -5,10 +5,11 @@ One row per figure: the template section, the item counted, the breakdown (a DSA
 of restriction, ...), the value, and a note. Categories are the harmonised ones (the Transparency
 Database's, see oversight.tdb.vocabulary), reached from each policy reason through ReasonCategory.
 
-Figures this installation does not record yet are rows with an empty value and the note "not yet
-collected": the notices and complaints of DSA Arts. 16 and 20 come from the metric names listed as
-PLANNED in oversight.metrics.names, and appear as soon as a provider registers them. Orders from
-authorities, out-of-court disputes and monthly active recipients are not recorded by Provenant.
+Figures this installation does not record are rows with an empty value and a note. The notices and
+complaints of DSA Arts. 16 and 20 come from the providers the notices and complaints apps register
+(the metric names listed as PLANNED in oversight.metrics.names): "not yet collected" without them.
+Orders from authorities, out-of-court disputes and monthly active recipients are not recorded by
+Provenant.
 
 Items are written in English, the language of the templates, so that the files read the same in
 every installation (the HTML preview is the same data)."""
@@ -110,6 +111,7 @@ def notices(start: date, end: date) -> list[ReportRow]:
             ("notices from trusted flaggers", ""),
             ("actions taken on notices", "legal ground"),
             ("actions taken on notices", "terms and conditions"),
+            ("notices decided without action", ""),
             ("notices processed by automated means", ""),
             ("median time to take action", "hours"),
         ],
@@ -133,6 +135,7 @@ def notices(start: date, end: date) -> list[ReportRow]:
         ),
         ReportRow(section, "actions taken on notices", "legal ground", actions.get(("legal",), 0)),
         ReportRow(section, "actions taken on notices", "terms and conditions", actions.get(("terms",), 0)),
+        ReportRow(section, "notices decided without action", "", actions.get(("none",), 0)),
         ReportRow(section, "notices processed by automated means", "", automated.get(("yes",), 0)),
         ReportRow(
             section,
@@ -242,12 +245,20 @@ def automated_means(start: date, end: date) -> list[ReportRow]:
     return rows
 
 
+COMPLAINT_BASES = {
+    "contributor": "restriction of the recipient's content",
+    "notifier": "decision on a notice",
+    "account_holder": "suspension or termination of the account",
+}
+
+
 def complaints(start: date, end: date) -> list[ReportRow]:
     section = "complaints (Art. 20)"
     planned = _planned(
         section,
         [
             ("complaints received", ""),
+            *[("complaints received by basis", basis) for basis in COMPLAINT_BASES.values()],
             ("complaints by outcome", "decision upheld"),
             ("complaints by outcome", "decision reversed"),
             ("median time to decide", "hours"),
@@ -256,18 +267,41 @@ def complaints(start: date, end: date) -> list[ReportRow]:
     )
     if planned:
         return planned
-    received = _sum(names.COMPLAINTS, start, end, "detail")
-    return [
-        ReportRow(section, "complaints received", "", sum(received.values())),
-        ReportRow(section, "complaints by outcome", "decision upheld", received.get(("upheld",), 0)),
-        ReportRow(section, "complaints by outcome", "decision reversed", received.get(("reversed",), 0)),
+    figures = _sum(names.COMPLAINTS, start, end, "dimension", "detail")
+
+    def count(detail: str, basis: str | None = None) -> int:
+        return sum(n for (b, d), n in figures.items() if d == detail and basis in (None, b))
+
+    rows = [ReportRow(section, "complaints received", "", count("received"))]
+    rows += [
+        ReportRow(section, "complaints received by basis", label, count("received", key))
+        for key, label in COMPLAINT_BASES.items()
+    ]
+    upheld, reversed_ = count("upheld"), count("reversed")
+    rows += [
+        ReportRow(section, "complaints by outcome", "decision upheld", upheld),
+        ReportRow(section, "complaints by outcome", "decision reversed", reversed_),
+        ReportRow(
+            section,
+            "share of decisions reversed",
+            "of complaints answered",
+            round(reversed_ / (upheld + reversed_), 4) if upheld + reversed_ else None,
+        ),
         ReportRow(
             section,
             "median time to decide",
             "hours",
             _median_hours(names.COMPLAINT_TIME_TO_DECISION, start, end),
         ),
+        ReportRow(
+            section,
+            "decisions taken solely by automated means",
+            "",
+            0,
+            "every complaint is answered by a senior moderator who did not take the decision",
+        ),
     ]
+    return rows
 
 
 def suspensions(start: date, end: date) -> list[ReportRow]:

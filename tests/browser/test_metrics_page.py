@@ -56,7 +56,8 @@ def test_the_metrics_page_renders_its_charts(browser: Browser, history: dict[str
     page.click("text=Metrics")
     page.wait_for_url("**/oversight/metrics/")
     charts = page.locator("svg.chart")
-    assert charts.count() == 11
+    assert charts.count() == 14  # with the notices apps' three: notices, actions, complaints
+    assert page.locator("#notices-svg").is_visible() and page.locator("#dsa-summary").is_visible()
     backlog = page.locator("#backlog-svg")
     assert backlog.is_visible()
     box = backlog.bounding_box()

@@ -88,29 +88,32 @@ def new_revision(submission: Submission, *, files: list | None = None, **changes
     )
     submission.refresh_from_db()
     revision = submission_start_revision(submission=submission, actor=submission.contributor)
-    if files is not None or changes:
-        values: dict[str, Any] = {
-            "title": revision.title,
-            "body": revision.body,
-            "declared_ai": revision.declared_ai,
-            "categories": [c.value for c in revision.categories],
-            "region": revision.region,
-            "no_real_person": revision.no_real_person,
-            "persons": [
-                PersonInput(
-                    name=p.name, relation=p.relation, email=p.email, phone=p.phone, person_key=p.person_key
-                )
-                for p in revision.persons.all()
-            ],
-        }
-        values.update(changes)
-        submission_update_draft(
-            submission=submission,
-            actor=submission.contributor,
-            data=RevisionInput(**values),
-            uploads=files or [],
-            remove_media_ids=list(revision.media.values_list("pk", flat=True)) if files else [],
-        )
+    # A new revision asks for the consent notice again (R24): the contributor ticks it anew.
+    values: dict[str, Any] = {
+        "title": revision.title,
+        "body": revision.body,
+        "declared_ai": revision.declared_ai,
+        "categories": [c.value for c in revision.categories],
+        "region": revision.region,
+        "no_real_person": revision.no_real_person,
+        "fictional_person": revision.fictional_person,
+        "fictional_statement": revision.fictional_statement,
+        "consent_notice_acknowledged": True,
+        "persons": [
+            PersonInput(
+                name=p.name, relation=p.relation, email=p.email, phone=p.phone, person_key=p.person_key
+            )
+            for p in revision.persons.all()
+        ],
+    }
+    values.update(changes)
+    submission_update_draft(
+        submission=submission,
+        actor=submission.contributor,
+        data=RevisionInput(**values),
+        uploads=files or [],
+        remove_media_ids=list(revision.media.values_list("pk", flat=True)) if files else [],
+    )
     submission_submit(submission=submission, actor=submission.contributor)
     submission.refresh_from_db()
     return submission

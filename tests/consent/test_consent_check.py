@@ -44,7 +44,7 @@ def findings(submission: Any) -> list[tuple[str, str, str]]:
 
 
 def test_it_has_a_new_version() -> None:
-    assert get_check("consent").version == "1.0"
+    assert get_check("consent").version == "1.1"
 
 
 def test_it_passes_and_says_why_when_consent_is_not_needed(alice: User, run_commit_hooks: Any) -> None:
@@ -123,7 +123,7 @@ def test_it_blocks_once_per_person_without_consent(alice: User, run_commit_hooks
     assert submission.has_blocking_findings is True
 
 
-def test_it_warns_when_the_files_edit_a_face_but_no_real_person_is_declared(
+def test_it_blocks_when_the_files_edit_a_face_but_no_real_person_is_declared(
     alice: User, run_commit_hooks: Any
 ) -> None:
     submission = needing_consent(
@@ -136,14 +136,23 @@ def test_it_warns_when_the_files_edit_a_face_but_no_real_person_is_declared(
     )
 
     run = latest_consent_run(submission)
-    assert run.status == RunStatus.FLAGGED
+    assert run.status == RunStatus.FAILED
     assert run.result["reasons"] == ["c2pa_edit"]
     assert run.result["kinds"] == ["face"]
-    [finding] = Finding.objects.filter(run=run)
-    assert (finding.code, finding.severity, finding.rule) == ("consent_person_undeclared", "warning", "R22")
-    assert finding.message == (
-        "The files' C2PA data records a face or voice edit (c2pa.edited), but the contributor declared "
-        '"no real person". Check whose face or voice it is.'
+    undeclared, uncovered = Finding.objects.filter(run=run).order_by("id")
+    assert (undeclared.code, undeclared.severity, undeclared.rule) == (
+        "consent_person_undeclared",
+        "blocking",
+        "R22",
+    )
+    assert undeclared.message == (
+        "The files' C2PA data records a face or voice edit (c2pa.edited), but the contributor names no "
+        "depicted person and did not state that the person is fictional."
+    )
+    assert (uncovered.code, uncovered.severity) == ("consent_edit_undeclared", "blocking")
+    assert uncovered.message == (
+        "The files' C2PA data records a face edit (c2pa.edited), but no face or voice synthesis category "
+        "covering it is declared."
     )
 
 
@@ -151,13 +160,13 @@ def test_a_face_edit_in_the_files_makes_consent_needed(alice: User, run_commit_h
     submission = needing_consent(
         alice,
         run_commit_hooks,
-        categories=[],
+        categories=["face_swap"],
         persons=[PersonInput("Alice Liddell", Relation.SELF)],
         files=[upload("swap.jpg", face_swap_jpeg())],
     )
 
     run = latest_consent_run(submission)
-    assert run.result["reasons"] == ["c2pa_edit"]
+    assert run.result["reasons"] == ["biometric_category", "c2pa_edit"]
     assert findings(submission) == [("consent_missing", "blocking", "R23")]
 
 

@@ -64,8 +64,11 @@ def test_it_schedules_the_sweeps() -> None:
         "queue_statements",
         "purge_expired_records",
         "end_expired_takedowns",
+        # webhooks
+        "requeue_stale_webhooks",
     }
     assert names["purge_expired_records"]["cron"] == "37 3 * * *"
     assert names["rollup_metrics"]["interval"] == 3600
     assert names["requeue_stale_checks"]["interval"] == 60
+    assert names["requeue_stale_webhooks"]["interval"] == 60
     cron._job_data_registry.clear()

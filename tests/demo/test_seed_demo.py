@@ -1,6 +1,7 @@
 """`seed_demo`: the demo users, and a story that went through the real services and checks."""
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
@@ -68,6 +69,9 @@ def test_it_seeds_users_and_a_living_story_once(monkeypatch: pytest.MonkeyPatch)
     assert Complaint.objects.get(decision=taken).state == "open"
     bridge = Submission.objects.get(current_revision__title="Bridge collapse in the harbour")
     assert "No bridge collapsed" in Client().get(f"/p/{bridge.pk}/").content.decode()
+    pier = Submission.objects.get(current_revision__title="Mayor opens the new pier")
+    assert (pier.status, pier.tier) == (Status.APPROVED, "none")
+    assert "Deepfake: this content is not authentic" in Client().get(f"/p/{pier.pk}/").content.decode()
     fireworks = Submission.objects.get(current_revision__title="Harbour fireworks")
     assert (fireworks.status, fireworks.is_published) == (Status.APPROVED, True)
     assert Complaint.objects.get(submission=fireworks).state == "overturned"
@@ -130,3 +134,45 @@ def test_without_ffmpeg_it_skips_video_and_audio_and_says_so(monkeypatch: pytest
     assert "(skipped: Lullaby (generated)" in out.getvalue()
     assert not Submission.objects.filter(current_revision__title="Paper boats (generated video)").exists()
     assert Submission.objects.get(current_revision__title="Festival poster").status == Status.APPROVED
+
+
+def only_the_sunset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The story cut to its item with a drawn mark (the whole story with OCR on takes minutes)."""
+    from demo import story
+
+    monkeypatch.setattr(story, "STORY", [item for item in story.STORY if item.needs_visible_marks])
+    assert [item.title for item in story.STORY] == ["Sunset over the bay"]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.shipped_terms
+def test_with_the_visible_check_on_a_drawn_mark_contradicts_a_photo(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    from demo import media
+
+    if media.mark_font() is None:
+        pytest.skip("no CJK font to draw the mark in")
+    settings.CHECK_VISIBLE_MARKS = True
+    only_the_sunset(monkeypatch)
+    call_command("seed_demo", stdout=StringIO())
+    item = Submission.objects.get(current_revision__title="Sunset over the bay")
+    assert item.status == Status.AWAITING_REVIEW and item.current_revision.declared_ai is False
+    assert item.contradicts_declaration and item.has_blocking_findings and item.tier == "suspected"
+    visible = next(run for run in latest_runs(item.current_revision_id) if run.kind == "visible")
+    assert [mark["text"] for mark in visible.result["files"][0]["marks"]] == ["AI生成"]
+    assert set(visible.findings.values_list("code", flat=True)) == {
+        "visible_ai_mark",
+        "declaration_contradicts_metadata",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.shipped_terms
+def test_with_the_visible_check_off_the_marked_item_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    only_the_sunset(monkeypatch)
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "(skipped: Sunset over the bay: the visible-mark check is off" in out.getvalue()
+    assert not Submission.objects.filter(current_revision__title="Sunset over the bay").exists()

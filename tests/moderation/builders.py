@@ -11,7 +11,7 @@ from moderation.intake.services import (
     submission_create,
     submission_submit,
 )
-from moderation.models import Relation, Submission
+from moderation.models import BIOMETRIC_SYNTHESIS, Relation, Submission
 from tests.media_samples import image_bytes, upload
 
 _counter = [0]
@@ -26,6 +26,12 @@ def revision_input(**overrides: Any) -> RevisionInput:
         "no_real_person": True,
     }
     values.update(overrides)
+    # Where persons are depicted or a face or voice synthesised, the contributor ticks the consent
+    # notice (R24); tests of the notice itself untick it.
+    values.setdefault(
+        "consent_notice_acknowledged",
+        bool(values.get("persons")) or any(c in BIOMETRIC_SYNTHESIS for c in values.get("categories", [])),
+    )
     return RevisionInput(**values)
 
 

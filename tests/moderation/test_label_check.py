@@ -87,7 +87,7 @@ def test_it_blocks_two_implicit_labels(alice: User, run_commit_hooks: Any) -> No
 
 def test_it_warns_about_an_art17_category_without_a_declaration(alice: User, run_commit_hooks: Any) -> None:
     with run_commit_hooks(execute=True):
-        submission = submitted(alice, declared_ai=False, categories=["face_swap"])
+        submission = submitted(alice, declared_ai=False, categories=["face_generation"])
     codes = [code for code, _severity, _rule in label_findings(submission)]
     assert codes == ["conspicuous_label_required_undeclared"]
 

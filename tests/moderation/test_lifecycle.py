@@ -11,6 +11,7 @@ from accounts.services import SubmissionNotAllowed
 from audit.models import AuditEvent
 from moderation.intake.services import (
     InvalidTransition,
+    PersonInput,
     SubmissionIncomplete,
     submission_start_revision,
     submission_submit,
@@ -143,6 +144,19 @@ def test_it_starts_a_new_revision_after_changes_requested(alice: User) -> None:
     )
     assert DepictedPerson.objects.count() == 2
     assert Revision.objects.filter(submission=submission).count() == 2
+    # The new revision asks for the consent notice again (R24) before it can be submitted.
+    assert (revision.consent_notice_version, first.consent_notice_version) == ("", "2026-11")
+    with pytest.raises(SubmissionIncomplete, match="Confirm the consent notice"):
+        submission_submit(submission=submission, actor=alice)
+    persons = [
+        PersonInput(p.name, p.relation, p.email, p.phone, p.person_key) for p in revision.persons.all()
+    ]
+    submission_update_draft(
+        submission=submission,
+        actor=alice,
+        data=revision_input(persons=persons, no_real_person=False, consent_notice_acknowledged=True),
+        uploads=[],
+    )
     # Submitting again checks the new revision only.
     submission_submit(submission=submission, actor=alice)
     assert set(

@@ -146,7 +146,7 @@ def test_the_c2pa_manifest_names_the_evidence_without_personal_data(
     item = awaiting(
         alice,
         declared_ai=True,
-        categories=["face_swap"],
+        categories=["face_generation"],
         files=[upload("alice-liddell-private.mp4", clip)],
         body="",
         title="Alice at the lake",
@@ -162,11 +162,12 @@ def test_the_c2pa_manifest_names_the_evidence_without_personal_data(
 
 
 def test_evidence_names_the_declared_categories(alice: User, mod: User) -> None:
-    item = awaiting(alice, declared_ai=True, categories=["face_swap"], files=[])
+    item = awaiting(alice, declared_ai=True, categories=["face_generation"], files=[])
     review_decide(submission=item, moderator=mod, outcome="approved", expected_version=item.version)
     run = PublicationRun.objects.get(submission=item)
     assert publication_evidence(run) == (
-        "declared AI-generated or synthesised by the contributor when submitting (categories: face_swap)",
+        "declared AI-generated or synthesised by the contributor when submitting "
+        "(categories: face_generation)",
         "approved for publication as possibly AI-generated after review by a moderator",
     )
 

@@ -16,9 +16,10 @@ from tests.moderation.test_review import CORPUS, awaiting
 # Session and user, the item, its runs and findings, notes, earlier submissions and their
 # decisions, sanctions, strikes, verification, the blur setting, the two neighbours, the
 # latest publication run, the consent panel, the history (decisions, revisions, publications,
-# refutations, notices, complaints) and the page chrome (reasons, unread notifications); whether
-# Approve can succeed (the consent gaps, read live: 5) and the reason the findings suggest (1).
-REVIEW_PAGE_QUERIES = 38
+# refutations, notices, complaints), the deepfake mark, the add-to-bank form (files, banks) and
+# the page chrome (reasons, unread notifications); whether Approve can succeed (the consent gaps,
+# read live: 5) and the reason the findings suggest (1).
+REVIEW_PAGE_QUERIES = 41
 
 
 def _page(client: Client, pk: int, django_assert_num_queries: Any) -> None:

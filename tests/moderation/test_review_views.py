@@ -85,7 +85,7 @@ def test_it_shows_queue_figures_on_the_home_page(
 
 def test_it_filters_and_sorts_the_queue(alice: User, bob: User, mod_client: Client) -> None:
     plain = awaiting(alice)
-    flagged = awaiting(bob, files=[ai_file()], declared_ai=False, categories=["face_swap"])
+    flagged = awaiting(bob, files=[ai_file()], declared_ai=False, categories=["face_generation"])
 
     def ids(query: str) -> list[int]:
         return [item.pk for item in mod_client.get(f"/review/queue/review/?{query}").context["page"]]
@@ -96,7 +96,7 @@ def test_it_filters_and_sorts_the_queue(alice: User, bob: User, mod_client: Clie
     assert ids("outcome=contradiction") == [flagged.pk]
     assert ids("tier=confirmed") == [flagged.pk]
     assert ids("tier=none") == [plain.pk]
-    assert ids("category=face_swap") == [flagged.pk]
+    assert ids("category=face_generation") == [flagged.pk]
     assert ids("contributor=alice") == [plain.pk]
     assert ids("region=eu") == []
     Submission.objects.filter(pk=plain.pk).update(due_at=timezone.now() - timezone.timedelta(minutes=1))

@@ -332,3 +332,22 @@ def test_a_drafts_files_are_not_handed_out(alice: User, terms: TermsVersion) -> 
             acknowledged=True,
         )
     assert refused.value.reason == Refusal.DRAFT
+
+
+def test_the_retention_purge_removes_requests_past_six_months_only(
+    alice: User, terms: TermsVersion, item: Submission, media: MediaFile
+) -> None:
+    from operations.retention import records_purge
+
+    client_for(accept(alice, terms)).post(request_url(item, media), RECIPIENT)
+    delivery = UnlabelledDelivery.objects.get()
+    [kept] = records_purge(
+        record_types=["unlabelled_deliveries"], now=delivery.created_at + timedelta(days=182)
+    )
+    assert kept.removed == 0 and UnlabelledDelivery.objects.exists()
+    [purged] = records_purge(
+        record_types=["unlabelled_deliveries"], now=delivery.created_at + timedelta(days=183, minutes=1)
+    )
+    assert purged.removed == 1 and not UnlabelledDelivery.objects.exists()
+    event = AuditEvent.objects.get(action="retention.purged", target_id="unlabelled_deliveries")
+    assert event.details["removed"] == 1 and event.details["retention_days"] == 183

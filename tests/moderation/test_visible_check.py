@@ -71,7 +71,7 @@ def test_it_is_a_slow_check_on_the_media_queue_that_review_does_not_wait_for(set
     assert (check.queue, check.gates_review, queue_of("visible")) == ("media", False, "media")
     assert [queue_of(kind) for kind in ("label", "policy", "consent")] == ["checks"] * 3
     assert kinds_not_gating_review() == ["visible"]
-    assert check.current_version().startswith(f"1.0+engine1+marks{MARKS_VERSION}+ocr")
+    assert check.current_version().startswith(f"1.1+engine1+marks{MARKS_VERSION}+ocr")
     settings.CHECK_VISIBLE_LEASE_SECONDS = 900
     assert check.lease_seconds() == 900
 
@@ -282,3 +282,44 @@ def test_a_mark_drawn_at_a_corner_is_read_through_the_pipeline(
     assert runs_of(item)["label"].result["tier"] == "none"  # the metadata says nothing: the pixels do
     html = mod_client.get(f"/review/items/{item.pk}/").content.decode()
     assert "<strong>“AI生成”</strong> in image, bottom edge" in html
+
+
+@pytest.mark.parametrize(
+    ("sample", "rule"),
+    [("c2pa_trainedAlgorithmicMedia.jpg", "R02"), ("xmp_dst_ai.jpg", "R04")],
+    ids=["c2pa", "iptc"],
+)
+def test_a_contradiction_the_label_check_reports_is_not_reported_again(
+    alice: User, bob: User, visible_on: LazySettings, ocr_reads: dict[str, Any], sample: str, rule: str
+) -> None:
+    """A file labelled AI in its metadata and with "AI生成" drawn in, declared not AI: one
+    contradiction (the label check's), whichever check lands first."""
+    data = (Path(__file__).resolve().parents[1] / "fixtures/media/corpus/generated" / sample).read_bytes()
+    ocr_reads["marks"] = [MARK]
+    for contributor, visible_first in ((alice, True), (bob, False)):
+        item = submitted(contributor, declared_ai=False, files=[upload(sample, data)])
+        if visible_first:
+            land_visible(item)
+            run_fast_checks(item)
+        else:
+            run_fast_checks(item)
+            land_visible(item)
+        contradictions = Finding.objects.filter(
+            run__submission=item, code="declaration_contradicts_metadata"
+        ).values_list("run__kind", "rule")
+        assert list(contradictions) == [("label", rule)], visible_first
+        visible = runs_of(item)["visible"]
+        assert list(visible.findings.values_list("code", flat=True)) == ["visible_ai_mark"]
+        assert visible.result["files"][0]["marks"][0]["text"] == "AI生成"
+        assert item.contradicts_declaration and item.has_blocking_findings
+
+
+def test_a_drawn_mark_on_a_file_without_a_label_is_still_a_contradiction(
+    alice: User, visible_on: LazySettings, ocr_reads: dict[str, Any]
+) -> None:
+    ocr_reads["marks"] = [MARK]
+    item = submitted(alice, declared_ai=False, files=[upload("lake.jpg", unique_image().read())])
+    run_fast_checks(item)
+    land_visible(item)
+    contradictions = Finding.objects.filter(run__submission=item, code="declaration_contradicts_metadata")
+    assert list(contradictions.values_list("run__kind", "rule")) == [("visible", "R10")]

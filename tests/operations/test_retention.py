@@ -222,6 +222,30 @@ def test_the_command_reports_every_record_type(db: None, retention: Any) -> None
         "notices",
         "audit_events",
         "access_logs",
+        "complaints",
+        "unlabelled_deliveries",
     ):
         assert f"{record_type}: would remove" in text
-    assert "notices: would remove 0 (no records of this type are kept yet)" in text
+    assert "no records of this type are kept yet" not in text  # every type has its purger now
+
+
+def test_a_decision_a_notice_case_or_a_reinstatement_still_names_stays(
+    alice: User, mod: User, retention: Any
+) -> None:
+    from tests.notices.rows import case_on, decide_case, notice_in
+
+    now = timezone.now()
+    item = make_item(alice, submitted_at=now - timedelta(days=400), status="published")
+    case = case_on(item, now - timedelta(days=300), "terms")
+    notice_in(case, now - timedelta(days=300), "terms")
+    named = decide_case(case, mod, "no_action", now - timedelta(days=299), reason=None)
+    reversed_ = decide(item, mod, "rejected", now - timedelta(days=250), reason="quality")
+    reinstatement = decide(item, mod, "approved", now - timedelta(days=240))
+    Decision.objects.filter(pk=reinstatement.pk).update(reverses=reversed_)
+    alone = decide(item, mod, "approved", now - timedelta(days=230))
+    [result] = records_purge(record_types=["decisions"], now=now)
+    # The reinstatement and the lone one first, then the reversed one (its reinstatement gone);
+    # the decision the notice case names stays, as the case does.
+    assert result.removed == 3
+    assert list(Decision.objects.values_list("pk", flat=True)) == [named.pk]
+    assert not Decision.objects.filter(pk__in=[alone.pk, reversed_.pk, reinstatement.pk]).exists()

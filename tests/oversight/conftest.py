@@ -118,3 +118,13 @@ def tdb(settings: Any) -> Any:
     settings.TDB_API_TOKEN = TOKEN
     yield database
     server.close()
+
+
+@pytest.fixture
+def without_dsa_providers() -> Any:
+    """The registry as in an installation without the notices and complaints apps."""
+    from oversight.metrics import PROVIDERS
+
+    saved = {name: PROVIDERS.pop(name) for name in ("notices", "complaints")}
+    yield
+    PROVIDERS.update(saved)

@@ -89,7 +89,7 @@ def test_it_counts_own_initiative_restrictions_by_category_ground_and_detection(
 
 
 def test_notices_and_complaints_are_marked_not_yet_collected_until_a_provider_registers(
-    period: tuple,
+    period: tuple, without_dsa_providers: None
 ) -> None:
     rows = transparency_report(*period)
     notices = [r for r in rows if r.section.startswith("notices")]

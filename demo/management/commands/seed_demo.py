@@ -24,6 +24,7 @@ from accounts.services import (
     user_set_role,
 )
 from demo.story import seed_story
+from demo.webhooks import seed_demo_webhook
 
 DEMO_USERS = [
     ("admin", Role.ADMIN, "Ada", "Admin"),
@@ -70,6 +71,7 @@ class Command(BaseCommand):
             {name: User.objects.get(pk=user.pk) for name, user in users.items()}, self.stdout.write
         ):
             self.stdout.write("  already there")
+        seed_demo_webhook(users["admin"], self.stdout.write)
 
     def ensure_user(self, username: str, role: Role, first: str, last: str, password: str) -> User:
         user, _created = User.objects.get_or_create(

@@ -11,7 +11,6 @@ are the visible-mark check's (checks/visible.py, slow, on the media queue).
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from labels import findings as label_findings
@@ -25,6 +24,7 @@ from moderation.finding_messages import register_messages, say
 from moderation.models import Revision, Tier
 from moderation.pipeline.checks import register
 from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
+from privatemedia.localcopy import local_copy
 from producers.selectors import known_producers, producer_list_state
 
 TIER_WORDS = {
@@ -69,7 +69,8 @@ class LabelCheck(Check):
         reports = []
         files = []
         for item in media:
-            report = inspect_file(default_storage.path(item.file.name or ""), options=options)
+            with local_copy(item.file) as path:  # the worker's disk need not hold the upload
+                report = inspect_file(path, options=options)
             report.path = item.original_name
             reports.append(report)
             files.append({"media_id": item.pk, **_report_json(report, known)})

@@ -6,15 +6,16 @@ OCR takes 1-2.5 s a picture, so the check runs on the "media" queue, and the ite
 for it to enter review (`gates_review = False`): when it lands it updates the item's tier, flags
 and priority (moderation.review.priority combines its tier with the label check's), and approval
 is refused until it has finished. A mark makes the item at least suspected; against a "not AI"
-declaration it is a blocking contradiction (R10). A file whose pixels could not be read is a
-warning, never "no mark".
+declaration it is a blocking contradiction (R10), reported here unless the file's own
+machine-readable label confirms AI, whose contradiction the label check reports (once per file).
+A file whose pixels could not be read is a warning, never "no mark".
 """
 
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from labels.engine import InspectOptions, inspect_file
@@ -26,6 +27,7 @@ from moderation.finding_messages import register_messages, say
 from moderation.models import MediaKind, Revision, Severity
 from moderation.pipeline.checks import register
 from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
+from privatemedia.localcopy import local_copy
 
 VISIBLE_NOT_CHECKED = "visible_not_checked"
 KINDS = (MediaKind.IMAGE, MediaKind.VIDEO)
@@ -55,7 +57,7 @@ def _ocr_version() -> str:
 @register
 class VisibleMarkCheck(Check):
     kind = "visible"
-    version = f"1.0+engine{ENGINE_VERSION}+marks{MARKS_VERSION}+ocr{_ocr_version()}"
+    version = f"1.1+engine{ENGINE_VERSION}+marks{MARKS_VERSION}+ocr{_ocr_version()}"
     title = gettext_lazy("Visible AI marks")
     queue = "media"
     gates_review = False
@@ -67,19 +69,22 @@ class VisibleMarkCheck(Check):
         return max(int(settings.CHECK_VISIBLE_LEASE_SECONDS), int(settings.CHECK_LEASE_SECONDS))
 
     def run(self, revision: Revision) -> CheckResult:
-        """Steps: OCR each image and video (their metadata is the label check's; C2PA is not read
-        again); the marks found and, against a "not AI" declaration, the contradiction
-        (`labels.findings.evaluate_visible`); a warning for each file OCR could not read; the tier
-        these marks support, with the declaration applied like the label check does."""
-        options = InspectOptions(
-            visible=True, read_c2pa=False, max_image_pixels=settings.UPLOAD_MAX_IMAGE_PIXELS
-        )
+        """Steps: OCR each image and video (their metadata is the label check's, read here only to
+        know whether a label already confirms AI); the marks found and, against a "not AI"
+        declaration, the contradiction unless the file's own label confirms AI (then the label
+        check reports it: `labels.findings.evaluate_visible`); a warning for each file OCR could
+        not read; the tier these marks support, with the declaration applied like the label check
+        does."""
+        # The label check's options (C2PA read with the same trust anchors), plus the OCR: a file
+        # whose own label confirms AI gets its contradiction from the label check, not twice.
+        options = replace(InspectOptions.from_settings(), visible=True)
         declared_ai = bool(revision.declared_ai)
         reports: list[MediaReport] = []
         files: list[dict[str, Any]] = []
         findings: list[FindingSpec] = []
         for item in revision.media.filter(kind__in=KINDS):
-            report = inspect_file(default_storage.path(item.file.name or ""), options=options)
+            with local_copy(item.file) as path:  # the worker's disk need not hold the upload
+                report = inspect_file(path, options=options)
             report.path = item.original_name
             reports.append(report)
             marks = [mark.to_json() for mark in report.marks if mark.where != "text"]

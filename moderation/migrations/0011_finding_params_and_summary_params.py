@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0009_submission_integration'),
+        ('moderation', '0010_consent_statements_deepfake_marks'),
     ]
 
     operations = [

@@ -53,7 +53,7 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("moderation", "0010_finding_params_and_summary_params")]
+    dependencies = [("moderation", "0011_finding_params_and_summary_params")]
 
     operations = [
         migrations.AddField(
