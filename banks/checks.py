@@ -13,17 +13,40 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from banks.hashing import HASHER_VERSION
 from banks.index import PdqIndex, bank_state, current_index
 from banks.models import Action, Bank, BankEntry, FileSignal, SignalType
 from banks.services import media_signals
+from moderation.finding_messages import register_messages, say
 from moderation.models import MediaFile, Revision, Severity
 from moderation.pipeline.checks import register
 from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
 
 MATCH = "bank_match"
+SUMMARY_MATCHES = "summary:match:matches"
+SUMMARY_NONE = "summary:match:none"
+register_messages(
+    {
+        MATCH: gettext_noop('File "%(file)s" matches bank "%(bank)s" with %(how)s: %(earlier)s.'),
+        f"{MATCH}:escalate": gettext_noop(
+            'File "%(file)s" matches bank "%(bank)s" with %(how)s: %(earlier)s. This bank escalates: only a '
+            "senior moderator may approve it. Escalate the item."
+        ),
+        f"{MATCH}:block": gettext_noop(
+            'File "%(file)s" matches bank "%(bank)s" with %(how)s: %(earlier)s. This bank blocks: the item '
+            "cannot be approved without a senior override."
+        ),
+        "bank:earlier_item": gettext_noop("earlier item #%(id)s"),
+        "bank:partner_entry": gettext_noop("an entry imported from %(partner)s"),
+        "bank:a_partner": gettext_noop("a partner"),
+        "bank:sha256": gettext_noop("the same file (SHA-256)"),
+        "bank:pdq": gettext_noop("a PDQ distance of %(distance)s (threshold %(threshold)s)"),
+        SUMMARY_MATCHES: gettext_noop("%(count)s match(es) with %(banks)s active bank(s)"),
+        SUMMARY_NONE: gettext_noop("No match in %(banks)s active bank(s) for %(files)s file(s)"),
+    }
+)
 
 SEVERITY = {
     Action.BLOCK: Severity.BLOCKING,
@@ -99,31 +122,26 @@ def match_file(
 
 def finding_for(match: Match, frames_total: int) -> FindingSpec:
     bank, entry = match.bank, match.entry
+    partner = entry.partner_reference or {"key": "bank:a_partner"}
     earlier = (
-        _("earlier item #%(id)s") % {"id": entry.submission_id}
+        {"key": "bank:earlier_item", "args": {"id": entry.submission_id}}
         if entry.submission_id
-        else _("an entry imported from %(partner)s") % {"partner": entry.partner_reference or _("a partner")}
+        else {"key": "bank:partner_entry", "args": {"partner": partner}}
     )
     how = (
-        _("the same file (SHA-256)")
+        {"key": "bank:sha256"}
         if match.signal_type == SignalType.SHA256
-        else _("a PDQ distance of %(distance)s (threshold %(threshold)s)")
-        % {"distance": match.distance, "threshold": bank.pdq_threshold}
+        else {"key": "bank:pdq", "args": {"distance": match.distance, "threshold": bank.pdq_threshold}}
     )
-    message = _('File "%(file)s" matches bank "%(bank)s" with %(how)s: %(earlier)s.') % {
-        "file": match.media.original_name,
-        "bank": bank.name,
-        "how": how,
-        "earlier": earlier,
-    }
-    if bank.action == Action.ESCALATE:
-        message += " " + _("This bank escalates: only a senior moderator may approve it. Escalate the item.")
-    elif bank.action == Action.BLOCK:
-        message += " " + _("This bank blocks: the item cannot be approved without a senior override.")
+    variant = {Action.ESCALATE: ":escalate", Action.BLOCK: ":block"}.get(Action(bank.action), "")
+    message, params = say(
+        MATCH + variant, file=match.media.original_name, bank=bank.name, how=how, earlier=earlier
+    )
     return FindingSpec(
         code=MATCH,
         severity=SEVERITY[Action(bank.action)],
         message=message,
+        params=params,
         evidence={
             "bank_id": bank.pk,
             "bank_name": bank.name,
@@ -150,7 +168,7 @@ def finding_for(match: Match, frames_total: int) -> FindingSpec:
 class BankMatchCheck(Check):
     kind = "match"
     version = "1.0"
-    title = "Known content"
+    title = gettext_lazy("Known content")
 
     def applies_to(self, revision: Revision) -> bool:
         """Files to compare and at least one bank matching: no bank, no run."""
@@ -184,17 +202,12 @@ class BankMatchCheck(Check):
                 matches = match_file(item, signals, banks, revision.submission_id, index)
                 findings += [finding_for(match, len(perceptual)) for match in matches]
         if findings:
-            summary = _("%(count)s match(es) with %(banks)s active bank(s)") % {
-                "count": len(findings),
-                "banks": len(banks),
-            }
+            summary, summary_params = say(SUMMARY_MATCHES, count=len(findings), banks=len(banks))
         else:
-            summary = _("No match in %(banks)s active bank(s) for %(files)s file(s)") % {
-                "banks": len(banks),
-                "files": len(media),
-            }
+            summary, summary_params = say(SUMMARY_NONE, banks=len(banks), files=len(media))
         return CheckResult(
             summary=summary,
+            summary_params=summary_params,
             findings=findings,
             data={"banks": sorted(banks), "files": files, "hasher": HASHER_VERSION},
         )

@@ -554,6 +554,11 @@ if UNLABELLED_DELIVERY_RETENTION_DAYS < 183:
     raise ImproperlyConfigured("UNLABELLED_DELIVERY_RETENTION_DAYS must be at least 183 (R32).")
 UNLABELLED_DELIVERY_LINK_MINUTES = env_int("UNLABELLED_DELIVERY_LINK_MINUTES", 15)
 
+# --- First-day rough edges (issue 11) -------------------------------------------------------------
+# Send a consent request to each depicted person the contributor gave a contact for, the moment the
+# item is submitted (else the contributor sends them from the consent panel).
+CONSENT_REQUEST_ON_SUBMIT = env_bool("CONSENT_REQUEST_ON_SUBMIT", True)
+
 # --- Consent and deepfakes (issue 20) -------------------------------------------------------------
 # The version of the consent notice on the submission form ("inform the person and obtain their
 # separate consent", R24). Change it whenever the notice's wording changes: each revision stores the

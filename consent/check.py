@@ -10,17 +10,51 @@ pipeline's check registry when the consent app is ready (consent/apps.py).
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from consent.contradictions import declaration_findings
-from consent.requirements import consent_need
-from consent.rules import person_consents
+from consent.requirements import REASONS, consent_need
+from consent.rules import ConsentState, person_consents
 from labels.findings import MODEL_RELEASE_NONE
-from moderation.models import Revision, Severity
+from moderation.finding_messages import join, register_messages, say
+from moderation.models import Relation, Revision, Severity
 from moderation.pipeline.checks import register
 from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
 
 CONSENT_MISSING = "consent_missing"
 MODEL_RELEASE = "model_release_metadata"
+SUMMARY_NOT_REQUIRED = "summary:consent:not_required"
+SUMMARY_NOBODY = "summary:consent:nobody"
+SUMMARY_FICTIONAL = "summary:consent:fictional"
+SUMMARY_MISSING = "summary:consent:missing"
+SUMMARY_COVERED = "summary:consent:covered"
+register_messages(
+    {
+        CONSENT_MISSING: gettext_noop("%(name)s (%(relation)s) has no valid consent: %(why)s."),
+        MODEL_RELEASE: gettext_noop(
+            'File "%(path)s" carries IPTC model-release metadata (%(fields)s). This is information only: it '
+            "does not replace separate consent."
+        ),
+        f"{MODEL_RELEASE}:no_release": gettext_noop(
+            'File "%(path)s" carries IPTC model-release metadata (%(fields)s). It says there is no model '
+            "release, yet consent is needed. This is information only: it does not replace separate "
+            "consent."
+        ),
+        SUMMARY_NOT_REQUIRED: gettext_noop(
+            "Not required: no face, voice or body synthesis declared, no other real person depicted and "
+            "no face or voice edit in the files"
+        ),
+        SUMMARY_NOBODY: gettext_noop("No real person declared: nobody to ask for consent (%(reasons)s)"),
+        SUMMARY_FICTIONAL: gettext_noop(
+            "A fictional person stated: escalated to a senior moderator (%(reasons)s)"
+        ),
+        SUMMARY_MISSING: gettext_noop("Consent missing for %(missing)s of %(total)s person(s) (%(reasons)s)"),
+        SUMMARY_COVERED: gettext_noop("Every depicted person (%(total)s) has a valid separate consent"),
+        **{f"consent_reason:{reason}": label for reason, label in REASONS.items()},
+        **{f"consent_state:{state.value}": state.label for state in ConsentState},
+        **{f"relation:{relation.value}": relation.label for relation in Relation},
+    }
+)
 
 
 def _says_no_release(statuses: list[str]) -> bool:
@@ -31,7 +65,7 @@ def _says_no_release(statuses: list[str]) -> bool:
 class ConsentCheck(Check):
     kind = "consent"
     version = "1.1"
-    title = "Consent"
+    title = gettext_lazy("Consent")
 
     def run(self, revision: Revision) -> CheckResult:
         """Steps: what is needed (categories, persons, C2PA edits); the contradictions between the
@@ -50,21 +84,14 @@ class ConsentCheck(Check):
             "persons": [],
             "fictional_person": revision.fictional_person,
         }
+        reasons = join({"key": f"consent_reason:{reason}"} for reason in need.reasons)
         if not need.required:
-            summary = _(
-                "Not required: no face, voice or body synthesis declared, no other real person depicted and "
-                "no face or voice edit in the files"
-            )
-            return CheckResult(summary=summary, findings=findings, data=data)
+            summary, summary_params = say(SUMMARY_NOT_REQUIRED)
+            return CheckResult(summary=summary, summary_params=summary_params, findings=findings, data=data)
         if not need.persons:
-            summary = _("No real person declared: nobody to ask for consent (%(reasons)s)") % {
-                "reasons": "; ".join(need.reason_labels)
-            }
-            if revision.fictional_person:
-                summary = _("A fictional person stated: escalated to a senior moderator (%(reasons)s)") % {
-                    "reasons": "; ".join(need.reason_labels)
-                }
-            return CheckResult(summary=summary, findings=findings, data=data)
+            key = SUMMARY_FICTIONAL if revision.fictional_person else SUMMARY_NOBODY
+            summary, summary_params = say(key, reasons=reasons)
+            return CheckResult(summary=summary, summary_params=summary_params, findings=findings, data=data)
 
         consents = person_consents(revision, need=need)
         data["persons"] = [consent.evidence for consent in consents]
@@ -74,11 +101,21 @@ class ConsentCheck(Check):
                 FindingSpec(
                     code=CONSENT_MISSING,
                     severity=Severity.BLOCKING,
+                    # Stored: the detailed reason of this moment; shown: the state in the reader's
+                    # language (the consent panel beside it gives the details, live).
                     message=_("%(name)s (%(relation)s) has no valid consent: %(why)s.")
                     % {
                         "name": consent.person.name,
                         "relation": consent.person.get_relation_display().lower(),
                         "why": consent.message,
+                    },
+                    params={
+                        "key": CONSENT_MISSING,
+                        "args": {
+                            "name": consent.person.name,
+                            "relation": {"key": f"relation:{consent.person.relation}", "lower": True},
+                            "why": {"key": f"consent_state:{consent.state}", "lower": True},
+                        },
                     },
                     evidence={
                         **consent.evidence,
@@ -90,33 +127,25 @@ class ConsentCheck(Check):
                 )
             )
         if missing:
-            summary = _("Consent missing for %(missing)s of %(total)s person(s) (%(reasons)s)") % {
-                "missing": len(missing),
-                "total": len(consents),
-                "reasons": "; ".join(need.reason_labels),
-            }
+            summary, summary_params = say(
+                SUMMARY_MISSING, missing=len(missing), total=len(consents), reasons=reasons
+            )
         else:
-            summary = _("Every depicted person (%(total)s) has a valid separate consent") % {
-                "total": len(consents)
-            }
-        return CheckResult(summary=summary, findings=findings, data=data)
+            summary, summary_params = say(SUMMARY_COVERED, total=len(consents))
+        return CheckResult(summary=summary, summary_params=summary_params, findings=findings, data=data)
 
     @staticmethod
     def _release_finding(release: dict, required: bool) -> FindingSpec:
         fields = release["fields"]
         statuses = fields.get("ModelReleaseStatus", [])
         summary = "; ".join(f"{name}: {', '.join(values)}" for name, values in sorted(fields.items()))
-        message = _('File "%(path)s" carries IPTC model-release metadata (%(fields)s).') % {
-            "path": release["path"],
-            "fields": summary,
-        }
-        if required and _says_no_release(statuses):
-            message += " " + _("It says there is no model release, yet consent is needed.")
-        message += " " + _("This is information only: it does not replace separate consent.")
+        key = f"{MODEL_RELEASE}:no_release" if required and _says_no_release(statuses) else MODEL_RELEASE
+        message, params = say(key, path=release["path"], fields=summary)
         return FindingSpec(
             code=MODEL_RELEASE,
             severity=Severity.INFO,
             message=message,
+            params=params,
             evidence={"path": release["path"], "fields": fields},
             rule="R25",
         )

@@ -615,6 +615,7 @@ def seed_story(users: dict[str, User], log: Callable[[str], None]) -> bool:
         BACKGROUND_JOBS=False,
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         SMS_BACKEND="accounts.sms.LocmemBackend",
+        CONSENT_REQUEST_ON_SUBMIT=False,  # the story sends each request itself, as a contributor would
     ):
         for item in STORY:
             if item.needs_ffmpeg and not media.have_ffmpeg():

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop  # marks the templates for makemessages only
+
 from labels.c2pa_manifest import C2paAction
 from labels.containers.base import LIMIT, UNREADABLE, UNSAFE
 from labels.marks import MARKS_VERSION, find_marks
@@ -90,14 +92,92 @@ SOURCE_RULES = {SOURCE_C2PA: "R02", SOURCE_IPTC: "R04", SOURCE_TC260: "R06", SOU
 
 # Deep Synthesis Provisions Art. 17(1): services whose output needs a conspicuous label.
 ART17_CATEGORIES = {
-    "text_person_simulation": "text simulating a natural person (Art. 17(1)(1))",
-    "voice_synthesis": "synthetic voice or voice imitation (Art. 17(1)(2))",
-    "face_generation": "face generation (Art. 17(1)(3))",
-    "face_swap": "face swap (Art. 17(1)(3))",
-    "face_manipulation": "face manipulation (Art. 17(1)(3))",
-    "body_manipulation": "gesture or body manipulation (Art. 17(1)(3))",
-    "immersive_scene": "immersive realistic scene (Art. 17(1)(4))",
-    "other_generation": "other generation or significant alteration (Art. 17(1)(5))",
+    "text_person_simulation": gettext_noop("text simulating a natural person (Art. 17(1)(1))"),
+    "voice_synthesis": gettext_noop("synthetic voice or voice imitation (Art. 17(1)(2))"),
+    "face_generation": gettext_noop("face generation (Art. 17(1)(3))"),
+    "face_swap": gettext_noop("face swap (Art. 17(1)(3))"),
+    "face_manipulation": gettext_noop("face manipulation (Art. 17(1)(3))"),
+    "body_manipulation": gettext_noop("gesture or body manipulation (Art. 17(1)(3))"),
+    "immersive_scene": gettext_noop("immersive realistic scene (Art. 17(1)(4))"),
+    "other_generation": gettext_noop("other generation or significant alteration (Art. 17(1)(5))"),
+}
+
+# The message of each finding, by key ("<code>" or "<code>:<variant>"): English templates with named
+# arguments. A finding carries its key and arguments (``FindingSpec.params``), so the review page
+# renders it in the reader's language (moderation.finding_messages); ``message`` is the English text.
+_NO_AI = gettext_noop('File "%(path)s": %(signals)s, but the contributor declared no AI')
+MESSAGES: dict[str, str] = {
+    DECLARATION_CONTRADICTS_METADATA: _NO_AI,
+    SUSPECTED_AI_UNDECLARED: _NO_AI,
+    f"{SUSPECTED_AI_UNDECLARED}:text": gettext_noop(
+        'The text carries the visible AI mark "%(mark)s", but the contributor declared no AI'
+    ),
+    FILE_UNREADABLE: gettext_noop('File "%(path)s" could not be read completely: %(errors)s'),
+    AI_LABEL_FOUND: gettext_noop('File "%(path)s" carries an AI label: %(signals)s'),
+    f"{AI_LABEL_FOUND}:producers": gettext_noop(
+        'File "%(path)s" carries an AI label: %(signals)s; produced by %(producers)s'
+    ),
+    IPTC_AI_SYSTEM_FIELDS: gettext_noop('File "%(path)s": %(signals)s'),
+    GENERATOR_TRACE: gettext_noop('File "%(path)s": %(detail)s, a trace of %(tool)s'),
+    METADATA_UNSAFE: gettext_noop('File "%(path)s": %(detail)s'),
+    METADATA_UNREADABLE: gettext_noop('File "%(path)s": %(detail)s'),
+    IMAGE_OVER_PIXEL_LIMIT: gettext_noop('File "%(path)s": %(detail)s'),
+    C2PA_MANIFEST_MISSING: gettext_noop(
+        'File "%(path)s": XMP dcterms:provenance points to an embedded C2PA manifest (%(url)s), but the '
+        "file carries none: it was removed"
+    ),
+    C2PA_REMOTE_MANIFEST: gettext_noop(
+        'File "%(path)s" points to a remote C2PA manifest at %(url)s; it was not fetched'
+    ),
+    C2PA_UNREADABLE: gettext_noop(
+        'File "%(path)s" has a C2PA manifest store (%(location)s) that cannot be read: %(error)s'
+    ),
+    C2PA_TAMPERED: gettext_noop(
+        'C2PA manifest "%(manifest)s" (active) of "%(path)s" reports %(codes)s: the file was altered '
+        "after signing"
+    ),
+    f"{C2PA_SIGNER_UNTRUSTED}:untrusted": gettext_noop(
+        'C2PA manifest "%(manifest)s" (active) of "%(path)s" is signed by "%(issuer)s" (%(signer)s), '
+        "whose certificate is untrusted; its AI claim still stands"
+    ),
+    f"{C2PA_SIGNER_UNTRUSTED}:expired": gettext_noop(
+        'C2PA manifest "%(manifest)s" (active) of "%(path)s" is signed by "%(issuer)s" (%(signer)s), '
+        "whose certificate is expired; its AI claim still stands"
+    ),
+    TC260_MULTIPLE: gettext_noop(
+        'File "%(path)s" carries %(count)s GB 45438 implicit labels (%(placements)s); §6.1 c) allows one'
+    ),
+    TC260_MALFORMED: gettext_noop('GB 45438 label in %(placement)s of "%(path)s" is malformed: %(errors)s'),
+    TC260_PRODUCER_CODE_INVALID: gettext_noop(
+        'GB 45438 label in %(placement)s of "%(path)s": the producer code %(code)s holds USCC %(uscc)s, '
+        "whose check character is wrong"
+    ),
+    TC260_PRODUCER_DENIED: gettext_noop(
+        'GB 45438 label in %(placement)s of "%(path)s" names %(name)s (%(code)s), on the platform\'s deny '
+        "list"
+    ),
+    f"{TC260_PRODUCER_DENIED}:note": gettext_noop(
+        'GB 45438 label in %(placement)s of "%(path)s" names %(name)s (%(code)s), on the platform\'s deny '
+        "list: %(note)s"
+    ),
+    TEXT_AI_MARK: gettext_noop('"%(path)s" says "%(mark)s" (%(wording)s)'),
+    f"{TEXT_AI_MARK}:text": gettext_noop('The text says "%(mark)s" (…%(excerpt)s…)'),
+    VISIBLE_AI_MARK: gettext_noop('File "%(path)s" shows "%(mark)s" in %(where)s'),
+    f"{VISIBLE_AI_MARK}:generator": gettext_noop(
+        'File "%(path)s" shows "%(mark)s" in %(where)s, the mark of %(generator)s'
+    ),
+    CONSPICUOUS_LABEL_REQUIRED_UNDECLARED: gettext_noop(
+        "The contributor chose %(categories)s, which needs a conspicuous AI label, but declared no AI"
+    ),
+    BIOMETRIC_EDIT: gettext_noop(
+        'C2PA manifest "%(manifest)s" (%(role)s) of "%(path)s" records action %(action)s mentioning '
+        "%(matched)s: the separate consent of the person shown or heard is needed"
+    ),
+    MODEL_RELEASE_CONTRADICTS_EDIT: gettext_noop(
+        'File "%(path)s": XMP plus:ModelReleaseStatus is %(statuses)s, but a C2PA action edits a face or '
+        "voice"
+    ),
+    **{f"art17:{category}": name for category, name in ART17_CATEGORIES.items()},
 }
 
 # Visible AI marks in text (R10 / R18): Chinese and English wordings.
@@ -125,6 +205,8 @@ class FindingSpec:
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
     rule: str = ""
+    # What the message says, to render in the reader's language: {"key": ..., "args": {...}}.
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def evaluate(
@@ -166,17 +248,43 @@ def evaluate_visible(reports: list[MediaReport], *, declared_ai: bool) -> list[F
         # contradiction (`evaluate`): once is enough, whichever check runs first.
         labelled = any(s.strength == CONFIRMED for s in report.signals)
         if drawn and signals and not declared_ai and not labelled:
-            message = f'File "{report.path}": {_join(signals)}, but the contributor declared no AI'
             evidence = {"path": report.path, "signals": _signals_json(signals)}
-            findings.append(_finding(DECLARATION_CONTRADICTS_METADATA, message, evidence, "R10"))
+            args = {"path": report.path, "signals": _join(signals)}
+            findings.append(_finding(DECLARATION_CONTRADICTS_METADATA, evidence, "R10", args=args))
     return findings
 
 
-def _finding(code: str, message: str, evidence: dict[str, Any], rule: str | None = None) -> FindingSpec:
+def _finding(
+    code: str,
+    evidence: dict[str, Any],
+    rule: str | None = None,
+    *,
+    args: dict[str, Any],
+    variant: str = "",
+) -> FindingSpec:
+    """A finding whose message is the template of its code (and variant) filled with ``args``."""
     severity, default_rule, _ = FINDING_CODES[code]
+    key = f"{code}:{variant}" if variant else code
+    params = {"key": key, "args": args}
     return FindingSpec(
-        code=code, severity=severity, message=message, evidence=evidence, rule=rule or default_rule
+        code=code,
+        severity=severity,
+        message=_english(params),
+        evidence=evidence,
+        rule=rule or default_rule,
+        params=params,
     )
+
+
+def _english(value: Any) -> Any:
+    """A message spec rendered with the English templates (see moderation.finding_messages)."""
+    if isinstance(value, dict):
+        if "join" in value:
+            return str(value.get("sep", "; ")).join(str(_english(item)) for item in value["join"])
+        args = value.get("args")
+        template = MESSAGES[value["key"]]
+        return template % {name: _english(arg) for name, arg in args.items()} if args else template
+    return value
 
 
 def _file_findings(
@@ -184,9 +292,12 @@ def _file_findings(
 ) -> list[FindingSpec]:
     findings: list[FindingSpec] = []
     path = report.path
+    args: dict[str, Any]
+    evidence: dict[str, Any]
     if not report.readable:
-        message = f'File "{path}" could not be read completely: {"; ".join(report.container_errors)}'
-        findings.append(_finding(FILE_UNREADABLE, message, {"path": path, "errors": report.container_errors}))
+        args = {"path": path, "errors": "; ".join(report.container_errors)}
+        evidence = {"path": path, "errors": report.container_errors}
+        findings.append(_finding(FILE_UNREADABLE, evidence, args=args))
     findings += _problem_findings(report)
     findings += _c2pa_findings(report)
     findings += _tc260_findings(report)
@@ -194,38 +305,43 @@ def _file_findings(
     findings += _mark_findings(report)
     labels = [s for s in report.signals if s.source in (SOURCE_C2PA, SOURCE_IPTC, SOURCE_TC260)]
     if labels:
-        message = f'File "{path}" carries an AI label: {_join(labels)}'
-        evidence: dict[str, Any] = {"path": path, "tier": report.tier, "signals": _signals_json(labels)}
+        evidence = {"path": path, "tier": report.tier, "signals": _signals_json(labels)}
+        args = {"path": path, "signals": _join(labels)}
         producers = producer_info(report, known_producers)
+        variant = ""
         if producers:
             evidence["producers"] = producers  # R08: the moderator sees who made it
-            message += "; produced by " + ", ".join(_producer_name(item) for item in producers)
-        findings.append(_finding(AI_LABEL_FOUND, message, evidence, SOURCE_RULES[labels[0].source]))
+            args["producers"] = ", ".join(_producer_name(item) for item in producers)
+            variant = "producers"
+        rule = SOURCE_RULES[labels[0].source]
+        findings.append(_finding(AI_LABEL_FOUND, evidence, rule, args=args, variant=variant))
     ai_system = [s for s in report.signals if s.source == SOURCE_IPTC_AI_SYSTEM]
     if ai_system:
-        message = f'File "{path}": {_join(ai_system)}'
-        findings.append(_finding(IPTC_AI_SYSTEM_FIELDS, message, {"path": path, "fields": report.ai_system}))
+        args = {"path": path, "signals": _join(ai_system)}
+        findings.append(
+            _finding(IPTC_AI_SYSTEM_FIELDS, {"path": path, "fields": report.ai_system}, args=args)
+        )
     for trace in report.traces:
-        message = f'File "{path}": {trace.detail}, a trace of {trace.tool}'
-        findings.append(_finding(GENERATOR_TRACE, message, {"path": path, **trace.to_json()}))
+        args = {"path": path, "detail": trace.detail, "tool": trace.tool}
+        findings.append(_finding(GENERATOR_TRACE, {"path": path, **trace.to_json()}, args=args))
     if declared_ai or not report.signals:
         return findings
     confirmed = [s for s in report.signals if s.strength == CONFIRMED]
     drawn = [s for s in report.signals if s.source == SOURCE_VISIBLE_MARK]
     if confirmed:
-        message = f'File "{path}": {_join(confirmed)}, but the contributor declared no AI'
         evidence = {"path": path, "signals": _signals_json(confirmed)}
         rule = SOURCE_RULES[confirmed[0].source]
-        findings.append(_finding(DECLARATION_CONTRADICTS_METADATA, message, evidence, rule))
+        args = {"path": path, "signals": _join(confirmed)}
+        findings.append(_finding(DECLARATION_CONTRADICTS_METADATA, evidence, rule, args=args))
     elif drawn:
         # The file says "AI生成" in its own pixels: a label people see, against a "not AI" declaration.
-        message = f'File "{path}": {_join(drawn)}, but the contributor declared no AI'
         evidence = {"path": path, "signals": _signals_json(drawn)}
-        findings.append(_finding(DECLARATION_CONTRADICTS_METADATA, message, evidence, "R10"))
+        args = {"path": path, "signals": _join(drawn)}
+        findings.append(_finding(DECLARATION_CONTRADICTS_METADATA, evidence, "R10", args=args))
     else:
-        message = f'File "{path}": {_join(report.signals)}, but the contributor declared no AI'
         evidence = {"path": path, "signals": _signals_json(report.signals)}
-        findings.append(_finding(SUSPECTED_AI_UNDECLARED, message, evidence))
+        args = {"path": path, "signals": _join(report.signals)}
+        findings.append(_finding(SUSPECTED_AI_UNDECLARED, evidence, args=args))
     return findings
 
 
@@ -239,9 +355,9 @@ def _problem_findings(report: MediaReport) -> list[FindingSpec]:
     """
     findings = []
     for problem in report.metadata_problems:
-        message = f'File "{report.path}": {problem.detail}'
         evidence = {"path": report.path, **problem.to_json()}
-        findings.append(_finding(_PROBLEM_CODES[problem.kind], message, evidence))
+        args = {"path": report.path, "detail": problem.detail}
+        findings.append(_finding(_PROBLEM_CODES[problem.kind], evidence, args=args))
     return findings
 
 
@@ -252,32 +368,31 @@ def _c2pa_findings(report: MediaReport) -> list[FindingSpec]:
             return []
         if report.c2pa_remote_url.startswith("self#jumbf"):
             # The XMP still names the manifest the file carried: it was stripped (or never written).
-            message = (
-                f'File "{path}": XMP dcterms:provenance points to an embedded C2PA manifest '
-                f"({report.c2pa_remote_url}), but the file carries none: it was removed"
-            )
-            return [_finding(C2PA_MANIFEST_MISSING, message, {"path": path, "url": report.c2pa_remote_url})]
-        message = (
-            f'File "{path}" points to a remote C2PA manifest at {report.c2pa_remote_url}; it was not fetched'
-        )
-        return [_finding(C2PA_REMOTE_MANIFEST, message, {"path": path, "url": report.c2pa_remote_url})]
+            missing = {"path": path, "url": report.c2pa_remote_url}
+            return [_finding(C2PA_MANIFEST_MISSING, missing, args=dict(missing))]
+        remote = {"path": path, "url": report.c2pa_remote_url}
+        return [_finding(C2PA_REMOTE_MANIFEST, remote, args=dict(remote))]
     findings: list[FindingSpec] = []
-    manifest = f'C2PA manifest "{info.active_manifest}" (active) of "{path}"'
+    evidence: dict[str, Any]
+    args: dict[str, Any]
     if info.error:
-        message = (
-            f'File "{path}" has a C2PA manifest store ({info.location}) that cannot be read: {info.error}'
-        )
-        evidence: dict[str, Any] = {"path": path, "location": info.location, "error": info.error}
-        findings.append(_finding(C2PA_UNREADABLE, message, evidence))
+        evidence = {"path": path, "location": info.location, "error": info.error}
+        findings.append(_finding(C2PA_UNREADABLE, evidence, args=dict(evidence)))
     if info.tampered:
-        message = f"{manifest} reports {', '.join(info.tamper_codes)}: the file was altered after signing"
         evidence = {"path": path, "manifest": info.active_manifest, "codes": info.tamper_codes}
-        findings.append(_finding(C2PA_TAMPERED, message, evidence))
+        args = {
+            "path": path,
+            "manifest": info.active_manifest,
+            "codes": ", ".join(info.tamper_codes),
+        }
+        findings.append(_finding(C2PA_TAMPERED, evidence, args=args))
     if info.signer_trust in ("untrusted", "expired"):
-        message = (
-            f'{manifest} is signed by "{info.issuer}" ({info.signer_common_name}), whose certificate is '
-            f"{info.signer_trust}; its AI claim still stands"
-        )
+        args = {
+            "path": path,
+            "manifest": info.active_manifest,
+            "issuer": info.issuer,
+            "signer": info.signer_common_name,
+        }
         evidence = {
             "path": path,
             "manifest": info.active_manifest,
@@ -285,7 +400,7 @@ def _c2pa_findings(report: MediaReport) -> list[FindingSpec]:
             "signer_trust": info.signer_trust,
             "codes": info.codes,
         }
-        findings.append(_finding(C2PA_SIGNER_UNTRUSTED, message, evidence))
+        findings.append(_finding(C2PA_SIGNER_UNTRUSTED, evidence, args=args, variant=info.signer_trust))
     return findings
 
 
@@ -294,23 +409,18 @@ def _tc260_findings(report: MediaReport) -> list[FindingSpec]:
     path, labels = report.path, report.tc260_labels
     placements = [label.placement for label in labels]
     if len(labels) > 1:
-        message = (
-            f'File "{path}" carries {len(labels)} GB 45438 implicit labels ({", ".join(placements)}); '
-            "§6.1 c) allows one"
-        )
-        findings.append(_finding(TC260_MULTIPLE, message, {"path": path, "placements": placements}))
+        args: dict[str, Any] = {"path": path, "count": len(labels), "placements": ", ".join(placements)}
+        findings.append(_finding(TC260_MULTIPLE, {"path": path, "placements": placements}, args=args))
     for label in labels:
         if label.errors:
-            message = (
-                f'GB 45438 label in {label.placement} of "{path}" is malformed: {"; ".join(label.errors)}'
-            )
+            args = {"path": path, "placement": label.placement, "errors": "; ".join(label.errors)}
             evidence: dict[str, Any] = {
                 "path": path,
                 "placement": label.placement,
                 "errors": label.errors,
                 "raw": label.raw[:2000],
             }
-            findings.append(_finding(TC260_MALFORMED, message, evidence))
+            findings.append(_finding(TC260_MALFORMED, evidence, args=args))
     return findings
 
 
@@ -330,21 +440,15 @@ def _producer_findings(report: MediaReport, known: Mapping[str, KnownProducer]) 
     findings: list[FindingSpec] = []
     for item in producer_info(report, known):
         evidence: dict[str, Any] = {"path": report.path, **item}
-        where = f'GB 45438 label in {item["placement"]} of "{report.path}"'
+        where = {"path": report.path, "placement": item["placement"], "code": item["content_producer"]}
         if item["uscc_valid"] is False:
-            message = (
-                f"{where}: the producer code {item['content_producer']} holds USCC {item['uscc']}, "
-                "whose check character is wrong"
-            )
-            findings.append(_finding(TC260_PRODUCER_CODE_INVALID, message, evidence))
+            args = {**where, "uscc": item["uscc"]}
+            findings.append(_finding(TC260_PRODUCER_CODE_INVALID, evidence, args=args))
         known_entry = item["known"]
         if known_entry and known_entry["status"] == DENY:
-            note = f": {known_entry['note']}" if known_entry["note"] else ""
-            message = (
-                f"{where} names {known_entry['name']} ({item['content_producer']}), on the platform's "
-                f"deny list{note}"
-            )
-            findings.append(_finding(TC260_PRODUCER_DENIED, message, evidence))
+            args = {**where, "name": known_entry["name"], "note": known_entry["note"]}
+            variant = "note" if known_entry["note"] else ""
+            findings.append(_finding(TC260_PRODUCER_DENIED, evidence, args=args, variant=variant))
     return findings
 
 
@@ -359,15 +463,16 @@ def _producer_name(item: dict[str, Any]) -> str:
 def _mark_findings(report: MediaReport) -> list[FindingSpec]:
     """Visible AI marks: in a text body (TEXT_AI_MARK) or drawn into pixels (VISIBLE_AI_MARK)."""
     findings = []
+    args: dict[str, Any]
     for mark in report.marks:
         evidence = {"path": report.path, **mark.to_json()}
         if mark.where == "text":
-            message = f'"{report.path}" says "{mark.text}" ({mark.wording})'
-            findings.append(_finding(TEXT_AI_MARK, message, evidence))
+            args = {"path": report.path, "mark": mark.text, "wording": mark.wording}
+            findings.append(_finding(TEXT_AI_MARK, evidence, args=args))
         else:
-            who = f", the mark of {mark.generator}" if mark.generator else ""
-            message = f'File "{report.path}" shows "{mark.text}" in {mark.where}{who}'
-            findings.append(_finding(VISIBLE_AI_MARK, message, evidence))
+            args = {"path": report.path, "mark": mark.text, "where": mark.where, "generator": mark.generator}
+            variant = "generator" if mark.generator else ""
+            findings.append(_finding(VISIBLE_AI_MARK, evidence, args=args, variant=variant))
     return findings
 
 
@@ -383,10 +488,10 @@ def _text_findings(text: str | None, declared_ai: bool) -> list[FindingSpec]:
         mark, start, end = match.group(0), match.start(), match.end()
     excerpt = text[max(start - 30, 0) : end + 30]
     evidence: dict[str, Any] = {"mark": mark, "offset": start, "marks_version": MARKS_VERSION}
-    findings = [_finding(TEXT_AI_MARK, f'The text says "{mark}" (…{excerpt}…)', evidence)]
+    findings = [_finding(TEXT_AI_MARK, evidence, args={"mark": mark, "excerpt": excerpt}, variant="text")]
     if not declared_ai:
-        message = f'The text carries the visible AI mark "{mark}", but the contributor declared no AI'
-        findings.append(_finding(SUSPECTED_AI_UNDECLARED, message, evidence, "R10"))
+        args = {"mark": mark}
+        findings.append(_finding(SUSPECTED_AI_UNDECLARED, evidence, "R10", args=args, variant="text"))
     return findings
 
 
@@ -394,30 +499,29 @@ def _category_findings(categories: list[str], declared_ai: bool) -> list[Finding
     chosen = [category for category in categories if category in ART17_CATEGORIES]
     if declared_ai or not chosen:
         return []
-    names = "; ".join(ART17_CATEGORIES[category] for category in chosen)
-    message = f"The contributor chose {names}, which needs a conspicuous AI label, but declared no AI"
-    return [_finding(CONSPICUOUS_LABEL_REQUIRED_UNDECLARED, message, {"categories": chosen})]
+    names = {"join": [{"key": f"art17:{category}"} for category in chosen], "sep": "; "}
+    args = {"categories": names}
+    return [_finding(CONSPICUOUS_LABEL_REQUIRED_UNDECLARED, {"categories": chosen}, args=args)]
 
 
 def _biometric_findings(reports: list[MediaReport]) -> list[FindingSpec]:
     findings: list[FindingSpec] = []
     edits = biometric_edit_actions(reports)
     for edit in edits:
-        message = (
-            f'C2PA manifest "{edit["manifest"]}" ({edit["role"]}) of "{edit["path"]}" records action '
-            f"{edit['action']} mentioning {', '.join(edit['matched'])}: the separate consent of the person "
-            "shown or heard is needed"
-        )
-        findings.append(_finding(BIOMETRIC_EDIT, message, edit))
+        args = {
+            "manifest": edit["manifest"],
+            "role": edit["role"],
+            "path": edit["path"],
+            "action": edit["action"],
+            "matched": ", ".join(edit["matched"]),
+        }
+        findings.append(_finding(BIOMETRIC_EDIT, edit, args=args))
     edited_paths = {edit["path"] for edit in edits}
     for release in model_release_info(reports):
         statuses = release["fields"].get("ModelReleaseStatus", [])
         if release["path"] in edited_paths and any(_says_no_release(status) for status in statuses):
-            message = (
-                f'File "{release["path"]}": XMP plus:ModelReleaseStatus is {", ".join(statuses)}, but a C2PA '
-                "action edits a face or voice"
-            )
-            findings.append(_finding(MODEL_RELEASE_CONTRADICTS_EDIT, message, release))
+            args = {"path": release["path"], "statuses": ", ".join(statuses)}
+            findings.append(_finding(MODEL_RELEASE_CONTRADICTS_EDIT, release, args=args))
     return findings
 
 
@@ -488,6 +592,7 @@ def _signals_json(signals: list[Signal]) -> list[dict[str, str]]:
 __all__ = [
     "ART17_CATEGORIES",
     "FINDING_CODES",
+    "MESSAGES",
     "FindingSpec",
     "biometric_edit_actions",
     "evaluate",

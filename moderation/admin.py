@@ -15,6 +15,7 @@ from moderation.models import (
     PolicyReason,
     PolicyRule,
     PublicationRun,
+    Status,
     Submission,
     UnlabelledDelivery,
 )
@@ -54,8 +55,8 @@ class PolicyRuleAdmin(admin.ModelAdmin):
 
 @admin.register(PolicyReason)
 class PolicyReasonAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "severity", "ground", "is_active"]
-    list_filter = ["is_active", "severity", "ground"]
+    list_display = ["code", "title", "severity", "ground", "for_rejection", "for_changes", "is_active"]
+    list_filter = ["is_active", "severity", "ground", "for_rejection", "for_changes"]
     search_fields = ["code", "title", "description"]
 
 
@@ -91,9 +92,9 @@ class SubmissionAdmin(admin.ModelAdmin):
         "__str__",
         "contributor",
         "status",
-        "queue",
+        "queue_column",
         "tier",
-        "has_blocking_findings",
+        "blocking_column",
         "created_at",
     ]
     list_filter = ["status", "queue", "tier", "region", "has_blocking_findings", "is_tampered"]
@@ -124,6 +125,18 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # Records are kept (R31); contributors withdraw, moderators reject.
+
+    # The queue column stores the last queue an item was in; only a waiting item is in one.
+    @admin.display(description=_("queue"), ordering="queue")
+    def queue_column(self, obj: Submission) -> str:
+        return str(obj.get_queue_display()) if obj.status == Status.AWAITING_REVIEW else "—"
+
+    # Words, not Django's ✓/✗ icons: a green tick read as "fine" on an item that is blocked.
+    @admin.display(description=_("blocking findings"), ordering="has_blocking_findings")
+    def blocking_column(self, obj: Submission) -> str:
+        if obj.status == Status.DRAFT:
+            return "—"
+        return str(_("Blocking")) if obj.has_blocking_findings else str(_("None"))
 
     @admin.action(description=_("Re-run a check on the selected submissions"))
     def rerun_checks(self, request: HttpRequest, queryset: QuerySet[Submission]) -> HttpResponse | None:

@@ -81,7 +81,7 @@ def _decision_entries(
     window = datetime.timedelta(days=settings.COMPLAINTS_WINDOW_DAYS)
     entries = []
     for decision in decisions:
-        detail = decision.reason.title if decision.reason else ""
+        detail = decision.reason.display_title if decision.reason else ""
         if as_moderator and decision.note:
             detail = f"{detail}\n{decision.note}".strip()
         if as_moderator and decision.override_reason:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("submissions/<int:pk>/edit/", submissions.submission_edit, name="submission_edit"),
     path("submissions/<int:pk>/submit/", submissions.submission_submit, name="submission_submit"),
     path("submissions/<int:pk>/withdraw/", submissions.submission_withdraw, name="submission_withdraw"),
+    path("submissions/<int:pk>/delete/", submissions.submission_delete, name="submission_delete"),
     path("submissions/<int:pk>/revise/", submissions.submission_revise, name="submission_revise"),
     path(
         "submissions/<int:pk>/checks.json",

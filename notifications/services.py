@@ -39,5 +39,11 @@ def _send(notification_id: int) -> None:
     Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
 
 
+def notifications_mark_read(*, user: User, ids: list[int]) -> int:
+    """The notifications the user has just seen (their own only) are read."""
+    unread = Notification.objects.filter(user=user, pk__in=ids, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())
+
+
 def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

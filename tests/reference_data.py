@@ -21,7 +21,9 @@ DATA_MIGRATIONS = [
     ("producers.migrations.0001_initial", "grant"),
     ("moderation.migrations.0008_labelled_av_deliveries", "grant_view"),
     ("moderation.migrations.0011_decision_source_publisher", "add_reason"),
+    ("moderation.migrations.0013_reason_outcomes", "forwards"),
     ("integrations.migrations.0003_admin_permissions", "grant"),
+    ("webhooks.migrations.0002_admin_permissions", "grant"),
 ]
 
 

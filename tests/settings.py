@@ -35,3 +35,7 @@ LOGGING["handlers"]["access"]["filename"] = ACCESS_LOG_PATH  # noqa: F405
 # OCR costs seconds an image and most tests submit images: the visible-mark check is off unless a
 # test turns it on (tests/moderation/test_visible_check.py).
 CHECK_VISIBLE_MARKS = False
+
+# Consent tests drive each request themselves (send, resend, remind): no request goes out on submit
+# unless a test turns it on (tests/consent/test_requests_on_submit.py).
+CONSENT_REQUEST_ON_SUBMIT = False

@@ -5,7 +5,13 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from accounts.shipped_terms import PARAGRAPHS, TITLE
+
+SHIPPED_PARAGRAPHS = frozenset(PARAGRAPHS)
+SHIPPED_TITLE = TITLE
 
 
 class TermsVersionQuerySet(models.QuerySet["TermsVersion"]):
@@ -46,7 +52,13 @@ class TermsVersion(models.Model):
 
     @property
     def paragraphs(self) -> list[str]:
-        return [part.strip() for part in self.body.replace("\r\n", "\n").split("\n\n") if part.strip()]
+        """The text's paragraphs; the shipped terms' in the reader's language (accounts.shipped_terms)."""
+        parts = [part.strip() for part in self.body.replace("\r\n", "\n").split("\n\n") if part.strip()]
+        return [gettext(part) if part in SHIPPED_PARAGRAPHS else part for part in parts]
+
+    @property
+    def display_title(self) -> str:
+        return gettext(self.title) if self.title == SHIPPED_TITLE else self.title
 
 
 class TermsAcceptance(models.Model):

@@ -24,12 +24,20 @@ from consent.rules import has_consented, when
 from consent.scope import new_record, person_text, scope_copy, scope_of
 from consent.services import delivery
 from consent.services.follow_up import announce_granted, as_iso, audit, mask_contact, recheck
-from moderation.models import Relation, Submission
+from moderation.lifecycle import TransitionResult
+from moderation.models import Relation, Status, Submission
 from notifications.services import notify
 
 
 def _issue(
-    *, submission: Submission, person_key: str, channel: str, actor: User, resend: bool, now: datetime
+    *,
+    submission: Submission,
+    person_key: str,
+    channel: str,
+    actor: User,
+    resend: bool,
+    now: datetime,
+    rerun_check: bool = True,
 ) -> ConsentRequest:
     """Steps: lock; the contributor, an open submission, a real other person with a contact for
     the channel, consent needed and not already given; within the daily limit; supersede any
@@ -95,8 +103,42 @@ def _issue(
     )
     request_id = consent_request.pk
     transaction.on_commit(lambda: delivery.deliver_request(request_id))
-    recheck(locked)
+    if rerun_check:
+        recheck(locked)
     return consent_request
+
+
+def consent_requests_on_submit(result: TransitionResult) -> None:
+    """After-transition hook (consent/apps.py): when a submission is submitted, send a consent
+    request to every depicted person the contributor gave an e-mail address (else a phone number)
+    for, so the item does not wait in the queue for a request nobody sent.
+
+    In the submitting transaction, before its check runs exist: the consent check then finds the
+    requests pending, so it is not re-run here. A person who needs none, has consented, already has
+    a link waiting or reached the daily limit is skipped (the panel still offers the buttons);
+    nothing here may undo the submission.
+    """
+    if not settings.CONSENT_REQUEST_ON_SUBMIT or result.to_status != Status.SUBMITTED or result.actor is None:
+        return
+    revision = result.submission.current_revision
+    if revision is None:
+        return
+    persons = revision.persons.exclude(relation=Relation.SELF).exclude(email="", phone="")
+    for person in persons:
+        channel = Channel.EMAIL if person.email else Channel.SMS
+        try:
+            with transaction.atomic():
+                _issue(
+                    submission=result.submission,
+                    person_key=person.person_key,
+                    channel=channel,
+                    actor=result.actor,
+                    resend=False,
+                    now=result.at,
+                    rerun_check=False,
+                )
+        except ConsentActionError:
+            continue
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ within a couple of seconds whatever its bytes. Deeper parsing (metadata, nested 
 check's, in the background.
 """
 
+import logging
 import struct
 import time
 import warnings
@@ -21,6 +22,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from moderation.models.choices import MediaKind
+
+logger = logging.getLogger(__name__)
 
 HEAD_BYTES = 64 * 1024
 TAIL_BYTES = 64 * 1024
@@ -265,8 +268,16 @@ def _verify_image(stream: BinaryIO, file_type: FileType) -> Inspected:
             _("the image has more than the %(max)s million pixels allowed (a decompression bomb?)")
             % {"max": max_pixels // 1_000_000}
         ) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error) as exc:
-        raise UploadRefused(_("the image is damaged or truncated (%(error)s)") % {"error": exc}) from exc
+    except UnidentifiedImageError as exc:
+        # Pillow's message names the temporary file object: never show it to the contributor.
+        logger.info("Upload refused, no %s decoder recognised it: %s", file_type.extension, exc)
+        raise UploadRefused(
+            _("the file starts like a %(type)s image, but its content is not an image")
+            % {"type": file_type.extension.upper()}
+        ) from exc
+    except (OSError, SyntaxError, ValueError, struct.error) as exc:
+        logger.info("Upload refused, damaged %s: %s", file_type.extension, exc)
+        raise UploadRefused(_("the image is damaged or truncated")) from exc
     return Inspected(file_type, width=width, height=height)
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -284,6 +285,71 @@ def submission_create(
     return submission, UploadOutcome(accepted=rows, refused=refused)
 
 
+def submission_create_and_submit(
+    *, contributor: User, data: RevisionInput, uploads: list[UploadedFile]
+) -> tuple[Submission, UploadOutcome]:
+    """Create a submission and send it for review at once, or leave nothing behind.
+
+    Steps: in one transaction, the draft (`submission_create`) and the submission
+    (`submission_submit`); a refused file or a missing field raises SubmissionIncomplete, which
+    rolls the draft back and removes its stored files. "Submit" on the new form never leaves a
+    junk draft; "Save draft" is how a contributor keeps an unfinished one.
+    """
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            submission, outcome = submission_create(contributor=contributor, data=data, uploads=uploads)
+            stored = [row.file.name or "" for row in outcome.accepted]
+            if outcome.refused:
+                raise SubmissionIncomplete(
+                    [
+                        _("%(name)s was not accepted: %(reason)s.") % {"name": name, "reason": reason}
+                        for name, reason in outcome.refused
+                    ]
+                )
+            submission_submit(submission=submission, actor=contributor)
+    except Exception:
+        media.delete_stored(stored)  # the rows are rolled back: their files go too
+        raise
+    return submission, outcome
+
+
+def submission_delete_draft(*, submission: Submission, actor: User) -> None:
+    """The contributor deletes a draft of theirs that was never submitted.
+
+    Steps: lock the row; only its contributor, only a draft, never one that was submitted once
+    (its revisions, checks and decisions are the record) nor one a consent request names; audit
+    what was deleted; delete the rows; remove the stored files after commit.
+    """
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        _require_owner(locked, actor)
+        if locked.status != Status.DRAFT or locked.revisions.filter(submitted_at__isnull=False).exists():
+            raise InvalidTransition(_("Only a draft that was never submitted can be deleted."))
+        files = list(MediaFile.objects.filter(revision__submission=locked).values_list("file", "thumbnail"))
+        record_event(
+            action="submission.deleted",
+            actor=actor,
+            target=locked,
+            details={
+                "title": locked.current_revision.title if locked.current_revision else "",
+                "files": [name for name, _thumbnail in files],
+            },
+        )
+        try:
+            with transaction.atomic():
+                # current_revision protects its revision: unhook it, then everything cascades.
+                locked.current_revision = None
+                locked.save(update_fields=["current_revision"])
+                locked.delete()
+        except ProtectedError as exc:  # a consent request or another record names it
+            raise InvalidTransition(
+                _("This draft is referred to by a consent request: it cannot be deleted.")
+            ) from exc
+    stored = [name for pair in files for name in pair if name]
+    transaction.on_commit(lambda: media.delete_stored(stored))
+
+
 def submission_update_draft(
     *,
     submission: Submission,
@@ -437,7 +503,8 @@ def submission_withdraw(*, submission: Submission, actor: User) -> None:
 
 @transaction.atomic
 def submission_start_revision(*, submission: Submission, actor: User) -> Revision:
-    """After "changes requested": a new draft revision, a copy of the last one to edit.
+    """A new draft revision, a copy of the last one to edit: after "changes requested", or to
+    correct an item still waiting for review (a wrong AI declaration) that no moderator holds.
 
     The earlier revision, its checks and the decision on it stay as they were.
     """
@@ -446,12 +513,16 @@ def submission_start_revision(*, submission: Submission, actor: User) -> Revisio
     previous = submission.current_revision
     if previous is None:
         raise InvalidTransition(_("There is nothing to revise."))
+    if submission.status == Status.AWAITING_REVIEW and submission.claim_is_active(timezone.now()):
+        raise InvalidTransition(_("A moderator is reviewing it right now: wait for their decision."))
     submission_transition(
         submission=submission,
         to=Status.DRAFT,
         actor=actor,
         action="submission.revision_started",
+        from_=(Status.CHANGES_REQUESTED, Status.AWAITING_REVIEW),
         details={"revision": previous.number + 1},
+        fields={"claimed_by": None, "claim_expires_at": None},
     )
     revision = Revision.objects.create(
         submission=submission,

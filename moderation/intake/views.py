@@ -1,5 +1,7 @@
 """The contributor's pages: the dashboard, new and draft submissions, detail, withdraw, revise."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -18,7 +20,14 @@ from moderation.intake import services
 from moderation.intake.forms import PersonFormSet, SubmissionForm, persons_from
 from moderation.intake.services import SubmissionIncomplete, UploadOutcome
 from moderation.lifecycle import InvalidTransition
-from moderation.models import FINISHED_RUN_STATUSES, Revision, Status, Submission
+from moderation.models import (
+    FINISHED_RUN_STATUSES,
+    Decision,
+    DecisionOutcome,
+    Revision,
+    Status,
+    Submission,
+)
 from moderation.publication.deliveries import is_staff_requester
 from moderation.publication.downloads import is_ai_content, labelled_renditions
 from moderation.publication.selectors import latest_publication
@@ -63,6 +72,16 @@ def _report_uploads(request: AuthenticatedRequest, outcome: UploadOutcome) -> No
         messages.success(request, _("%(count)s file(s) uploaded.") % {"count": len(outcome.accepted)})
 
 
+def _say_submitted(request: AuthenticatedRequest, submission: Submission) -> None:
+    """What happens next, as it stands now: with inline checks they have already finished."""
+    submission.refresh_from_db(fields=["status"])
+    if submission.status in (Status.SUBMITTED, Status.CHECKING):
+        said = _("Submitted. The automated checks are running; a moderator reviews it next.")
+    else:
+        said = _("Submitted and checked: a moderator reviews it next.")
+    messages.success(request, said)
+
+
 def _submit_after_save(request: AuthenticatedRequest, submission: Submission) -> HttpResponse:
     try:
         services.submission_submit(submission=submission, actor=request.user)
@@ -70,8 +89,46 @@ def _submit_after_save(request: AuthenticatedRequest, submission: Submission) ->
         for problem in exc.problems:
             messages.error(request, problem)
         return redirect("submission_edit", pk=submission.pk)
-    messages.success(request, _("Submitted. The automated checks are running; a moderator reviews it next."))
+    _say_submitted(request, submission)
     return redirect("submission_detail", pk=submission.pk)
+
+
+def _create_and_submit(
+    request: AuthenticatedRequest, form: SubmissionForm, persons: Any, gate: Any
+) -> HttpResponse:
+    """Submit from the new form: all or nothing, so a refused file or a missing field leaves no
+    draft; the form comes back with what to correct."""
+    try:
+        submission, outcome = services.submission_create_and_submit(
+            contributor=request.user,
+            data=form.to_input(persons_from(persons)),
+            uploads=form.cleaned_data["media_files"],
+        )
+    except SubmissionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("submission_list")
+    except SubmissionIncomplete as exc:
+        for problem in exc.problems:
+            form.add_error(None, problem)
+        if form.cleaned_data.get("media_files"):
+            form.add_error("media_files", _("Nothing was saved: choose the files again."))
+        context = {"form": form, "persons": persons, "gate": gate, "submission": None}
+        return render(request, "moderation/submission_form.html", context, status=400)
+    _report_uploads(request, outcome)
+    _say_submitted(request, submission)
+    return redirect("submission_detail", pk=submission.pk)
+
+
+@require_POST
+def submission_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    submission = get_submission_for_user(request.user, pk, write=True)
+    try:
+        services.submission_delete_draft(submission=submission, actor=request.user)
+    except InvalidTransition as exc:
+        messages.error(request, str(exc))
+        return redirect("submission_detail", pk=pk)
+    messages.success(request, _("Draft deleted."))
+    return redirect("submission_list")
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,6 +138,8 @@ def submission_new(request: AuthenticatedRequest) -> HttpResponse:
     form = SubmissionForm(request.POST or None, request.FILES or None)
     persons = PersonFormSet(request.POST or None, prefix="persons")
     if request.method == "POST" and gate.allowed and form.is_valid() and persons.is_valid():
+        if request.POST.get("action") == "submit":
+            return _create_and_submit(request, form, persons, gate)
         try:
             submission, outcome = services.submission_create(
                 contributor=request.user,
@@ -105,6 +164,23 @@ def submission_new(request: AuthenticatedRequest) -> HttpResponse:
             "submission": None,
             "consent_notice_version": settings.CONSENT_NOTICE_VERSION,
         },
+    )
+
+
+def _changes_asked(submission: Submission, revision: Revision) -> Decision | None:
+    """The moderator's "changes requested" decision on the revision before this draft, if any:
+    the revise form shows what was asked."""
+    if revision.number < 2:
+        return None
+    return (
+        Decision.objects.filter(
+            submission=submission,
+            revision__number=revision.number - 1,
+            outcome=DecisionOutcome.CHANGES_REQUESTED,
+        )
+        .select_related("reason")
+        .order_by("-created_at")
+        .first()
     )
 
 
@@ -161,6 +237,7 @@ def submission_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "gate": gate,
             "submission": submission,
             "media": revision.media.all(),
+            "asked": _changes_asked(submission, revision),
             "consent_notice_version": settings.CONSENT_NOTICE_VERSION,
         },
     )
@@ -221,7 +298,7 @@ def submission_checks_status(request: AuthenticatedRequest, pk: int) -> JsonResp
                     "kind": run.kind,
                     "status": run.status,
                     "status_display": run.get_status_display(),
-                    "summary": run.summary,
+                    "summary": run.display_summary,
                     "findings": len(run.findings.all()),
                     "attempts": run.attempts,
                 }
@@ -256,10 +333,17 @@ def submission_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def submission_revise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = get_submission_for_user(request.user, pk, write=True)
+    correcting = submission.status == Status.AWAITING_REVIEW
     try:
         services.submission_start_revision(submission=submission, actor=request.user)
     except (InvalidTransition, SubmissionNotAllowed) as exc:
         messages.error(request, str(exc))
         return redirect("submission_detail", pk=pk)
-    messages.info(request, _("A new revision is open. Make the requested changes, then submit again."))
+    if correcting:
+        said = _(
+            "A new revision is open: correct it, then submit it again. It left the review queue meanwhile."
+        )
+    else:
+        said = _("A new revision is open. Make the requested changes, then submit again.")
+    messages.info(request, said)
     return redirect("submission_edit", pk=pk)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from moderation.finding_messages import render
 from moderation.models.submissions import Revision, Submission
 
 
@@ -71,6 +72,9 @@ class CheckRun(models.Model):
     worker = models.CharField(_("worker"), max_length=200, blank=True)
     lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
+    # What the summary means ({"key", "args"}), rendered in the reader's language; `summary` is
+    # the text as written at check time, the fallback.
+    summary_params = models.JSONField(_("summary parameters"), default=dict, blank=True)
     # What the check measured (e.g. the label engine's reports), for the review page.
     result = models.JSONField(_("result"), default=dict, blank=True)
     requested_by = models.ForeignKey(
@@ -95,6 +99,18 @@ class CheckRun(models.Model):
     def is_finished(self) -> bool:
         return self.status in FINISHED_RUN_STATUSES
 
+    @property
+    def title(self) -> str:
+        """The check's name in the reader's language (its kind, if no longer registered)."""
+        from moderation.pipeline.checks import REGISTRY
+
+        check = REGISTRY.get(self.kind)
+        return str(check.title) if check is not None else self.kind.capitalize()
+
+    @property
+    def display_summary(self) -> str:
+        return render(self.summary_params, self.summary)
+
 
 class Finding(models.Model):
     run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="findings")
@@ -103,6 +119,9 @@ class Finding(models.Model):
     message = models.TextField(_("message"))
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     rule = models.CharField(_("rule"), max_length=16, blank=True)
+    # What the message means ({"key", "args"}, see moderation.finding_messages), rendered in the
+    # reader's language; `message` is the text as written at check time, the fallback.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -116,6 +135,10 @@ class Finding(models.Model):
     @property
     def is_blocking(self) -> bool:
         return self.severity == Severity.BLOCKING
+
+    @property
+    def display_message(self) -> str:
+        return render(self.params, self.message)
 
 
 class PolicyRegion(models.TextChoices):

@@ -29,8 +29,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
     Status.SUBMITTED: frozenset({Status.CHECKING, Status.AWAITING_REVIEW, Status.WITHDRAWN}),
     Status.CHECKING: frozenset({Status.AWAITING_REVIEW, Status.WITHDRAWN}),
+    # Back to a draft: the contributor corrects an item (a wrong declaration) before anyone decides.
     Status.AWAITING_REVIEW: frozenset(
-        {Status.CHECKING, Status.PUBLISHING, Status.REJECTED, Status.CHANGES_REQUESTED, Status.WITHDRAWN}
+        {
+            Status.CHECKING,
+            Status.PUBLISHING,
+            Status.REJECTED,
+            Status.CHANGES_REQUESTED,
+            Status.WITHDRAWN,
+            Status.DRAFT,
+        }
     ),
     # Published once the renditions read back; back to review (escalated) when rendering failed
     # for good, or (takedown) when the ground for publishing went away meanwhile; taken down by a

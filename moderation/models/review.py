@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from moderation.models.submissions import Revision, Submission
@@ -34,6 +35,10 @@ class PolicyReason(models.Model):
     terms_clause = models.CharField(
         _("terms clause"), max_length=500, blank=True, help_text=_("The clause of the terms of service.")
     )
+    # Which decisions may give it: a caption request is no ground for a rejection, an illegal
+    # ground is no change request.
+    for_rejection = models.BooleanField(_("for rejections"), default=True)
+    for_changes = models.BooleanField(_("for change requests"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -43,6 +48,32 @@ class PolicyReason(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
+
+    def applies_to(self, outcome: str) -> bool:
+        if outcome == DecisionOutcome.CHANGES_REQUESTED:
+            return self.for_changes
+        return self.for_rejection
+
+    @property
+    def outcomes(self) -> list[str]:
+        return [
+            outcome
+            for outcome, applies in (
+                (DecisionOutcome.REJECTED, self.for_rejection),
+                (DecisionOutcome.CHANGES_REQUESTED, self.for_changes),
+            )
+            if applies
+        ]
+
+    # The reader's language: the shipped taxonomy's wording is in the catalog
+    # (moderation/taxonomy.py); a reason an admin wrote shows as written.
+    @property
+    def display_title(self) -> str:
+        return gettext(self.title) if self.title else ""
+
+    @property
+    def display_description(self) -> str:
+        return gettext(self.description) if self.description else ""
 
 
 class DecisionOutcome(models.TextChoices):

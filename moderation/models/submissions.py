@@ -181,6 +181,11 @@ class Submission(models.Model):
         return self.status in WITHDRAWABLE
 
     @property
+    def can_delete(self) -> bool:
+        """A draft never submitted: nothing was checked or decided, so it may go entirely."""
+        return self.status == Status.DRAFT and self.submitted_at is None
+
+    @property
     def is_published(self) -> bool:
         return self.published_at is not None and self.publication_hidden_at is None
 

@@ -109,6 +109,7 @@ class RunOutcome:
     summary: str
     findings: list[FindingSpec] = field(default_factory=list)
     data: dict = field(default_factory=dict)
+    summary_params: dict = field(default_factory=dict)  # the summary's code and values, for display
 
 
 @dataclass
@@ -160,7 +161,15 @@ def _run_one(run: CheckRun, attempts: int) -> RunOutcome | TransientCheckError:
     except Exception as exc:  # A bug or a bad file must end the run, not leave it running.
         logger.exception("Check %s failed on run %s", run.kind, run.pk)
         return RunOutcome(run, attempts, RunStatus.ERROR, f"{type(exc).__name__}: {exc}")
-    return RunOutcome(run, attempts, result.status, result.summary, result.findings, result.data)
+    return RunOutcome(
+        run,
+        attempts,
+        result.status,
+        result.summary,
+        result.findings,
+        result.data,
+        result.summary_params or {},
+    )
 
 
 def _pending_runs(run_ids: list[int]) -> list[CheckRun]:
@@ -244,9 +253,10 @@ def check_run_finish(
     summary: str,
     findings: list[FindingSpec] | None = None,
     data: dict | None = None,
+    summary_params: dict | None = None,
 ) -> str:
     """Record the outcome and findings of one claimed run (its attempt: `run.attempts`)."""
-    outcome = RunOutcome(run, run.attempts, status, summary, findings or [], data or {})
+    outcome = RunOutcome(run, run.attempts, status, summary, findings or [], data or {}, summary_params or {})
     return check_runs_finish(outcomes=[outcome])[run.pk]
 
 
@@ -274,6 +284,7 @@ def check_runs_finish(*, outcomes: list[RunOutcome]) -> dict[int, str]:
         ).update(
             status=outcome.status,
             summary=outcome.summary[:500],
+            summary_params=outcome.summary_params,
             result=outcome.data or {},
             finished_at=now,
             lease_expires_at=None,
@@ -290,6 +301,7 @@ def check_runs_finish(*, outcomes: list[RunOutcome]) -> dict[int, str]:
                 message=f.message,
                 evidence=f.evidence,
                 rule=f.rule,
+                params=f.params,
             )
             for f in outcome.findings
         ]

@@ -32,7 +32,13 @@ class ReviewConflict(Exception):
 
 
 class DecisionRefused(Exception):
-    """The decision breaks a rule (missing consent, blocking findings, no reason). Nothing changed."""
+    """The decision breaks a rule (missing consent, blocking findings, no reason). Nothing changed.
+
+    ``field`` names the form field the refusal is about (the page shows it there), if any."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def claim_expiry(now: datetime.datetime) -> datetime.datetime:

@@ -57,46 +57,64 @@ def _check_decision_rules(
     findings = [finding for run in runs for finding in run.findings.all()]
     if outcome in (DecisionOutcome.REJECTED, DecisionOutcome.CHANGES_REQUESTED):
         if reason is None or not reason.is_active:
-            raise DecisionRefused(_("Choose a reason from the policy list."))
+            raise DecisionRefused(_("Choose a reason from the policy list."), field="reason")
+        if not reason.applies_to(outcome):
+            raise DecisionRefused(
+                _("“%(reason)s” is not a reason for this decision: choose one listed for it.")
+                % {"reason": reason.display_title},
+                field="reason",
+            )
         if not explanation.strip():
             raise DecisionRefused(
-                _("Explain the decision to the contributor: the statement of reasons needs it.")
+                _("Explain the decision to the contributor: the statement of reasons needs it."),
+                field="explanation",
             )
     if outcome == DecisionOutcome.ESCALATED and not note.strip():
-        raise DecisionRefused(_("Say why you escalate, for the senior moderator."))
+        raise DecisionRefused(_("Say why you escalate, for the senior moderator."), field="note")
     if (
         outcome == DecisionOutcome.REJECTED
         and reason is not None
         and reason.ground == PolicyReason.Ground.ILLEGAL
         and not (authority and authority.settled)
     ):
-        raise DecisionRefused(str(NOT_SETTLED))
+        raise DecisionRefused(str(NOT_SETTLED), field="not_reported_reason")
     if outcome != DecisionOutcome.APPROVED:
         return findings
+    blocker = approval_blocker(item, moderator=moderator, runs=runs, findings=findings)
+    if blocker:
+        raise DecisionRefused(blocker, field="outcome")
+    if any(finding.is_blocking for finding in findings) and not override_reason.strip():
+        raise DecisionRefused(_("Write why you approve over the blocking findings."), field="override_reason")
+    return findings
+
+
+def approval_blocker(
+    item: Submission, *, moderator: User, runs: list | None = None, findings: list | None = None
+) -> str:
+    """Why this moderator cannot approve the item at all, or "": checks still running, consent
+    missing (no one can override), or blocking findings and not a senior moderator. The review page
+    disables Approve with this sentence; the decision service refuses with the same one."""
+    if runs is None:
+        runs = latest_runs(item.current_revision_id)
+    if findings is None:
+        findings = [finding for run in runs for finding in run.findings.all()]
     if any(not run.is_finished for run in runs):
-        raise DecisionRefused(_("Checks are still running; wait for them to finish."))
+        return _("Checks are still running; wait for them to finish.")
     from consent.rules import consent_gaps
 
     assert item.current_revision is not None
     gaps = consent_gaps(item.current_revision)
     if gaps:
-        raise DecisionRefused(
-            _("Approval is impossible while consent is missing: %(who)s. No one can override this.")
-            % {"who": "; ".join(f"{gap.name} ({gap.message})" for gap in gaps)}
-        )
+        return _("Approval is impossible while consent is missing: %(who)s. No one can override this.") % {
+            "who": "; ".join(f"{gap.name} ({gap.message})" for gap in gaps)
+        }
     blocking = [finding for finding in findings if finding.is_blocking]
-    if blocking:
-        if not moderator.is_senior_moderator:
-            raise DecisionRefused(
-                _(
-                    "%(n)s blocking finding(s) stand. Escalate to a senior moderator, who can override "
-                    "them with a written reason."
-                )
-                % {"n": len(blocking)}
-            )
-        if not override_reason.strip():
-            raise DecisionRefused(_("Write why you approve over the blocking findings."))
-    return findings
+    if blocking and not moderator.is_senior_moderator:
+        return _(
+            "%(n)s blocking finding(s) stand. Escalate to a senior moderator, who can override "
+            "them with a written reason."
+        ) % {"n": len(blocking)}
+    return ""
 
 
 def review_decide(

@@ -108,12 +108,29 @@ class AuthorityFields(forms.Form):
         return AuthorityReport(reported_at=min(at, now), reference=data.get("authority_reference") or "")
 
 
+class ReasonSelect(forms.Select):
+    """Each option says which outcomes may give it (data-outcomes); review.js offers only those."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        reason = getattr(value, "instance", None)  # ModelChoiceIteratorValue: no extra query
+        if isinstance(reason, PolicyReason):
+            option["attrs"]["data-outcomes"] = " ".join(reason.outcomes)
+        return option
+
+
+class ReasonField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.display_title
+
+
 class DecisionForm(AuthorityFields):
     outcome = forms.ChoiceField(choices=DECISION_ACTIONS, widget=forms.RadioSelect)
-    reason = forms.ModelChoiceField(
+    reason = ReasonField(
         queryset=PolicyReason.objects.filter(is_active=True),
         required=False,
         empty_label=_("Choose a reason…"),
+        widget=ReasonSelect,
     )
     explanation = forms.CharField(
         label=_("Statement to the contributor"),
@@ -136,6 +153,12 @@ class DecisionForm(AuthorityFields):
     version = forms.IntegerField(widget=forms.HiddenInput)
     then = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    def suggest(self, suggestions: dict[str, PolicyReason]) -> None:
+        """Offer the reason the findings suggest for each outcome (review.selectors.suggested_reasons):
+        review.js picks it when the moderator chooses that outcome and no reason yet."""
+        for outcome, reason in suggestions.items():
+            self.fields["reason"].widget.attrs[f"data-suggest-{outcome}"] = str(reason.pk)
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
@@ -155,7 +178,9 @@ class NoteForm(forms.Form):
 class BulkDecisionForm(forms.Form):
     items = forms.CharField(widget=forms.HiddenInput, required=False)
     action = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    reason = forms.ModelChoiceField(queryset=PolicyReason.objects.filter(is_active=True), required=False)
+    reason = ReasonField(
+        queryset=PolicyReason.objects.filter(is_active=True, for_rejection=True), required=False
+    )
     explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def clean(self) -> dict[str, Any]:

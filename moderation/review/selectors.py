@@ -10,7 +10,16 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import active_sanctions, strike_count, verification_summary
 from consent.selectors import consent_panel_for
-from moderation.models import CheckRun, Queue, ReviewerSettings, Status, Submission
+from moderation.models import (
+    CheckRun,
+    DecisionOutcome,
+    Finding,
+    PolicyReason,
+    Queue,
+    ReviewerSettings,
+    Status,
+    Submission,
+)
 from moderation.models.choices import PUBLIC_STATUSES
 from moderation.models.submissions import SubmissionQuerySet
 from moderation.pipeline.checks import REGISTRY
@@ -19,6 +28,7 @@ from moderation.publication.regions import withheld_regions
 from moderation.publication.selectors import latest_publication
 from moderation.review.queues import QueueFilter, queue_items
 from moderation.selectors import decisions_for, latest_runs, provenance_summary
+from moderation.taxonomy import SUGGESTIONS
 from moderation.timeline import submission_timeline
 
 
@@ -51,6 +61,25 @@ def neighbours(item: Submission) -> tuple[int | None, int | None]:
     return before, after
 
 
+def suggested_reasons(findings: list[Finding]) -> dict[str, PolicyReason]:
+    """The reason the findings suggest for a rejection and for a change request (moderation.taxonomy):
+    the first finding that suggests an active reason applying to that outcome, blocking ones first."""
+    ordered = sorted(findings, key=lambda finding: not finding.is_blocking)
+    wanted = {code for finding in ordered for code in SUGGESTIONS.get(finding.code, ())}
+    reasons = {reason.code: reason for reason in PolicyReason.objects.filter(code__in=wanted, is_active=True)}
+    suggestions: dict[str, PolicyReason] = {}
+    for finding in ordered:
+        for outcome, code in zip(
+            (DecisionOutcome.REJECTED, DecisionOutcome.CHANGES_REQUESTED),
+            SUGGESTIONS.get(finding.code, ()),
+            strict=False,
+        ):
+            reason = reasons.get(code)
+            if outcome not in suggestions and reason is not None and reason.applies_to(outcome):
+                suggestions[outcome] = reason
+    return suggestions
+
+
 def review_page(item: Submission, *, moderator: User, now: datetime.datetime | None = None) -> dict[str, Any]:
     """Everything the review page shows about an item, its contributor and its place in the queue."""
     now = now or timezone.now()
@@ -64,11 +93,19 @@ def review_page(item: Submission, *, moderator: User, now: datetime.datetime | N
     )
     earlier_decisions = decisions_for([s.current_revision_id for s in earlier if s.current_revision_id])
     before, after = neighbours(item)
+    from moderation.review.decisions import approval_blocker
+
+    findings = [finding for run in runs for finding in run.findings.all()]
     return {
         "submission": item,
         "revision": item.current_revision,
         "runs": runs,
-        "blocking": [f for run in runs for f in run.findings.all() if f.is_blocking],
+        "blocking": [f for f in findings if f.is_blocking],
+        "suggested_reasons": suggested_reasons(findings) if item.status == Status.AWAITING_REVIEW else {},
+        # Why Approve cannot succeed for this moderator ("" if it can): the button is disabled.
+        "approve_unavailable": approval_blocker(item, moderator=moderator, runs=runs, findings=findings)
+        if item.status == Status.AWAITING_REVIEW
+        else "",
         "provenance": provenance_summary(runs),
         "notes": item.notes.select_related("author"),
         "earlier": [(s, earlier_decisions.get(s.current_revision_id or 0)) for s in earlier],

@@ -139,7 +139,7 @@ def ground_of(reason: PolicyReason) -> tuple[str, str]:
 
 def automated_findings(findings: Iterable[Finding]) -> list[str]:
     return [
-        f"{finding.get_severity_display()}: {finding.message}"
+        f"{finding.get_severity_display()}: {finding.display_message}"
         for finding in findings
         if finding.severity != "info"
     ]

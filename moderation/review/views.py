@@ -122,9 +122,12 @@ def review_context(
     from moderation.publication.forms import RefuteForm, ReinstateForm, TakedownForm
 
     initial = {"version": item.version}
+    page = review_page(item, moderator=request.user)
+    form = form or DecisionForm(initial=initial)
+    form.suggest(page["suggested_reasons"])
     context = {
-        **review_page(item, moderator=request.user),
-        "form": form or DecisionForm(initial=initial),
+        **page,
+        "form": form,
         "note_form": NoteForm(),
         "consent_notice_version": settings.CONSENT_NOTICE_VERSION,
         **_deepfake_context(item),
@@ -138,6 +141,11 @@ def review_context(
     return context
 
 
+# The deepfake form shares field names with the decision form ("reason"): its own ids, so each
+# label points at its own field (one id per page).
+DEEPFAKE_IDS = "id_deepfake_%s"
+
+
 def _deepfake_context(item: Submission, form: DeepfakeForm | None = None) -> dict[str, object]:
     mark = DeepfakeMark.objects.filter(submission_id=item.pk).select_related("marked_by").first()
     initial = (
@@ -148,7 +156,9 @@ def _deepfake_context(item: Submission, form: DeepfakeForm | None = None) -> dic
     return {
         "deepfake_mark": mark,
         "deepfake_disclosure": disclosure_for(item, mark) if mark else None,
-        "deepfake_form": form or DeepfakeForm(initial=initial) if item.status not in UNMARKABLE else None,
+        "deepfake_form": form or DeepfakeForm(initial=initial, auto_id=DEEPFAKE_IDS)
+        if item.status not in UNMARKABLE
+        else None,
         "deepfake_clear_form": DeepfakeClearForm() if mark else None,
     }
 
@@ -238,7 +248,8 @@ def review_item_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             request, "moderation/conflict.html", {"message": str(exc), "submission": item}, status=409
         )
     except DecisionRefused as exc:
-        form.add_error(None, str(exc))
+        # At its field when it has one (a missing reason under the reason), else above the form.
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         return render(request, "moderation/review_item.html", review_context(request, item, form), status=400)
     messages.success(
         request, _("#%(id)s: %(outcome)s.") % {"id": item.pk, "outcome": decision.get_outcome_display()}
@@ -294,7 +305,7 @@ def review_settings_toggle_blur(request: AuthenticatedRequest) -> HttpResponse:
 def review_item_deepfake(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Mark the item as a deepfake, or change the mark and its exception (R20)."""
     item = _load(request, pk)
-    form = DeepfakeForm(request.POST)
+    form = DeepfakeForm(request.POST, auto_id=DEEPFAKE_IDS)
     if not form.is_valid():
         context = review_context(request, item, extra=_deepfake_context(item, form))
         return render(request, "moderation/review_item.html", context, status=400)

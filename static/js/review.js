@@ -26,15 +26,29 @@
   }
 
   var form = document.getElementById("decision-form");
+  // Offer only the reasons of the chosen outcome; pick the one the findings suggest, if none is chosen.
+  function offerReasonsFor(outcome) {
+    var select = form.querySelector("select[name=reason]");
+    if (!select) { return; }
+    select.querySelectorAll("option[data-outcomes]").forEach(function (option) {
+      var fits = option.dataset.outcomes.split(" ").indexOf(outcome) !== -1;
+      option.hidden = !fits;
+      option.disabled = !fits;
+      if (!fits && option.selected) { select.value = ""; }
+    });
+    var suggested = select.getAttribute("data-suggest-" + outcome);
+    if (!select.value && suggested) { select.value = suggested; }
+  }
   function showFieldsFor(outcome) {
     if (!form) { return; }
     form.querySelectorAll("[data-for]").forEach(function (block) {
       block.hidden = block.dataset.for.split(" ").indexOf(outcome) === -1;
     });
+    offerReasonsFor(outcome);
   }
   function choose(outcome) {
     var radio = document.getElementById("outcome-" + outcome);
-    if (!radio) { return; }
+    if (!radio || radio.disabled) { return; }
     radio.checked = true;
     showFieldsFor(outcome);
     var focus = { rejected: "id_reason", changes_requested: "id_reason", escalated: "id_note" }[outcome];

@@ -143,8 +143,10 @@ class Browser:
         self.pages.append(page)
         return page
 
-    def page_for(self, username: str, password: str = PASSWORD, width: int = 1400) -> CheckedPage:
-        page = self.new_page(width=width)
+    def page_for(
+        self, username: str, password: str = PASSWORD, width: int = 1400, height: int = 1000
+    ) -> CheckedPage:
+        page = self.new_page(width=width, height=height)
         page.goto(f"{self.base}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)

@@ -51,7 +51,7 @@ def test_it_claims_next_shows_findings_and_consent_and_approves_by_keyboard(
     browser.shot(page, "moderator-home")
     page.click("#claim-next")
     page.wait_for_url(f"**/review/items/{flagged.pk}/")
-    assert page.locator("#blocking-alert").is_visible()
+    assert page.locator("#approve-unavailable").is_visible()
     assert "but the contributor declared no AI" in page.locator("#checks-table").inner_text()
     assert "trainedAlgorithmicMedia" in page.locator("#provenance").inner_text()
     assert page.locator(".media-frame.is-blurred").count() == 1

@@ -204,10 +204,10 @@ def test_the_submission_page_will_not_submit_a_bypass(alice_client: Client, alic
         },
     )
 
-    submission = Submission.objects.get(contributor=alice)
-    assert response.status_code == 302
-    assert response["Location"] == f"/submissions/{submission.pk}/edit/"
-    assert submission.status == Status.DRAFT
+    # Not submitted, and no junk draft left behind (issue 11): the form comes back with the problem.
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors()
+    assert not Submission.objects.filter(contributor=alice).exists()
 
 
 # --- A stated fictional person: audited, escalated to a senior ----------------------------------

@@ -229,7 +229,7 @@ def test_an_entity_declaration_cannot_hide_an_ai_source_type(
     page = mod_client.get(f"/review/items/{item.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'id="blocking-alert"' in html
+    assert 'id="approve-unavailable"' in html
     assert escape(unsafe.message) in html  # the reason, in the moderator's words
 
 

@@ -17,8 +17,9 @@ from tests.moderation.test_review import CORPUS, awaiting
 # decisions, sanctions, strikes, verification, the blur setting, the two neighbours, the
 # latest publication run, the consent panel, the history (decisions, revisions, publications,
 # refutations, notices, complaints), the deepfake mark, the add-to-bank form (files, banks) and
-# the page chrome (reasons, unread notifications).
-REVIEW_PAGE_QUERIES = 35
+# the page chrome (reasons, unread notifications); whether Approve can succeed (the consent gaps,
+# read live: 5) and the reason the findings suggest (1).
+REVIEW_PAGE_QUERIES = 41
 
 
 def _page(client: Client, pk: int, django_assert_num_queries: Any) -> None:

@@ -62,7 +62,9 @@ def test_it_keeps_the_accepted_files_and_names_each_refused_one(alice_client: Cl
         upload("page.jpg", HTML, "image/jpeg"),
         upload("bomb.png", bomb_png(10_000, 10_000)),
     ]
-    response = alice_client.post("/submissions/new/", form_data(media_files=files), follow=True)
+    response = alice_client.post(
+        "/submissions/new/", form_data(media_files=files, action="save"), follow=True
+    )
     submission = Submission.objects.get()
     assert submission.status == Status.DRAFT
     assert list(submission.current_revision.media.values_list("original_name", flat=True)) == ["good.png"]

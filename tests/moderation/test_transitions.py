@@ -37,6 +37,7 @@ ALLOWED = {
     (Status.AWAITING_REVIEW, Status.REJECTED),
     (Status.AWAITING_REVIEW, Status.CHANGES_REQUESTED),
     (Status.AWAITING_REVIEW, Status.WITHDRAWN),
+    (Status.AWAITING_REVIEW, Status.DRAFT),
     (Status.PUBLISHING, Status.APPROVED),
     (Status.PUBLISHING, Status.AWAITING_REVIEW),
     (Status.PUBLISHING, Status.TAKEN_DOWN),
@@ -275,8 +276,10 @@ def test_a_failing_hook_undoes_the_move(alice: User, hooks: list[Any]) -> None:
     assert not AuditEvent.objects.filter(action="x").exists()
 
 
-def test_the_statement_guard_runs_first_then_the_webhook_announcements() -> None:
+def test_the_statement_guard_runs_first_then_the_other_hooks() -> None:
+    from consent.services.requests import consent_requests_on_submit
     from webhooks.hooks import announce_transition
 
-    # A move the guard refuses is never announced to a publisher.
-    assert [require_statement, announce_transition] == AFTER_TRANSITION_HOOKS
+    # A move the guard refuses is never announced to a publisher; consent requests go out on
+    # submission (consent/apps.py).
+    assert [require_statement, consent_requests_on_submit, announce_transition] == AFTER_TRANSITION_HOOKS

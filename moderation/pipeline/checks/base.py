@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.utils.functional import Promise
 
 from moderation.models import Revision, RunStatus, Severity
 
@@ -19,6 +20,8 @@ class FindingSpec:
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
     rule: str = ""
+    # What the message says, rendered in the reader's language (moderation.finding_messages).
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -26,6 +29,8 @@ class CheckResult:
     summary: str
     findings: list[FindingSpec] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    # What the summary says, rendered in the reader's language (moderation.finding_messages).
+    summary_params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -41,7 +46,7 @@ class CheckResult:
 class Check:
     kind: ClassVar[str]
     version: ClassVar[str]
-    title: ClassVar[str]
+    title: ClassVar[str | Promise]  # gettext_lazy: shown in the reader's language
     # The RQ queue its runs go to. Checks that read metadata and text take milliseconds and share
     # "checks"; a check that reads pixels (OCR: seconds an image) goes to "media", beside the
     # publication renders, so it never makes the fast checks wait behind it.

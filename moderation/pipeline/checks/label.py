@@ -11,6 +11,8 @@ are the visible-mark check's (checks/visible.py, slow, on the media queue).
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from labels import findings as label_findings
 from labels.engine import InspectOptions, inspect_file, inspect_text
 from labels.marks import MARKS_VERSION
@@ -18,6 +20,7 @@ from labels.producers import KnownProducer, classify_producer
 from labels.report import ENGINE_VERSION, MediaReport
 from labels.tier import combine_tiers, decide_tier
 from labels.traces import TRACES_VERSION
+from moderation.finding_messages import register_messages, say
 from moderation.models import Revision, Tier
 from moderation.pipeline.checks import register
 from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
@@ -25,11 +28,21 @@ from privatemedia.localcopy import local_copy
 from producers.selectors import known_producers, producer_list_state
 
 TIER_WORDS = {
-    Tier.CONFIRMED: "a machine-readable label says AI-generated",
-    Tier.POSSIBLE: "no label found, but the contributor declared AI",
-    Tier.SUSPECTED: "traces suggest AI generation",
-    Tier.NONE: "no AI indication",
+    Tier.CONFIRMED: gettext_noop("a machine-readable label says AI-generated"),
+    Tier.POSSIBLE: gettext_noop("no label found, but the contributor declared AI"),
+    Tier.SUSPECTED: gettext_noop("traces suggest AI generation"),
+    Tier.NONE: gettext_noop("no AI indication"),
 }
+SUMMARY = "summary:label"
+SUMMARY_WITH_TEXT = "summary:label:text"
+register_messages(
+    {
+        **label_findings.MESSAGES,
+        **{f"tier:{tier}": words for tier, words in TIER_WORDS.items()},
+        SUMMARY: gettext_noop("Tier %(tier)s: %(words)s (%(files)s file(s) read)"),
+        SUMMARY_WITH_TEXT: gettext_noop("Tier %(tier)s: %(words)s (%(files)s file(s) and the text read)"),
+    }
+)
 # The name the text's report (and its findings) go by.
 TEXT_NAME = "text"
 
@@ -38,7 +51,7 @@ TEXT_NAME = "text"
 class LabelCheck(Check):
     kind = "label"
     version = f"3.0+engine{ENGINE_VERSION}+traces{TRACES_VERSION}+marks{MARKS_VERSION}"
-    title = "AI labels"
+    title = gettext_lazy("AI labels")
 
     def current_version(self) -> str:
         """The engine's versions and the producer list's: a changed list calls for a re-run."""
@@ -72,10 +85,18 @@ class LabelCheck(Check):
             categories=[c.value for c in revision.categories],
             known_producers=known,
         )
-        read = f"{len(media)} file(s)" + (" and the text" if text_report else "")
+        summary, summary_params = say(
+            SUMMARY_WITH_TEXT if text_report else SUMMARY,
+            tier=str(tier),
+            words={"key": f"tier:{tier}"},
+            files=len(media),
+        )
         return CheckResult(
-            summary=f"Tier {tier}: {TIER_WORDS[Tier(tier)]} ({read} read)",
-            findings=[FindingSpec(f.code, f.severity, f.message, f.evidence, f.rule) for f in specs],
+            summary=summary,
+            summary_params=summary_params,
+            findings=[
+                FindingSpec(f.code, f.severity, f.message, f.evidence, f.rule, f.params) for f in specs
+            ],
             data={
                 "tier": str(tier),
                 "file_tier": str(file_tier),

@@ -5,14 +5,31 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from moderation.finding_messages import register_messages, say
 from moderation.models import FeatureLibrary, PolicyRule, Revision
 from moderation.pipeline.checks import register
 from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
 
 # Admin-written regular expressions run on contributor text: bound the text they see.
 MAX_TEXT_CHARS = 200_000
+
+POLICY_MATCH = "policy_match"
+SUMMARY_MATCHES = "summary:policy:matches"
+SUMMARY_CLEAN = "summary:policy:clean"
+register_messages(
+    {
+        POLICY_MATCH: gettext_noop(
+            'The %(field)s contains "%(match)s", which policy rule "%(rule)s" prohibits: %(description)s.'
+        ),
+        "field:title": gettext_noop("title"),
+        "field:text": gettext_noop("text"),
+        "field:prompt": gettext_noop("prompt"),
+        SUMMARY_MATCHES: gettext_noop("%(count)s match(es) against feature library v%(version)s"),
+        SUMMARY_CLEAN: gettext_noop("No prohibited terms (feature library v%(version)s, %(rules)s rules)"),
+    }
+)
 
 
 def normalise(text: str) -> str:
@@ -60,7 +77,7 @@ def compiled_rules(state: tuple[int, str]) -> list[CompiledRule]:
 class PolicyCheck(Check):
     kind = "policy"
     version = "1.0"
-    title = "Prohibited content"
+    title = gettext_lazy("Prohibited content")
 
     def current_version(self) -> str:
         return f"{self.version}+lib{library_version()}"
@@ -81,20 +98,19 @@ class PolicyCheck(Check):
                 if not matches:
                     continue
                 first = matches[0]
+                message, params = say(
+                    POLICY_MATCH,
+                    field={"key": f"field:{field_name}"},
+                    match=first.group(0)[:80],
+                    rule=rule.code,
+                    description=rule.description,
+                )
                 findings.append(
                     FindingSpec(
-                        code="policy_match",
+                        code=POLICY_MATCH,
                         severity=rule.severity,
-                        message=_(
-                            'The %(field)s contains "%(match)s", which policy rule "%(rule)s" prohibits: '
-                            "%(description)s."
-                        )
-                        % {
-                            "field": _(field_name),
-                            "match": first.group(0)[:80],
-                            "rule": rule.code,
-                            "description": rule.description,
-                        },
+                        message=message,
+                        params=params,
                         evidence={
                             "rule": rule.code,
                             "field": field_name,
@@ -106,13 +122,14 @@ class PolicyCheck(Check):
                         rule=rule.rule_ref,
                     )
                 )
-        summary = (
-            _("%(count)s match(es) against feature library v%(version)s")
-            % {"count": len(findings), "version": version}
+        summary, summary_params = (
+            say(SUMMARY_MATCHES, count=len(findings), version=version)
             if findings
-            else _("No prohibited terms (feature library v%(version)s, %(rules)s rules)")
-            % {"version": version, "rules": len(rules)}
+            else say(SUMMARY_CLEAN, version=version, rules=len(rules))
         )
         return CheckResult(
-            summary=summary, findings=findings, data={"library_version": version, "rules_applied": len(rules)}
+            summary=summary,
+            summary_params=summary_params,
+            findings=findings,
+            data={"library_version": version, "rules_applied": len(rules)},
         )

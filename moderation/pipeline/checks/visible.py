@@ -16,13 +16,14 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from labels.engine import InspectOptions, inspect_file
 from labels.findings import evaluate_visible
 from labels.marks import MARKS_VERSION
 from labels.report import ENGINE_VERSION, MediaReport
 from labels.tier import NONE, SUSPECTED, decide_tier
+from moderation.finding_messages import register_messages, say
 from moderation.models import MediaKind, Revision, Severity
 from moderation.pipeline.checks import register
 from moderation.pipeline.checks.base import Check, CheckResult, FindingSpec
@@ -30,6 +31,20 @@ from privatemedia.localcopy import local_copy
 
 VISIBLE_NOT_CHECKED = "visible_not_checked"
 KINDS = (MediaKind.IMAGE, MediaKind.VIDEO)
+SUMMARY_MARKED = "summary:visible:marked"
+SUMMARY_NONE = "summary:visible:none"
+register_messages(
+    {
+        VISIBLE_NOT_CHECKED: gettext_noop(
+            'File "%(path)s": %(why)s. Look at its edges and corners for an AI mark yourself.'
+        ),
+        "visible:unreadable": gettext_noop("its pixels could not be read"),
+        SUMMARY_MARKED: gettext_noop(
+            "Tier %(tier)s: %(count)s AI mark(s) drawn in %(marked)s of %(files)s file(s) (marks %(version)s)"
+        ),
+        SUMMARY_NONE: gettext_noop("No AI mark drawn in %(files)s file(s) (marks %(version)s)"),
+    }
+)
 
 
 def _ocr_version() -> str:
@@ -43,7 +58,7 @@ def _ocr_version() -> str:
 class VisibleMarkCheck(Check):
     kind = "visible"
     version = f"1.1+engine{ENGINE_VERSION}+marks{MARKS_VERSION}+ocr{_ocr_version()}"
-    title = "Visible AI marks"
+    title = gettext_lazy("Visible AI marks")
     queue = "media"
     gates_review = False
 
@@ -87,30 +102,26 @@ class VisibleMarkCheck(Check):
             if not report.visible_checked:
                 findings.append(_not_checked(item.original_name, errors))
         findings += [
-            FindingSpec(f.code, f.severity, f.message, f.evidence, f.rule)
+            FindingSpec(f.code, f.severity, f.message, f.evidence, f.rule, f.params)
             for f in evaluate_visible(reports, declared_ai=declared_ai)
         ]
         marked = [file for file in files if file["marks"]]
         file_tier = SUSPECTED if marked else NONE
         tier = decide_tier(file_tier, declared_ai)
         if marked:
-            summary = _(
-                "Tier %(tier)s: %(count)s AI mark(s) drawn in %(marked)s of %(files)s file(s) (marks "
-                "%(version)s)"
-            ) % {
-                "tier": tier,
-                "count": sum(len(file["marks"]) for file in marked),
-                "marked": len(marked),
-                "files": len(files),
-                "version": MARKS_VERSION,
-            }
+            summary, summary_params = say(
+                SUMMARY_MARKED,
+                tier=str(tier),
+                count=sum(len(file["marks"]) for file in marked),
+                marked=len(marked),
+                files=len(files),
+                version=MARKS_VERSION,
+            )
         else:
-            summary = _("No AI mark drawn in %(files)s file(s) (marks %(version)s)") % {
-                "files": len(files),
-                "version": MARKS_VERSION,
-            }
+            summary, summary_params = say(SUMMARY_NONE, files=len(files), version=MARKS_VERSION)
         return CheckResult(
             summary=summary,
+            summary_params=summary_params,
             findings=findings,
             data={
                 "tier": str(tier),
@@ -123,12 +134,13 @@ class VisibleMarkCheck(Check):
 
 
 def _not_checked(path: str, errors: list[str]) -> FindingSpec:
-    why = "; ".join(errors) or _("its pixels could not be read")
+    why: str | dict[str, str] = "; ".join(errors) or {"key": "visible:unreadable"}
+    message, params = say(VISIBLE_NOT_CHECKED, path=path, why=why)
     return FindingSpec(
         code=VISIBLE_NOT_CHECKED,
         severity=Severity.WARNING,
-        message=_('File "%(path)s": %(why)s. Look at its edges and corners for an AI mark yourself.')
-        % {"path": path, "why": why},
+        message=message,
+        params=params,
         evidence={"path": path, "errors": errors},
         rule="R10",
     )
