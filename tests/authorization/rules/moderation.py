@@ -86,6 +86,7 @@ RULES: dict[str, list[Case]] = {
     "submission_submit": post_only("/submissions/{pk}/submit/", CONTRIBUTOR_POST_REFUSED),
     "submission_withdraw": post_only("/submissions/{pk}/withdraw/", CONTRIBUTOR_POST_REFUSED),
     "submission_revise": post_only("/submissions/{pk}/revise/", CONTRIBUTOR_POST_REFUSED),
+    "submission_delete": post_only("/submissions/{pk}/delete/", CONTRIBUTOR_POST_REFUSED),
     "media_file": per_status_media("/submissions/{pk}/media/{media}/", READ),
     "media_thumbnail": per_status_media("/submissions/{pk}/media/{media}/thumbnail/", READ),
     # Unlabelled originals exist for published AI content only; none of these items is AI (404).
