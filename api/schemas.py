@@ -62,6 +62,20 @@ class SubmissionIn(Schema):
     ] = Field(default_factory=list)
     persons: list[PersonIn] = Field(default_factory=list)
     no_real_person: bool = False
+    fictional_person: bool = Field(
+        default=False,
+        description="A face or voice synthesis of nobody real: the item goes to a senior moderator (R22).",
+    )
+    fictional_statement: str = Field(default="", max_length=2000, description="Why the person is fictional.")
+    consent_notice_version: str = Field(
+        default="",
+        max_length=40,
+        description=(
+            "The version of our consent notice ('inform the person and obtain their separate consent') "
+            "the author acknowledged in your CMS; required when persons are depicted or a face or "
+            "voice is synthesised (R24). A 422 'incomplete' answer names the version in force."
+        ),
+    )
     region: Literal["cn", "eu", "other"] = "other"
 
 

@@ -62,6 +62,30 @@ def idempotent_replay(*, integration: Integration, key: str, fingerprint: str) -
     return Replay(record.status_code, record.response, record.location)
 
 
+def _consent_statements(data: SubmissionIn) -> dict[str, Any]:
+    """The author's statements about depicted persons (R22, R24), as the intake service takes them.
+
+    A notice version other than the one in force is refused here: the author must see the notice
+    as it reads now."""
+    version = data.consent_notice_version.strip()
+    if version and version != settings.CONSENT_NOTICE_VERSION:
+        raise Problem(
+            422,
+            "consent-notice-outdated",
+            _("Consent notice outdated"),
+            _(
+                "The author acknowledged consent notice version %(given)s; "
+                "the version in force is %(current)s."
+            )
+            % {"given": version, "current": settings.CONSENT_NOTICE_VERSION},
+        )
+    return {
+        "fictional_person": data.fictional_person,
+        "fictional_statement": data.fictional_statement,
+        "consent_notice_acknowledged": bool(version),
+    }
+
+
 def _refused_problem(refused: list[tuple[str, str]]) -> Problem:
     return Problem(
         422,
@@ -128,6 +152,7 @@ def api_submission_create(
                         PersonInput(name=p.name, relation=p.relation, email=p.email, phone=p.phone)
                         for p in data.persons
                     ],
+                    **_consent_statements(data),
                 ),
                 uploads=uploads,
             )
@@ -150,6 +175,8 @@ def api_submission_create(
                         {"loc": ["metadata"], "msg": problem, "type": "incomplete"}
                         for problem in exc.problems
                     ],
+                    # What the author must acknowledge when persons are depicted (R24).
+                    extra={"consent_notice_version": settings.CONSENT_NOTICE_VERSION},
                 ) from None
             consent_requests_send(submission=submission, actor=author.user)
     except IntegrityError:
@@ -245,6 +272,7 @@ def api_submission_revise(*, submission: Submission, data: SubmissionIn, uploads
                         PersonInput(name=p.name, relation=p.relation, email=p.email, phone=p.phone)
                         for p in data.persons
                     ],
+                    **_consent_statements(data),
                 ),
                 uploads=uploads,
                 remove_media_ids=list(revision.media.values_list("pk", flat=True)) if uploads else (),
@@ -256,7 +284,11 @@ def api_submission_revise(*, submission: Submission, data: SubmissionIn, uploads
                 submission_submit(submission=submission, actor=actor)
             except SubmissionIncomplete as exc:
                 raise Problem(
-                    422, "incomplete", _("The submission is incomplete"), " ".join(exc.problems)
+                    422,
+                    "incomplete",
+                    _("The submission is incomplete"),
+                    " ".join(exc.problems),
+                    extra={"consent_notice_version": settings.CONSENT_NOTICE_VERSION},
                 ) from None
     except Exception:
         media.delete_stored(stored)

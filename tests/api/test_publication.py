@@ -3,6 +3,7 @@ reminder, the implicit label with its external_id), takedowns by the CMS and by 
 
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.test import Client
 
@@ -120,6 +121,7 @@ def test_a_consent_withdrawal_shows_as_taken_down(key: str, mod: User, run_commi
         categories=["face_swap"],
         no_real_person=False,
         persons=[{"name": "Carol Chen", "relation": "other", "email": "carol@example.com"}],
+        consent_notice_version=settings.CONSENT_NOTICE_VERSION,
     )
     with run_commit_hooks(execute=True):
         assert submit(key, meta, files=[unique_image()]).status_code == 202

@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+from django.conf import settings
 from django.test import Client
 
 from accounts.models import IdentityVerification, TermsVersion
@@ -235,3 +236,47 @@ def test_it_sends_a_new_revision_after_changes_requested(key: str, mod: Any, run
         f"/api/v1/submissions/{item.pk}/revisions", {"metadata": json.dumps(metadata(external_id="other"))}
     )
     assert changed_id.status_code == 422
+
+
+def test_it_refuses_a_face_swap_of_nobody_without_a_statement(key: str) -> None:
+    """R22 through the API: the same intake rule as the web form."""
+    response = submit(key, metadata(categories=["face_swap"], no_real_person=True), files=[unique_image()])
+    assert response.status_code == 422
+    assert response.json()["type"].endswith("/incomplete")
+    assert not Submission.objects.exists()
+
+
+def test_it_sends_a_stated_fictional_person_to_the_seniors(key: str, run_commit_hooks: Any) -> None:
+    meta = metadata(
+        categories=["face_swap"],
+        no_real_person=True,
+        fictional_person=True,
+        fictional_statement="A face drawn from imagination for a novel's cover.",
+        consent_notice_version=settings.CONSENT_NOTICE_VERSION,
+    )
+    with run_commit_hooks(execute=True):
+        assert submit(key, meta, files=[unique_image()]).status_code == 202
+    revision = Submission.objects.get().current_revision
+    assert revision is not None and revision.fictional_person
+    assert revision.consent_notice_version == settings.CONSENT_NOTICE_VERSION
+    assert AuditEvent.objects.filter(action="submission.fictional_person_stated").exists()
+
+
+def test_it_needs_the_consent_notice_when_persons_are_depicted(key: str) -> None:
+    """R24: without the acknowledged notice the answer names the version in force; an old one is refused."""
+    persons = [{"name": "Carol Chen", "relation": "other", "email": "carol@example.com"}]
+    missing = submit(
+        key, metadata(categories=["face_swap"], no_real_person=False, persons=persons), files=[unique_image()]
+    )
+    assert missing.status_code == 422
+    assert missing.json()["consent_notice_version"] == settings.CONSENT_NOTICE_VERSION
+    outdated = submit(
+        key,
+        metadata(
+            categories=["face_swap"], no_real_person=False, persons=persons, consent_notice_version="1999-01"
+        ),
+        files=[unique_image()],
+    )
+    assert outdated.status_code == 422
+    assert outdated.json()["type"].endswith("/consent-notice-outdated")
+    assert not Submission.objects.exists()
