@@ -59,6 +59,14 @@ PUBLISHED = "Festival poster"  # published with its TC260 label
 VIDEO = "Paper boats (generated video)"  # published with ffmpeg
 DEEPFAKE = "Mayor opens the new pier"  # marked a deepfake, published with the disclosure
 REJECTED = "Beach day"  # alice's, rejected with a statement of reasons
+CONSENT_TOKEN = "consent-token"  # the key of the consent link's token among the items
+# Prints the link token of the pending consent request of submission {pk}, as the message sent.
+CONSENT_TOKEN_CODE = """
+from consent.models import ConsentRequest
+from consent.tokens import request_token
+r = ConsentRequest.objects.filter(submission_id={pk}, status="pending").order_by("-sent_at").first()
+print(request_token(r.pk, r.nonce) if r else "")
+"""
 
 
 def warn(message: str) -> None:
@@ -229,7 +237,7 @@ class Shooter:
     def wanted(self, name: str) -> bool:
         return not self.only or name in self.only
 
-    def shot(self, page: Any, name: str, path: str) -> None:
+    def shot(self, page: Any, name: str, path: str, *, whole: bool = True) -> None:
         if not self.wanted(name):
             return
         response = page.goto(f"{self.base}{path}")
@@ -239,10 +247,16 @@ class Shooter:
             warn(f"{name}: {path} answered {status} at {page.url}; skipped")
             return
         settle_media(page)
-        self.save(page, name)
+        self.save(page, name, whole=whole)
 
-    def save(self, page: Any, name: str) -> None:
+    def save(self, page: Any, name: str, *, whole: bool = True) -> None:
+        """The whole page up to MAX_HEIGHT image pixels, or (whole=False) the screen only."""
         target = self.out / f"{name}.png"
+        if not whole:
+            page.screenshot(path=str(target))
+            self.taken.append(name)
+            print(f"  {target}", flush=True)
+            return
         height = page.evaluate("() => document.documentElement.scrollHeight")
         width = page.viewport_size["width"]
         # In image pixels: a phone's page (device scale 2) is cut at half the CSS height.
@@ -256,15 +270,28 @@ class Shooter:
         else:
             page.screenshot(path=str(target), full_page=True)
         self.taken.append(name)
-        print(f"  {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}", flush=True)
+        print(f"  {target}", flush=True)
 
 
-def take_all(shooter: Shooter, items: dict[str, int]) -> None:
+def take_all(shooter: Shooter, items: dict[str, Any]) -> None:
     def item(title: str, name: str) -> int | None:
         pk = items.get(title)
         if pk is None and shooter.wanted(name):
             warn(f"{name}: the demo item {title!r} is not there; skipped")
         return pk
+
+    # The person asked for consent, from the link in their message (the server's own token).
+    def consent_page() -> None:
+        token = items.get(CONSENT_TOKEN)
+        if token is None:
+            warn(f"consent-request-page: no pending consent request for {CONSENT!r}; skipped")
+            return
+        page = shooter.anonymous()
+        shooter.shot(page, "consent-request-page", f"/consent/{token}/")
+        page.context.close()
+
+    if shooter.wanted("consent-request-page"):
+        consent_page()
 
     def each(names: list[str], do: Callable[[], None]) -> None:
         if any(shooter.wanted(n) for n in names):
@@ -308,7 +335,8 @@ def take_all(shooter: Shooter, items: dict[str, int]) -> None:
         if (pk := item(CONTRADICTION, "review-item-phone")) is None:
             return
         page = shooter.login("mod", size=PHONE, mobile=True)
-        shooter.shot(page, "review-item-phone", f"/review/items/{pk}/")
+        # One phone screen: what a moderator sees first on a phone.
+        shooter.shot(page, "review-item-phone", f"/review/items/{pk}/", whole=False)
         page.context.close()
 
     each(["review-item-phone"], moderator_phone)
@@ -391,8 +419,14 @@ def main() -> None:
         print(f"demo database in {work}", flush=True)
         manage(env, "migrate", "--noinput", "-v", "0")
         seeded = manage(env, "seed_demo")
-        items = seeded_titles(seeded)
-        print(f"seed_demo made {len(items)} items", flush=True)
+        titles = seeded_titles(seeded)
+        print(f"seed_demo made {len(titles)} items", flush=True)
+        items: dict[str, Any] = dict(titles)
+        if CONSENT in titles:
+            printed = manage(env, "shell", "-v", "0", "-c", CONSENT_TOKEN_CODE.format(pk=titles[CONSENT]))
+            token = (printed.strip().splitlines() or [""])[-1].strip()
+            if token:
+                items[CONSENT_TOKEN] = token
         taken: list[str] = []
         with server(env, work) as base, sync_playwright() as playwright:
             print(f"server on {base}", flush=True)
