@@ -16,6 +16,7 @@ Long pages are captured whole, up to MAX_HEIGHT pixels.
 """
 
 import argparse
+import http.server
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -126,6 +128,35 @@ def _story_titles() -> list[str]:
     marker = re.search(r'^MARKER_TITLE = "([^"]+)"', text, flags=re.M)
     titles = [t for t in found if t] + ([marker[1]] if marker else [])
     return sorted(set(titles), key=len, reverse=True)
+
+
+class _Receiver(http.server.BaseHTTPRequestHandler):
+    """The demo CMS's webhook endpoint, as examples/cms_client.py would answer: 200 to each event."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = b'{"received": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def webhook_receiver() -> Iterator[str]:
+    """A local endpoint for the demo webhook (WEBHOOK_DEMO_URL), so its attempts page has some."""
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=receiver.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{receiver.server_address[1]}/webhooks"
+    finally:
+        receiver.shutdown()
+        receiver.server_close()
 
 
 @contextmanager
@@ -385,7 +416,13 @@ def take_all(shooter: Shooter, items: dict[str, Any]) -> None:
             page.wait_for_load_state("networkidle")
             link = page.locator("a[href*='/attempts/']").first
             if link.count():
-                shooter.shot(page, "admin-webhook-attempts", link.get_attribute("href") or "")
+                attempts = link.get_attribute("href") or ""
+                page.goto(f"{shooter.base}{attempts}")
+                send = page.locator("input[type=submit][value='Send test event']")
+                if send.count():  # one attempt to show, delivered to the local receiver
+                    send.first.click()
+                    page.wait_for_load_state("networkidle")
+                shooter.shot(page, "admin-webhook-attempts", attempts)
             else:
                 change = page.locator("#result_list th a").first
                 if change.count():
@@ -410,37 +447,44 @@ def main() -> None:
     chromium = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
     if not os.path.exists(chromium):
         raise SystemExit(f"{chromium} not found (apt-get install chromium, or set CHROMIUM_PATH)")
-
-    from playwright.sync_api import sync_playwright
-
     work = Path(tempfile.mkdtemp(prefix="provenant-screenshots."))
     try:
-        env = demo_environment(work)
-        print(f"demo database in {work}", flush=True)
-        manage(env, "migrate", "--noinput", "-v", "0")
-        seeded = manage(env, "seed_demo")
-        titles = seeded_titles(seeded)
-        print(f"seed_demo made {len(titles)} items", flush=True)
-        items: dict[str, Any] = dict(titles)
-        if CONSENT in titles:
-            printed = manage(env, "shell", "-v", "0", "-c", CONSENT_TOKEN_CODE.format(pk=titles[CONSENT]))
-            token = (printed.strip().splitlines() or [""])[-1].strip()
-            if token:
-                items[CONSENT_TOKEN] = token
-        taken: list[str] = []
-        with server(env, work) as base, sync_playwright() as playwright:
-            print(f"server on {base}", flush=True)
-            browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=LAUNCH_ARGS)
-            try:
-                take_all(Shooter(browser, base, out, set(args.only), taken), items)
-            finally:
-                browser.close()
-        print(f"{len(taken)} screenshots in {out}", flush=True)
+        with webhook_receiver() as webhook_url:
+            run(work, webhook_url, out, chromium, set(args.only))
     finally:
         if args.keep:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def run(work: Path, webhook_url: str, out: Path, chromium: str, only: set[str]) -> None:
+    """Make the demo in `work`, serve it, and take the screenshots into `out`."""
+    from playwright.sync_api import sync_playwright
+
+    env = demo_environment(work)
+    env["WEBHOOK_DEMO_URL"] = webhook_url
+    print(f"demo database in {work}", flush=True)
+    manage(env, "migrate", "--noinput", "-v", "0")
+    titles = seeded_titles(manage(env, "seed_demo"))
+    print(f"seed_demo made {len(titles)} items", flush=True)
+    # The metrics page reads daily roll-ups (hourly in production): compute today's.
+    manage(env, "rollup_metrics", "--days", "2")
+    items: dict[str, Any] = dict(titles)
+    if CONSENT in titles:
+        printed = manage(env, "shell", "-v", "0", "-c", CONSENT_TOKEN_CODE.format(pk=titles[CONSENT]))
+        token = (printed.strip().splitlines() or [""])[-1].strip()
+        if token:
+            items[CONSENT_TOKEN] = token
+    taken: list[str] = []
+    with server(env, work) as base, sync_playwright() as playwright:
+        print(f"server on {base}", flush=True)
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=LAUNCH_ARGS)
+        try:
+            take_all(Shooter(browser, base, out, only, taken), items)
+        finally:
+            browser.close()
+    print(f"{len(taken)} screenshots in {out}", flush=True)
 
 
 if __name__ == "__main__":
