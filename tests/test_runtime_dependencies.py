@@ -15,7 +15,8 @@ from packaging.requirements import Requirement
 
 PROJECT = Path(__file__).resolve().parents[1]
 # examples/: client code a publisher runs on its own machine (requests, standardwebhooks), not ours.
-NOT_RUNTIME = {"tests", "bench", "examples", ".venv", "var", "test-artifacts", "node_modules"}
+# docs/: docs/screenshots/take.py drives a browser with Playwright (a dev requirement).
+NOT_RUNTIME = {"tests", "bench", "examples", "docs", ".venv", "var", "test-artifacts", "node_modules"}
 
 
 def requirement_names(path: Path) -> set[str]:
