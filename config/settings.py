@@ -587,3 +587,10 @@ WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 3)
 WEBHOOK_SWEEP_INTERVAL_SECONDS = env_int("WEBHOOK_SWEEP_INTERVAL_SECONDS", 60)
 # seed_demo: the demo integration's endpoint is active only when this is set (else created disabled).
 WEBHOOK_DEMO_URL = env_str("WEBHOOK_DEMO_URL")
+
+# --- Webhook batches ---
+# A drain job claims and sends up to this many due deliveries of one endpoint at a time, one
+# after the other on a kept-alive connection, and records them in one transaction.
+WEBHOOK_BATCH_SIZE = env_int("WEBHOOK_BATCH_SIZE", 50)
+if WEBHOOK_BATCH_SIZE < 1:
+    raise ImproperlyConfigured("WEBHOOK_BATCH_SIZE must be at least 1.")
