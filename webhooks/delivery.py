@@ -16,8 +16,8 @@ Steps of `webhook_endpoint_drain` (a drain job; webhooks/dispatch.py says when o
    last answer. Only the holder of the lease (same lease timestamp) changes a delivery: one that
    fails retries alone, the rest of its batch is delivered.
 4. after commit, each retry is scheduled on RQ (`enqueue_in`); the sweep resends it if it is lost.
-5. claim again until nothing is due, or WEBHOOK_LEASE_SECONDS have passed: then another drain
-   is sent for the rest.
+5. claim again while batches come full, until WEBHOOK_LEASE_SECONDS have passed: then another
+   drain is sent for the rest. (A delivery committed after the claim has its own drain sent.)
 A worker killed mid-batch leaves its batch leased: the sweep resends it once the lease has run out
 (the POSTs already made arrive again; at least once, with the same webhook-id).
 """
@@ -157,15 +157,15 @@ def webhook_endpoint_drain(*, endpoint_id: int, worker: str, retry: bool = False
     early = SCHEDULER_SLACK if retry else timedelta(0)
     started = time.monotonic()
     lease_seconds = settings.WEBHOOK_LEASE_SECONDS
+    endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id).first()
+    if endpoint is None:
+        return report
     while True:
         if time.monotonic() - started > lease_seconds:
             # Long enough for one job: the rest goes to a fresh drain (another worker may take
             # it); without Redis, to the sweep.
             if settings.BACKGROUND_JOBS:
                 drain([endpoint_id], force=True)
-            return report
-        endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id).first()
-        if endpoint is None:
             return report
         now = timezone.now()
         lease = now + timedelta(seconds=lease_seconds)
@@ -189,6 +189,10 @@ def webhook_endpoint_drain(*, endpoint_id: int, worker: str, retry: bool = False
         _record(endpoint, answers, released, lease=lease, worker=worker, report=report)
         if released:
             return report  # a fresh drain takes them (or, without Redis, the sweep)
+        if len(batch) < limit:
+            # All that was due is done; what was committed since has sent a drain of its own
+            # (this one deleted the marker before claiming).
+            return report
 
 
 def _send(endpoint: WebhookEndpoint, item: Claimed) -> Answer:
