@@ -19,6 +19,16 @@ Steps:
 5. Wait until every event is applied (or 120 s); print p50 / p95 / max of commit -> receiver,
    events lost (never applied), duplicates (applied ids received again), and deliveries not
    "delivered" in the database.
+
+Measured (2 RQ workers, 2 shared cores, load average 5–8 around each run), one event per drain job
+before, drains in batches after (webhooks/delivery.py):
+
+    before, 100/s: p50 14.4 s, p95 19.1 s, 6.7 ms worker CPU an event (with this receiver:
+                   p50 10.2 s, p95 12.7 s, 6.2 ms): the workers cannot keep up, the queue grows
+    after,  100/s: p50 37–44 ms, p95 101–158 ms, max 258–574 ms, 2.0–2.2 ms an event
+    after,   50/s: p50 14–20 ms, p95 31–35 ms, 6.6–7.1 ms an event (one event per drain: batches
+                   form only when work waits, so the cost an event falls as the rate rises)
+    lost, duplicated, unverified, undelivered: 0 in every run
 """
 
 from __future__ import annotations
