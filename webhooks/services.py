@@ -51,9 +51,10 @@ class WebhookSweepReport:
 
 
 def webhooks_requeue_stale(*, now: datetime | None = None) -> WebhookSweepReport:
-    """Disable endpoints failing too long; send again the deliveries that are due and that no
-    live worker holds and whose job Redis no longer holds (it died with its worker, or Redis lost
-    it); a backlog of jobs still queued is left alone."""
+    """Disable endpoints failing too long; send a drain to each endpoint with deliveries due that
+    no live worker holds, unless a drain job for it still waits in Redis with its marker (a
+    backlog, left alone). A dead worker's batch (its lease ran out), a flushed Redis or a drain
+    that never reached Redis are all rescued here; `resent` counts deliveries."""
     now = now or timezone.now()
     report = WebhookSweepReport()
     limit = now - timedelta(days=settings.WEBHOOK_DISABLE_AFTER_DAYS)
