@@ -718,3 +718,10 @@ API_DOWNLOAD_URL_SECONDS = env_int("API_DOWNLOAD_URL_SECONDS", 3600)
 API_MAX_REQUEST_BYTES = env_int(
     "API_MAX_REQUEST_BYTES", max(UPLOAD_MAX_BYTES.values()) * UPLOAD_MAX_FILES + 1024 * 1024
 )
+
+# --- Webhook batches ---
+# A drain job claims and sends up to this many due deliveries of one endpoint at a time, one
+# after the other on a kept-alive connection, and records them in one transaction.
+WEBHOOK_BATCH_SIZE = env_int("WEBHOOK_BATCH_SIZE", 50)
+if WEBHOOK_BATCH_SIZE < 1:
+    raise ImproperlyConfigured("WEBHOOK_BATCH_SIZE must be at least 1.")

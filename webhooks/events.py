@@ -52,7 +52,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from moderation.models import Submission
-from webhooks.dispatch import send_on_commit
+from webhooks.dispatch import drain_on_commit
 from webhooks.models import SubmissionSequence, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 EVENT_TYPES = (
@@ -131,11 +131,11 @@ def emit_event(event: str, *, submission: Submission | None, data: dict[str, Any
         sequence=sequence,
         created_at=now,
     )
-    deliveries = WebhookDelivery.objects.bulk_create(
+    WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(event=outbox, endpoint=endpoint, next_attempt_at=now, created_at=now)
             for endpoint in endpoints
         ]
     )
-    send_on_commit([(delivery.pk, 0) for delivery in deliveries])
+    drain_on_commit(endpoint.pk for endpoint in endpoints)
     return outbox

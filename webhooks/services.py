@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import record_event
 from notifications.services import notify
-from webhooks.dispatch import is_waiting, send, send_on_commit
+from webhooks.dispatch import drain, drain_on_commit, is_waiting
 from webhooks.events import as_json
 from webhooks.models import (
     OPEN_STATUSES,
@@ -51,9 +51,10 @@ class WebhookSweepReport:
 
 
 def webhooks_requeue_stale(*, now: datetime | None = None) -> WebhookSweepReport:
-    """Disable endpoints failing too long; send again the deliveries that are due and that no
-    live worker holds and whose job Redis no longer holds (it died with its worker, or Redis lost
-    it); a backlog of jobs still queued is left alone."""
+    """Disable endpoints failing too long; send a drain to each endpoint with deliveries due that
+    no live worker holds, unless a drain job for it still waits in Redis with its marker (a
+    backlog, left alone). A dead worker's batch (its lease ran out), a flushed Redis or a drain
+    that never reached Redis are all rescued here; `resent` counts deliveries."""
     now = now or timezone.now()
     report = WebhookSweepReport()
     limit = now - timedelta(days=settings.WEBHOOK_DISABLE_AFTER_DAYS)
@@ -67,17 +68,21 @@ def webhooks_requeue_stale(*, now: datetime | None = None) -> WebhookSweepReport
         .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
         .filter(endpoint__is_active=True)
         .order_by("next_attempt_at")
-        .values_list("pk", "attempts", "lease_expires_at")[:SWEEP_BATCH]
+        .values_list("endpoint_id", "lease_expires_at")[:SWEEP_BATCH]
     )
-    rows = []
-    for pk, attempts, lease in stale:
-        if lease is None and settings.BACKGROUND_JOBS and is_waiting(pk, attempts):
-            continue  # queued behind others: its job will come
-        rows.append((pk, attempts))
-        report.lease_expired += lease is not None
-    if rows:
-        send(rows)
-        report.resent = len(rows)
+    by_endpoint: dict[int, list[datetime | None]] = {}
+    for endpoint_id, lease in stale:
+        by_endpoint.setdefault(endpoint_id, []).append(lease)
+    to_drain = []
+    for endpoint_id, leases in by_endpoint.items():
+        expired = sum(lease is not None for lease in leases)
+        if not expired and settings.BACKGROUND_JOBS and is_waiting(endpoint_id):
+            continue  # a drain is queued behind others: it will come
+        to_drain.append(endpoint_id)
+        report.lease_expired += expired
+        report.resent += len(leases)
+    if to_drain:
+        drain(to_drain, force=True)
     if report.resent or report.disabled:
         record_event(action="webhooks.swept", details=report.as_dict())
     return report
@@ -134,12 +139,12 @@ def _require_active(endpoint: WebhookEndpoint) -> None:
 
 
 def _reopen(deliveries: "models.QuerySet[WebhookDelivery]", now: datetime) -> list[int]:
-    rows = list(deliveries.values_list("pk", "attempts"))
-    ids = [pk for pk, _attempts in rows]
+    rows = list(deliveries.values_list("pk", "endpoint_id"))
+    ids = [pk for pk, _endpoint in rows]
     WebhookDelivery.objects.filter(pk__in=ids).update(
         status=DeliveryStatus.PENDING, next_attempt_at=now, lease_expires_at=None
     )
-    send_on_commit(rows)
+    drain_on_commit(endpoint_id for _pk, endpoint_id in rows)
     return ids
 
 
@@ -187,10 +192,8 @@ def webhook_endpoint_send_test(*, endpoint: WebhookEndpoint, actor: User) -> Web
         ),
         created_at=now,
     )
-    delivery = WebhookDelivery.objects.create(
-        event=event, endpoint=endpoint, next_attempt_at=now, created_at=now
-    )
-    send_on_commit([(delivery.pk, 0)])
+    WebhookDelivery.objects.create(event=event, endpoint=endpoint, next_attempt_at=now, created_at=now)
+    drain_on_commit([endpoint.pk])
     record_event(action="webhooks.test_sent", actor=actor, target=endpoint, details={"event": event.pk})
     return event
 

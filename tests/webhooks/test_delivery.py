@@ -217,3 +217,40 @@ def test_it_runs_the_sweep_command(
     call_command("requeue_stale_webhooks", "--json", stdout=out)
     assert out.getvalue().strip() == '{"lease_expired": 0, "resent": 1, "disabled": 0}'
     assert list(receiver.applied) == [event.pk]
+
+
+def test_it_retries_alone_the_one_delivery_of_a_batch_that_failed(
+    alice: User, integration: Integration, receiver: Receiver, run_commit_hooks: Any
+) -> None:
+    receiver.answers = [500]  # the batch's first POST fails, the others succeed
+    submission = from_cms(alice, integration)
+    with run_commit_hooks(execute=True):
+        events = [emit_event("submission.checked", submission=submission, data={}) for _ in range(3)]
+    first, *others = [WebhookDelivery.objects.get(event=event) for event in events]
+    assert (first.status, first.attempts, first.last_status_code) == (DeliveryStatus.FAILED, 1, 500)
+    assert [(other.status, other.attempts) for other in others] == [(DeliveryStatus.DELIVERED, 1)] * 2
+    assert WebhookAttempt.objects.count() == 3  # one attempt row each, from one batch
+    assert len(set(WebhookAttempt.objects.values_list("at", flat=True))) == 3
+
+    make_due(first)
+    assert webhooks_requeue_stale().resent == 1
+    first.refresh_from_db()
+    assert (first.status, first.attempts) == (DeliveryStatus.DELIVERED, 2)
+    assert [request["id"] for request in receiver.requests][-1] == first.event_id
+    assert len(receiver.requests) == 4  # the others were not sent again
+    assert [WebhookDelivery.objects.get(pk=other.pk).attempts for other in others] == [1, 1]
+
+
+def test_it_releases_what_it_cannot_send_before_its_lease_runs_out(
+    alice: User, integration: Integration, receiver: Receiver, settings: Any
+) -> None:
+    from webhooks.delivery import webhook_endpoint_drain
+
+    submission = from_cms(alice, integration)
+    for _ in range(3):
+        emit_event("submission.checked", submission=submission, data={})  # no commit: not sent
+    settings.WEBHOOK_LEASE_SECONDS = settings.WEBHOOK_TIMEOUT_SECONDS + 1  # no time for a POST
+    report = webhook_endpoint_drain(endpoint_id=WebhookEndpoint.objects.get().pk, worker="test")
+    assert (report.released, report.delivered) == (3, 0)
+    assert receiver.requests == []
+    assert set(WebhookDelivery.objects.values_list("attempts", "lease_expires_at")) == {(0, None)}

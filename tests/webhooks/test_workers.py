@@ -130,13 +130,14 @@ def test_it_loses_nothing_when_a_worker_is_killed_mid_delivery(rq_connection: An
             True,
         )
         # The lease runs out (as it would WEBHOOK_LEASE_SECONDS later); Redis lost the rest too.
-        WebhookDelivery.objects.filter(pk=stranded.pk).update(
+        WebhookDelivery.objects.filter(lease_expires_at__isnull=False).update(
             lease_expires_at=timezone.now() - timedelta(seconds=1)
         )
         rq_connection.flushdb()
 
         report = webhooks_requeue_stale(now=timezone.now() + timedelta(minutes=1))
-        assert report.lease_expired == 1
+        # The dead worker had claimed every due delivery in one batch: all their leases ran out.
+        assert report.lease_expired == len(ids)
         assert report.resent == len(ids)  # every delivery not yet delivered
         finish(start_worker(redis_url, "--burst"))
 
@@ -157,3 +158,86 @@ def test_the_sweep_leaves_a_backlog_alone_and_resends_what_redis_lost(
     assert webhooks_requeue_stale(now=late).resent == 0  # queued behind others: not sent twice
     rq_connection.flushdb()
     assert webhooks_requeue_stale(now=late).resent == 2
+
+
+def test_it_loses_nothing_when_a_worker_is_killed_mid_batch(rq_connection: Any, redis_url: str) -> None:
+    """Killed at the third POST of its batch: the two sent and the one in flight arrive again
+    (sent but not yet recorded), the three unsent once; each applied once."""
+    integration = Integration.objects.create(name="Daily Paper CMS")
+    in_flight, release = threading.Event(), threading.Event()
+    seen: list[str] = []
+
+    def hold_the_third(event_id: str) -> None:
+        seen.append(event_id)
+        if len(seen) == 3:
+            in_flight.set()
+            release.wait(timeout=300)
+
+    with receiving(on_request=hold_the_third) as receiver:
+        receiver.secret = WebhookEndpoint.objects.create(integration=integration, url=receiver.url).secret
+        ids = emit_many(from_cms(integration, 2), per_submission=3)
+        worker = start_worker(redis_url, "--burst")
+        try:
+            wait_for(in_flight.is_set)
+            kill_hard(worker)
+        finally:
+            release.set()
+        wait_for(lambda: len(receiver.applied) == 3)
+        batch = WebhookDelivery.objects.filter(lease_expires_at__isnull=False, attempts=1)
+        assert batch.count() == len(ids)  # one batch held them all, none recorded
+        WebhookDelivery.objects.update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+        rq_connection.flushdb()
+
+        report = webhooks_requeue_stale(now=timezone.now() + timedelta(minutes=1))
+        assert (report.lease_expired, report.resent) == (len(ids), len(ids))
+        finish(start_worker(redis_url, "--burst"))
+
+    assert set(receiver.applied) == set(ids)  # no event id lost
+    assert receiver.duplicates == 3  # the three the dead worker sent, applied once each
+    assert set(WebhookDelivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.DELIVERED, 2)}
+    assert_ordered(receiver.applied)
+
+
+def test_two_drains_racing_send_each_event_once(rq_connection: Any, settings: Any) -> None:
+    """Two drains of one endpoint at the same time (threads, each its own connection) split the
+    due deliveries between them: every event is sent once, none twice."""
+    from django.db import connections
+
+    from webhooks.delivery import webhook_endpoint_drain
+
+    settings.WEBHOOK_BATCH_SIZE = 2
+    integration = Integration.objects.create(name="Daily Paper CMS")
+    both_sending = threading.Barrier(2, timeout=120)
+    first: list[str] = []
+
+    def meet_the_other(event_id: str) -> None:
+        if not first:
+            first.append(event_id)
+            both_sending.wait()  # the first POST waits until the other drain is sending too
+        elif len(first) == 1:
+            first.append(event_id)
+            both_sending.wait()
+
+    with receiving(on_request=meet_the_other) as receiver:
+        endpoint = WebhookEndpoint.objects.create(integration=integration, url=receiver.url)
+        receiver.secret = endpoint.secret
+        ids = emit_many(from_cms(integration, 2), per_submission=4)  # jobs go to Redis, unread
+        reports = {}
+
+        def drain(name: str) -> None:
+            try:
+                reports[name] = webhook_endpoint_drain(endpoint_id=endpoint.pk, worker=name)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=drain, args=(name,)) for name in ("a", "b")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+
+    assert sorted(request["id"] for request in receiver.requests) == sorted(ids)  # each once
+    assert receiver.duplicates == 0
+    assert reports["a"].delivered + reports["b"].delivered == len(ids)
+    assert reports["a"].delivered and reports["b"].delivered  # both took a share
+    assert set(WebhookDelivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.DELIVERED, 1)}
