@@ -27,8 +27,7 @@ from moderation.models import (
     Submission,
 )
 from moderation.models.choices import PUBLIC_STATUSES
-from moderation.publication.takedown import current_revision
-from moderation.review.claims import require_version
+from moderation.publication.takedown import current_revision, lock_item_for_action
 from moderation.review.messages import decision_notify
 from moderation.review.statements import build_refutation_statement
 
@@ -64,15 +63,7 @@ def publication_refute(
     """
     if not moderator.is_reviewer:
         raise PermissionDenied
-    locked = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("contributor", "current_revision")
-        .get(pk=submission.pk)
-    )
-    if expected_version is not None:
-        require_version(locked, expected_version)
-    if locked.contributor_id == moderator.pk:
-        raise PermissionDenied(_("You cannot decide about your own submission."))
+    locked = lock_item_for_action(submission, actor=moderator, expected_version=expected_version)
     if locked.status not in PUBLIC_STATUSES or not locked.is_published:
         raise RefutationRefused(_("Only published content can be labelled as false information."))
     text = " ".join(text.split())

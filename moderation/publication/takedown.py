@@ -56,6 +56,25 @@ TAKEABLE = frozenset({Status.APPROVED, Status.RESTRICTED, Status.PUBLISHING})
 IN_FORCE_OUTCOMES = (DecisionOutcome.TAKEN_DOWN, DecisionOutcome.RESTRICTED)
 
 
+def lock_item_for_action(
+    submission: Submission, *, actor: User | None, expected_version: int | None
+) -> Submission:
+    """Lock the item's row for an action on its publication (takedown, reinstatement, refutation).
+
+    Refuses a stale page (409, when the page's version is given) and the actor's own content (403);
+    the actor is None for what no moderator does (a consent ending, the publisher's request)."""
+    locked = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("contributor", "current_revision")
+        .get(pk=submission.pk)
+    )
+    if expected_version is not None:
+        require_version(locked, expected_version)
+    if actor is not None and locked.contributor_id == actor.pk:
+        raise PermissionDenied(_("You cannot decide about your own submission."))
+    return locked
+
+
 class TakedownRefused(Exception):
     """The takedown, restriction or reversal breaks a rule; the message says which. Nothing changed."""
 
@@ -104,11 +123,7 @@ def submission_open_takedown(
     audit; tell the contributor, statement included. Nothing is deleted. Returns False when
     there was nothing to take down.
     """
-    locked = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("contributor", "current_revision")
-        .get(pk=submission.pk)
-    )
+    locked = lock_item_for_action(submission, actor=None, expected_version=None)
     if locked.status not in TAKEABLE:
         return False  # a publishing item goes down before it is public; its job then cancels
     now = timezone.now()
@@ -211,15 +226,7 @@ def publication_take_down(
     """
     if not moderator.is_reviewer:
         raise PermissionDenied
-    locked = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("contributor", "current_revision")
-        .get(pk=submission.pk)
-    )
-    if expected_version is not None:
-        require_version(locked, expected_version)
-    if locked.contributor_id == moderator.pk:
-        raise PermissionDenied(_("You cannot decide about your own submission."))
+    locked = lock_item_for_action(submission, actor=moderator, expected_version=expected_version)
     if locked.status not in TAKEABLE:
         raise TakedownRefused(
             _("Only published content can be taken down; this item is %(status)s.")
@@ -315,11 +322,7 @@ def publication_take_down_by_publisher(
     it; tell the contributor. Nothing is banked: the publisher's removal says nothing about others'
     copies. There is no moderator: the audit names the integration in `details`.
     """
-    locked = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("contributor", "current_revision")
-        .get(pk=submission.pk)
-    )
+    locked = lock_item_for_action(submission, actor=None, expected_version=None)
     if locked.status not in TAKEABLE:
         raise TakedownRefused(
             _("Only published content can be taken down; this item is %(status)s.")
@@ -410,15 +413,7 @@ def publication_reinstate(
         raise PermissionDenied(_("Only senior moderators reverse a takedown."))
     if not explanation.strip():
         raise TakedownRefused(_("Say why the takedown is reversed."))
-    locked = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("contributor", "current_revision")
-        .get(pk=submission.pk)
-    )
-    if expected_version is not None:
-        require_version(locked, expected_version)
-    if actor is not None and locked.contributor_id == actor.pk:
-        raise PermissionDenied(_("You cannot decide about your own submission."))
+    locked = lock_item_for_action(submission, actor=actor, expected_version=expected_version)
     if locked.status not in (Status.TAKEN_DOWN, Status.RESTRICTED):
         raise TakedownRefused(
             _("Only content that was taken down or restricted can be reinstated; this item is %(status)s.")
