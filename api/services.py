@@ -152,7 +152,8 @@ def api_submission_create(
                         for problem in exc.problems
                     ],
                 ) from None
-            consent_requests_send(submission=submission, actor=author.user)
+            if any(p.email or p.phone for p in data.persons):  # else there is no one to ask
+                consent_requests_send(submission=submission, actor=author.user)
     except IntegrityError:
         media.delete_stored(stored)
         raise Problem(
