@@ -235,3 +235,14 @@ def test_it_sends_a_new_revision_after_changes_requested(key: str, mod: Any, run
         f"/api/v1/submissions/{item.pk}/revisions", {"metadata": json.dumps(metadata(external_id="other"))}
     )
     assert changed_id.status_code == 422
+
+
+def test_it_accepts_a_known_authors_submission_in_a_bounded_number_of_statements(
+    key: str, django_assert_max_num_queries: Any
+) -> None:
+    """The intake's SQL per request (issue 13's benchmark): the gate once, the created submission
+    reloaded in one query, no consent queries without persons. A regression shows up here first."""
+    assert submit(key, files=[unique_image()]).status_code == 202  # the author is created
+    with django_assert_max_num_queries(49):  # 57 before issue 13's work
+        response = submit(key, metadata(external_id="article-2"), files=[unique_image()])
+    assert response.status_code == 202, response.content
