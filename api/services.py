@@ -164,7 +164,8 @@ def api_submission_create(
             )
             submission.integration, submission.external_id = integration, data.external_id
             try:
-                submission_submit(submission=submission, actor=author.user)
+                # submission_create passed the gate in this transaction.
+                submission_submit(submission=submission, actor=author.user, gate_checked=True)
             except SubmissionIncomplete as exc:
                 raise Problem(
                     422,
@@ -178,7 +179,8 @@ def api_submission_create(
                     # What the author must acknowledge when persons are depicted (R24).
                     extra={"consent_notice_version": settings.CONSENT_NOTICE_VERSION},
                 ) from None
-            consent_requests_send(submission=submission, actor=author.user)
+            if any(p.email or p.phone for p in data.persons):  # else there is no one to ask
+                consent_requests_send(submission=submission, actor=author.user)
     except IntegrityError:
         media.delete_stored(stored)
         raise Problem(
@@ -190,8 +192,10 @@ def api_submission_create(
     except Exception:
         media.delete_stored(stored)
         raise
-    submission.refresh_from_db()
-    return submission
+    # Reloaded with what the API's representation reads, in one query rather than four.
+    return Submission.objects.select_related("current_revision", "contributor__integration_author").get(
+        pk=submission.pk
+    )
 
 
 def consent_requests_send(*, submission: Submission, actor: Any) -> None:

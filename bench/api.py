@@ -10,6 +10,8 @@ Steps:
 2. Start `gunicorn config.wsgi --workers 2` and two `rqworker checks` processes; warm up.
 3. --concurrency client threads POST the N submissions (multipart: metadata JSON and the file).
    Accepted per second = 202 answers / (last answer - first request). Request latency p50/p95.
+   Also the CPU time gunicorn (and the RQ workers) spent per submission, read from /proc: on a
+   shared, loaded machine a steadier figure than the rates.
 4. Then wait until the two workers have checked them all (status "awaiting review") and report
    that rate too: the intake accepts faster than the checks clear, which is the point of the queue.
 The visible-mark OCR is off here (CHECK_VISIBLE_MARKS=0): it runs on the "media" queue beside
@@ -53,6 +55,25 @@ def wait_for_port(port: int, timeout: float = 60) -> None:
                 return
         time.sleep(0.2)
     sys.exit(f"gunicorn did not listen on {port}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its live descendants (gunicorn's workers), from /proc."""
+    stats: dict[int, tuple[int, float]] = {}  # pid: (parent, seconds)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            ticks = int(fields[11]) + int(fields[12])
+            stats[int(entry.name)] = (int(fields[1]), ticks / os.sysconf("SC_CLK_TCK"))
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        total += stats.get(current, (0, 0.0))[1]
+        pending.extend(child for child, (parent, _cpu) in stats.items() if parent == current)
+    return total
 
 
 def make_images(count: int) -> list[bytes]:
@@ -219,9 +240,12 @@ def main() -> None:
         load_before = os.getloadavg()[0]
         base = f"http://127.0.0.1:{args.port}"
         post_all(base, key, images, 0, warmup, 2)  # imports and connections, off the clock
+        server_cpu = cpu_seconds(server.pid)
+        worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers)
         statuses, latencies, first, last = post_all(
             base, key, images, warmup, args.submissions, args.concurrency
         )
+        server_cpu = cpu_seconds(server.pid) - server_cpu
         intake_done = time.time()
         accepted = statuses.get(202, 0)
         seconds = last - first
@@ -236,6 +260,7 @@ def main() -> None:
                 sys.exit("the checks did not finish in 15 minutes")
             time.sleep(0.5)
         checked_seconds = time.time() - intake_done + seconds
+        worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers) - worker_cpu
     finally:
         server.terminate()
         for worker in workers:
@@ -251,7 +276,10 @@ def main() -> None:
         f"request latency at concurrency {args.concurrency}: p50 {percentile(latencies, 0.5) * 1000:.0f} ms, "
         f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms"
     )
+    # CPU per submission depends far less on what else the shared machine runs than the rates do.
+    print(f"gunicorn CPU per accepted submission: {server_cpu / max(accepted, 1) * 1000:.0f} ms")
     if args.workers:
+        print(f"RQ workers' CPU per checked submission: {worker_cpu / max(len(ids), 1) * 1000:.0f} ms")
         print(
             f"checked by {args.workers} RQ workers (all in review): {len(ids)} in {checked_seconds:.1f} s "
             f"from the first request = {len(ids) / checked_seconds:.1f} submissions/s"

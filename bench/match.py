@@ -222,6 +222,8 @@ def bench_check(submissions: int) -> None:
 
     from accounts.models import User
     from accounts.roles import Role
+    from accounts.selectors import current_terms
+    from accounts.services.terms import terms_accept
     from banks.checks import BankMatchCheck
     from moderation.intake.services import RevisionInput, submission_create
     from tests.factories import make_user, verify_identity
@@ -230,6 +232,9 @@ def bench_check(submissions: int) -> None:
     contributor = User.objects.filter(username="bench").first() or verify_identity(
         make_user("bench", Role.CONTRIBUTOR)
     )
+    terms = current_terms()
+    if terms is not None:  # the terms a fresh install puts in force (accounts/0006)
+        terms_accept(user=contributor, terms=terms)
     check = BankMatchCheck()
 
     def revision_with(name: str, data: bytes) -> object:

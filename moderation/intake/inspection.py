@@ -260,7 +260,12 @@ def _verify_image(stream: BinaryIO, file_type: FileType) -> Inspected:
             image.verify()
         stream.seek(0)
         with Image.open(stream) as image:
-            image.load()  # verify() misses truncated JPEGs; decoding finds them.
+            # verify() misses truncated JPEGs; decoding finds them. A JPEG is decoded at 1/8 scale:
+            # libjpeg still reads and entropy-decodes every scan to the end (a cut or corrupt stream
+            # fails the same way), but skips most of the inverse DCT and colour work. No-op for
+            # other formats.
+            image.draft(None, (max(1, width // 8), max(1, height // 8)))
+            image.load()
     except UploadRefused:
         raise
     except Image.DecompressionBombError as exc:

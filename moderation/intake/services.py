@@ -155,8 +155,9 @@ def _declarations_before(revision: Revision) -> tuple[str, str, str | None]:
     )
 
 
-def _replace_persons(revision: Revision, persons: list[PersonInput]) -> None:
-    revision.persons.all().delete()
+def _replace_persons(revision: Revision, persons: list[PersonInput], *, new: bool = False) -> None:
+    if not new:  # a revision saved a moment ago has no persons to delete
+        revision.persons.all().delete()
     DepictedPerson.objects.bulk_create(
         [
             DepictedPerson(
@@ -268,7 +269,7 @@ def submission_create(
             before = _declarations_before(revision)
             _write_revision_fields(revision, data)
             revision.save()
-            _replace_persons(revision, data.persons)
+            _replace_persons(revision, data.persons, new=True)
             submission.current_revision = revision
             submission.save(update_fields=["current_revision"])
             rows = _attach(revision, accepted)
@@ -452,15 +453,18 @@ def consent_problems(revision: Revision, *, has_persons: bool) -> list[str]:
     return problems
 
 
-def submission_submit(*, submission: Submission, actor: User) -> list:
+def submission_submit(*, submission: Submission, actor: User, gate_checked: bool = False) -> list:
     """Send a draft for checking and review.
 
     Steps: the gate; the draft must be complete; then, in one transaction, the status moves
     to submitted, the revision gets its submission time, the queue columns are reset and one
     check run per applicable check is created (sent to the workers after commit).
+    `gate_checked`: the caller passed the gate for this actor in the same transaction a moment
+    ago (the API creates and submits in one request), so it is not asked twice.
     """
     _require_owner(submission, actor)
-    assert_can_submit(actor)
+    if not gate_checked:
+        assert_can_submit(actor)
     revision = submission.current_revision
     if revision is None:
         raise InvalidTransition(_("There is nothing to submit."))

@@ -280,3 +280,14 @@ def test_it_needs_the_consent_notice_when_persons_are_depicted(key: str) -> None
     assert outdated.status_code == 422
     assert outdated.json()["type"].endswith("/consent-notice-outdated")
     assert not Submission.objects.exists()
+
+
+def test_it_accepts_a_known_authors_submission_in_a_bounded_number_of_statements(
+    key: str, django_assert_max_num_queries: Any
+) -> None:
+    """The intake's SQL per request (issue 13's benchmark): the gate once, the created submission
+    reloaded in one query, no consent queries without persons. A regression shows up here first."""
+    assert submit(key, files=[unique_image()]).status_code == 202  # the author is created
+    with django_assert_max_num_queries(49):  # 57 before issue 13's work
+        response = submit(key, metadata(external_id="article-2"), files=[unique_image()])
+    assert response.status_code == 202, response.content

@@ -1,5 +1,6 @@
 """What may enter: each allowed type by its bytes, and each kind of bad file with its reason."""
 
+import functools
 import io
 from pathlib import Path
 
@@ -111,6 +112,32 @@ def test_it_refuses_a_huge_bomb_that_pillow_itself_stops() -> None:
 
 def test_it_refuses_a_truncated_jpeg() -> None:
     assert refusal(truncated_jpeg()).startswith("the image is damaged or truncated")
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+@pytest.mark.parametrize("cut", [1, 2, 10, 1000, 100_000, 500_000])
+def test_it_refuses_a_large_jpeg_cut_anywhere_though_it_decodes_at_reduced_scale(
+    progressive: bool, cut: int
+) -> None:
+    """The JPEG is decoded in draft mode (1/8 scale), which still reads every scan to its end: a
+    photo-sized file missing even its last byte is refused, baseline or progressive."""
+    data = large_jpeg(progressive)
+    assert run(data).width == 1200
+    assert refusal(data[:-cut]).startswith("the image is damaged or truncated")
+
+
+@functools.cache
+def large_jpeg(progressive: bool) -> bytes:
+    from PIL import Image
+
+    from labels import samples
+
+    data = samples.noise_jpeg((1200, 900), seed=7, quality=95)
+    if not progressive:
+        return data
+    out = io.BytesIO()
+    Image.open(io.BytesIO(data)).save(out, "JPEG", quality=90, progressive=True)
+    return out.getvalue()
 
 
 def test_it_refuses_a_truncated_png() -> None:
