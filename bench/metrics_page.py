@@ -134,7 +134,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=400, help="days of roll-ups to write (0: keep)")
     parser.add_argument("--requests", type=int, default=40, help="requests per URL")
-    parser.add_argument("--profile", action="store_true", help="cProfile five 12-week requests")
+    parser.add_argument("--profile", action="store_true", help="cProfile five 1-year requests")
     parser.add_argument(
         "--uncached", action="store_true", help="METRICS_PAGE_CACHE_SECONDS=0: every request builds the page"
     )
@@ -203,9 +203,9 @@ def main() -> None:
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(5):
-            client.get(urls["12 weeks"])
+            client.get(urls["1 year"])
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ for a process whose cache the worker's does not reach (the local-memory cache wi
 import hashlib
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -63,3 +63,26 @@ def page_content(
             chart.table_html  # noqa: B018 - computed once, kept with the chart
         cache.set(key, content, seconds)
     return content
+
+
+def metrics_page_warm() -> int:
+    """Build and keep the default pages (the last twelve weeks, every queue and each queue, in each
+    language) right after a roll-up, so that no one waits for them. Returns how many were built."""
+    from django.utils import timezone
+
+    from moderation.models import Queue
+    from oversight.forms import DEFAULT_DAYS
+    from oversight.metrics import page
+    from oversight.metrics.days import local_day
+    from oversight.metrics.selectors import computed_at
+
+    end = local_day(timezone.now())
+    start = end - timedelta(days=DEFAULT_DAYS - 1)
+    built = 0
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for queue in ("", *Queue.values):
+                where = MetricsFilter(start, end, queue)
+                page_content(where, computed_at(where), page.build)
+                built += 1
+    return built

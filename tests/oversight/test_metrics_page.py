@@ -148,3 +148,16 @@ def test_a_registered_provider_fills_the_notices_panel(
         assert "Not yet collected" not in html
     finally:
         PROVIDERS.pop("notices-test")
+
+
+def test_the_scheduled_roll_up_builds_the_default_pages(senior_client: Client, figures: None) -> None:
+    from config.scheduled import rollup_metrics
+
+    report = rollup_metrics()
+    assert report["pages_warmed"] == 2 * 4  # two languages, every queue and each of the three
+    senior_client.get(URL, {"start": (timezone.localdate() - timedelta(days=1)).isoformat()})  # session
+    for params in ({}, {"queue": "takedown"}):
+        with CaptureQueriesContext(connection) as captured:
+            response = senior_client.get(URL, params)
+        assert response.status_code == 200
+        assert not any("oversight_dailyfigure" in q["sql"] for q in captured.captured_queries)
