@@ -6,7 +6,12 @@ four outcomes, ten moderators, twelve reasons, ~40 time-to-decision buckets per 
 kinds and finding codes, and the DSA notices and complaints. Then measures the page for 12 weeks and
 for one month (and one queue), logged in as a senior moderator, with the query count.
 
-    DATABASE_URL=... .venv/bin/python bench/metrics_page.py [--days 400] [--requests 40] [--profile]
+    .venv/bin/python bench/metrics_page.py [--days 400] [--requests 40] [--uncached] [--profile]
+
+Without --uncached the page is kept in the cache after the warm-up request (as between two roll-ups);
+with it every request builds the page (the first request after a roll-up, for a range not warmed).
+Needs collectstatic (var/static) like bench/queue.py. Writes only DailyFigure rows of the last
+--days days, and a user bench-metrics-senior; use a database of your own.
 """
 
 from __future__ import annotations
