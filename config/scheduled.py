@@ -28,10 +28,15 @@ def purge_identity_documents() -> int:
 def rollup_metrics() -> dict[str, object]:
     from django.conf import settings
 
+    from oversight.metrics.cache import metrics_page_warm
     from oversight.metrics.days import recent_days
     from oversight.metrics.rollup import metrics_rollup
 
-    return metrics_rollup(days=recent_days(settings.METRICS_ROLLUP_DAYS)).as_dict()
+    report = metrics_rollup(days=recent_days(settings.METRICS_ROLLUP_DAYS)).as_dict()
+    # The new figures' default pages, built now rather than by the first senior to look (issue 17).
+    if settings.METRICS_PAGE_CACHE_SECONDS > 0:
+        report["pages_warmed"] = metrics_page_warm()
+    return report
 
 
 def index_label_identifiers() -> int:

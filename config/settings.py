@@ -725,3 +725,8 @@ API_MAX_REQUEST_BYTES = env_int(
 WEBHOOK_BATCH_SIZE = env_int("WEBHOOK_BATCH_SIZE", 50)
 if WEBHOOK_BATCH_SIZE < 1:
     raise ImproperlyConfigured("WEBHOOK_BATCH_SIZE must be at least 1.")
+
+# --- Metrics page cache (issue 17) ---
+# The metrics page's charts and summaries, kept in the cache (Redis when REDIS_URL is set) per range,
+# queue, language and roll-up: a roll-up run makes new ones. This long at most; 0 turns it off.
+METRICS_PAGE_CACHE_SECONDS = env_int("METRICS_PAGE_CACHE_SECONDS", 3600)

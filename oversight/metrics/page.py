@@ -230,7 +230,7 @@ def dsa_charts(
     by_detail = s.weekly_counts_of((names.NOTICE_ACTIONS, names.COMPLAINTS), where, "detail")
     categories = sorted(
         {category for (_w, category) in received},
-        key=lambda c: -sum(n for (_w, k), n in received.items() if k == c),
+        key=lambda c: (-sum(n for (_w, k), n in received.items() if k == c), c),  # ties: stable order
     )
     actions, complaints = by_detail[names.NOTICE_ACTIONS], by_detail[names.COMPLAINTS]
     ground_names = {"legal": _("Illegal content"), "terms": _("Terms of service"), "none": _("No action")}

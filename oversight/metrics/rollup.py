@@ -57,4 +57,7 @@ def metrics_rollup(
                 DailyFigure.objects.bulk_create(rows, batch_size=1000)
             report.rows += len(rows)
     JobMark.objects.update_or_create(name=ROLLUP_MARK, defaults={"at": now})
+    from oversight.metrics import cache  # here: cache imports the selectors, which import this module
+
+    cache.forget()
     return report

@@ -141,7 +141,7 @@ def moderators(where: MetricsFilter, limit: int = 15) -> tuple[list[str], dict[s
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for row in totals(names.MODERATOR_DECISIONS, where, "dimension", "detail"):
         counts[row["dimension"]][row["detail"]] = counts[row["dimension"]].get(row["detail"], 0) + row["n"]
-    ranked = sorted(counts, key=lambda key: -sum(counts[key].values()))[:limit]
+    ranked = sorted(counts, key=lambda key: (-sum(counts[key].values()), key))[:limit]
     usernames = dict(
         User.objects.filter(pk__in=[int(key) for key in ranked if key.isdigit()]).values_list(
             "pk", "username"
@@ -155,7 +155,7 @@ def reasons(where: MetricsFilter, limit: int = 10) -> tuple[list[str], dict[str,
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for row in totals(names.REASONS, where, "dimension", "detail"):
         counts[row["dimension"]][row["detail"]] = counts[row["dimension"]].get(row["detail"], 0) + row["n"]
-    ranked = sorted(counts, key=lambda key: -sum(counts[key].values()))[:limit]
+    ranked = sorted(counts, key=lambda key: (-sum(counts[key].values()), key))[:limit]
     return ranked, counts
 
 

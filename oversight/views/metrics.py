@@ -8,6 +8,7 @@ from accounts.http import AuthenticatedRequest
 from oversight.access import require_overseer
 from oversight.forms import MetricsForm
 from oversight.metrics import page
+from oversight.metrics.cache import page_content
 from oversight.metrics.selectors import computed_at
 
 
@@ -21,14 +22,16 @@ def metrics(request: AuthenticatedRequest) -> HttpResponse:
     # Show the range chosen (the defaults too) in the filter's date fields.
     form = MetricsForm({"start": where.start, "end": where.end, "queue": where.queue})
     form.is_valid()
+    when = computed_at(where)
     return render(
         request,
         "oversight/metrics.html",
         {
             "form": form,
             "where": where,
-            "computed_at": computed_at(where),
+            "computed_at": when,
             "range_query": f"start={where.start.isoformat()}&end={where.end.isoformat()}",
-            **page.build(where),
+            # Kept per range and roll-up run: the figures change only when the roll-up writes them.
+            **page_content(where, when, page.build),
         },
     )

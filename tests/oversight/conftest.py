@@ -11,6 +11,14 @@ from moderation.models import Decision, PolicyReason, Revision, Status, Submissi
 from tests.factories import make_contributor
 
 
+@pytest.fixture(autouse=True)
+def fresh_metrics_page() -> None:
+    """Each test starts with no kept metrics page (the cache outlives a test's rolled-back rows)."""
+    from oversight.metrics import cache
+
+    cache.forget()
+
+
 @pytest.fixture
 def alice(db: None) -> User:
     return make_contributor("alice", first_name="Alice", last_name="Liddell")

@@ -95,8 +95,8 @@ def test_it_refuses_post(senior_client: Client) -> None:
 
 
 def test_its_query_count_does_not_grow_with_the_range(senior_client: Client, figures: None) -> None:
-    senior_client.get(URL)  # warm the session
     today = timezone.localdate()
+    senior_client.get(URL, {"start": (today - timedelta(days=1)).isoformat()})  # warm the session
     counts = []
     for days in (7, 84, 400):
         with CaptureQueriesContext(connection) as captured:
@@ -104,6 +104,27 @@ def test_its_query_count_does_not_grow_with_the_range(senior_client: Client, fig
         assert response.status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1] == counts[2] <= 20, counts
+
+
+def test_it_keeps_the_page_until_the_next_roll_up(senior_client: Client, figures: None) -> None:
+    first = senior_client.get(URL)
+    with CaptureQueriesContext(connection) as captured:
+        again = senior_client.get(URL)
+    assert [c.svg for c in again.context["charts"]] == [c.svg for c in first.context["charts"]]
+    # The session, the user, the standing, the roll-up's time: none of the figures' queries.
+    assert len(captured.captured_queries) <= 6, [q["sql"] for q in captured.captured_queries]
+    decisions = again.context["summary"].decisions
+    today = timezone.localdate()
+    start = day_bounds(today)[0]
+    decide(
+        make_item(User.objects.get(username="alice"), submitted_at=start),
+        User.objects.get(username="mod"),
+        "approved",
+        min(start + timedelta(minutes=1), timezone.now()),
+    )
+    assert senior_client.get(URL).context["summary"].decisions == decisions  # kept: no roll-up yet
+    metrics_rollup(days=[today])
+    assert senior_client.get(URL).context["summary"].decisions == decisions + 1
 
 
 def test_a_registered_provider_fills_the_notices_panel(
@@ -127,3 +148,16 @@ def test_a_registered_provider_fills_the_notices_panel(
         assert "Not yet collected" not in html
     finally:
         PROVIDERS.pop("notices-test")
+
+
+def test_the_scheduled_roll_up_builds_the_default_pages(senior_client: Client, figures: None) -> None:
+    from config.scheduled import rollup_metrics
+
+    report = rollup_metrics()
+    assert report["pages_warmed"] == 2 * 4  # two languages, every queue and each of the three
+    senior_client.get(URL, {"start": (timezone.localdate() - timedelta(days=1)).isoformat()})  # session
+    for params in ({}, {"queue": "takedown"}):
+        with CaptureQueriesContext(connection) as captured:
+            response = senior_client.get(URL, params)
+        assert response.status_code == 200
+        assert not any("oversight_dailyfigure" in q["sql"] for q in captured.captured_queries)
