@@ -7,6 +7,7 @@ for a process whose cache the worker's does not reach (the local-memory cache wi
 """
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -20,6 +21,7 @@ from oversight.metrics import PROVIDERS
 from oversight.metrics.selectors import MetricsFilter
 
 GENERATION_KEY = "oversight:metrics:generation"
+logger = logging.getLogger(__name__)
 
 
 def forget() -> None:
@@ -43,10 +45,15 @@ def page_content(
     seconds = settings.METRICS_PAGE_CACHE_SECONDS
     if seconds <= 0:
         return build(where)
+    try:
+        generation = _generation()
+    except Exception:  # the cache is a shortcut: with Redis down the page is built, not refused
+        logger.warning("Metrics page cache unreachable; building the page", exc_info=True)
+        return build(where)
     key = ":".join(
         (
             "oversight:metrics:page",
-            _generation(),
+            generation,
             computed_at.isoformat() if computed_at else "-",
             where.start.isoformat(),
             where.end.isoformat(),
@@ -56,12 +63,19 @@ def page_content(
             hashlib.sha256(",".join(sorted(PROVIDERS)).encode()).hexdigest()[:12],
         )
     )
-    content = cache.get(key)
+    try:
+        content = cache.get(key)
+    except Exception:  # the cache is a shortcut: with Redis down the page is built, not refused
+        logger.warning("Metrics page cache unreachable; building the page", exc_info=True)
+        return build(where)
     if content is None:
         content = build(where)
         for chart in content["charts"]:
             chart.table_html  # noqa: B018 - computed once, kept with the chart
-        cache.set(key, content, seconds)
+        try:
+            cache.set(key, content, seconds)
+        except Exception:
+            logger.warning("Metrics page cache unreachable; page not kept", exc_info=True)
     return content
 
 

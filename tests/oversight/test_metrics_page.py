@@ -127,6 +127,23 @@ def test_it_keeps_the_page_until_the_next_roll_up(senior_client: Client, figures
     assert senior_client.get(URL).context["summary"].decisions == decisions + 1
 
 
+def test_it_builds_the_page_when_the_cache_is_unreachable(
+    senior_client: Client, figures: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept page is a shortcut: a Redis outage must not take the metrics page down with it."""
+    from oversight.metrics import cache as page_cache
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(page_cache.cache, "get", unreachable)
+    monkeypatch.setattr(page_cache.cache, "set", unreachable)
+    monkeypatch.setattr(page_cache.cache, "add", unreachable)
+    response = senior_client.get(URL)
+    assert response.status_code == 200
+    assert len(response.context["charts"]) == 14
+
+
 def test_a_registered_provider_fills_the_notices_panel(
     senior_client: Client, figures: None, without_dsa_providers: None
 ) -> None:
