@@ -81,9 +81,11 @@ def consent_self_confirm(
     )
     notify(
         actor,
-        subject=_("You confirmed your self-depiction in submission #%(id)s") % {"id": locked.pk},
-        body=_("Your consent is recorded until %(expires)s. The link below withdraws it at any time.")
-        % {"expires": when(record.expires_at)},
+        subject=lambda: _("You confirmed your self-depiction in submission #%(id)s") % {"id": locked.pk},
+        body=lambda: (
+            _("Your consent is recorded until %(expires)s. The link below withdraws it at any time.")
+            % {"expires": when(record.expires_at)}
+        ),
         link=reverse("consent_withdraw", args=[tokens.withdraw_token(record.pk, record.withdraw_nonce)]),
     )
     announce_granted(locked, record)
@@ -151,13 +153,15 @@ def consent_withdraw(
         return record
     notify(
         submission.contributor,
-        subject=_("Consent withdrawn for submission #%(id)s") % {"id": submission.pk},
-        body=reason
-        + " "
-        + (
-            _("Another consent of theirs still covers it.")
-            if still_covered
-            else _("The content cannot be published without a new consent.")
+        subject=lambda: _("Consent withdrawn for submission #%(id)s") % {"id": submission.pk},
+        body=lambda: (
+            reason
+            + " "
+            + (
+                _("Another consent of theirs still covers it.")
+                if still_covered
+                else _("The content cannot be published without a new consent.")
+            )
         ),
         link=reverse("submission_detail", args=[submission.pk]),
     )
