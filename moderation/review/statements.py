@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from moderation.lifecycle import InvalidTransition, TransitionResult
 from moderation.models import (
@@ -175,9 +175,9 @@ class _Stored(str):
 
 
 SCOPES = {
-    Region.CN: (N_("Mainland China"), ["CN"]),
-    Region.EU: (N_("the European Union"), ["EU"]),
-    Region.OTHER: (N_("all regions where the publisher operates"), ["WORLD"]),
+    Region.CN: (gettext_noop("Mainland China"), ["CN"]),
+    Region.EU: (gettext_noop("the European Union"), ["EU"]),
+    Region.OTHER: (gettext_noop("all regions where the publisher operates"), ["WORLD"]),
 }
 
 
@@ -200,16 +200,16 @@ SOURCE_TYPES = {
 def source_text(source: str) -> Msg:
     return Msg(
         {
-            DecisionSource.OWN_INITIATIVE: N_("Own-initiative review of published content"),
-            DecisionSource.NOTICE: N_("A notice about the content (DSA Art. 16)"),
-            DecisionSource.TRUSTED_FLAGGER: N_("A notice from a trusted flagger (DSA Art. 22)"),
-            DecisionSource.CONSENT_WITHDRAWAL: N_(
+            DecisionSource.OWN_INITIATIVE: gettext_noop("Own-initiative review of published content"),
+            DecisionSource.NOTICE: gettext_noop("A notice about the content (DSA Art. 16)"),
+            DecisionSource.TRUSTED_FLAGGER: gettext_noop("A notice from a trusted flagger (DSA Art. 22)"),
+            DecisionSource.CONSENT_WITHDRAWAL: gettext_noop(
                 "A person depicted in the content withdrew their consent, or it ended"
             ),
-            DecisionSource.COMPLAINT: N_(
+            DecisionSource.COMPLAINT: gettext_noop(
                 "A complaint about an earlier decision, found well founded (DSA Art. 20)"
             ),
-            DecisionSource.PUBLISHER: N_(
+            DecisionSource.PUBLISHER: gettext_noop(
                 "The publisher that submitted the content removed it or asked us to"
             ),
         }[DecisionSource(source)]
@@ -248,15 +248,15 @@ def _day(moment: datetime.datetime) -> str:
 def redress_text(*, account: bool = False, now: datetime.datetime | None = None) -> Msg:
     until = Day(complaint_until(now or timezone.now()))
     where = Msg(
-        N_("use the link in our message or on your account page")
+        gettext_noop("use the link in our message or on your account page")
         if account
-        else N_(
+        else gettext_noop(
             "use “Complain about this decision” beside this statement on your submission's page, "
             "or the link in our message"
         )
     )
     return Msg(
-        N_(
+        gettext_noop(
             "You can complain about this decision free of charge until %(until)s: %(where)s. A senior "
             "moderator who did not take the decision answers within %(days)s days. You may also turn to a "
             "certified out-of-court dispute settlement body (DSA Art. 21) or to a court."
@@ -272,12 +272,12 @@ def ground_of(reason: PolicyReason) -> tuple[Msg, str]:
     it), as the reason's title does."""
     if reason.ground == PolicyReason.Ground.ILLEGAL:
         return (
-            Msg(N_("Illegal content: %(law)s"), {"law": Msg(reason.legal_ground or reason.title)}),
+            Msg(gettext_noop("Illegal content: %(law)s"), {"law": Msg(reason.legal_ground or reason.title)}),
             "DECISION_GROUND_ILLEGAL_CONTENT",
         )
     return (
         Msg(
-            N_("Incompatible with our terms of service: %(clause)s"),
+            gettext_noop("Incompatible with our terms of service: %(clause)s"),
             {"clause": Msg(reason.terms_clause or reason.title)},
         ),
         "DECISION_GROUND_INCOMPATIBLE_CONTENT",
@@ -317,17 +317,19 @@ def compose(
     _PARTIALLY or _FULLY)."""
     decided = Msg(
         {
-            "AUTOMATED_DECISION_NOT_AUTOMATED": N_("No: a human moderator decided."),
-            "AUTOMATED_DECISION_PARTIALLY": N_("Partly: a moderator confirmed what an automated step did."),
-            "AUTOMATED_DECISION_FULLY": N_(
+            "AUTOMATED_DECISION_NOT_AUTOMATED": gettext_noop("No: a human moderator decided."),
+            "AUTOMATED_DECISION_PARTIALLY": gettext_noop(
+                "Partly: a moderator confirmed what an automated step did."
+            ),
+            "AUTOMATED_DECISION_FULLY": gettext_noop(
                 "Yes: the content was hidden automatically, at once; a moderator reviews it next."
             ),
         }[automated_decision]
     )
     detected = Msg(
-        N_("Yes: automated checks (AI labels, consent, prohibited content) flagged the content.")
+        gettext_noop("Yes: automated checks (AI labels, consent, prohibited content) flagged the content.")
         if automated_detection
-        else N_("No automated check flagged the content.")
+        else gettext_noop("No automated check flagged the content.")
     )
     parts: dict[str, Any] = {
         "restriction": restriction,
@@ -371,19 +373,19 @@ def _restriction(outcome: str, queue: str) -> tuple[Msg, Msg, str]:
     """(what is restricted, its duration, the Transparency Database visibility key)."""
     if outcome == DecisionOutcome.CHANGES_REQUESTED:
         return (
-            Msg(N_("The content is not published until the requested changes are made.")),
-            Msg(N_("until a corrected revision is approved")),
+            Msg(gettext_noop("The content is not published until the requested changes are made.")),
+            Msg(gettext_noop("until a corrected revision is approved")),
             "DECISION_VISIBILITY_CONTENT_DISABLED",
         )
     if queue == Queue.TAKEDOWN:
         return (
-            Msg(N_("The content was taken down and stays unpublished.")),
-            Msg(N_("indefinite")),
+            Msg(gettext_noop("The content was taken down and stays unpublished.")),
+            Msg(gettext_noop("indefinite")),
             "DECISION_VISIBILITY_CONTENT_REMOVED",
         )
     return (
-        Msg(N_("The content will not be published.")),
-        Msg(N_("indefinite")),
+        Msg(gettext_noop("The content will not be published.")),
+        Msg(gettext_noop("indefinite")),
         "DECISION_VISIBILITY_CONTENT_REMOVED",
     )
 
@@ -412,7 +414,7 @@ def build_statement(
         scope_codes=scope_codes,
         duration=duration,
         facts=facts,
-        source=Msg(N_("Own-initiative review before publication")),
+        source=Msg(gettext_noop("Own-initiative review before publication")),
         automated_detection=bool(automated),
         automated_decision="AUTOMATED_DECISION_NOT_AUTOMATED",
         ground=ground,
@@ -451,11 +453,18 @@ def build_takedown_statement(
     scope, scope_codes = scope_of(regions, submission)
     if regions:
         restriction = Msg(
-            N_("The content is withheld in %(regions)s; it stays available elsewhere."), {"regions": scope}
+            gettext_noop("The content is withheld in %(regions)s; it stays available elsewhere."),
+            {"regions": scope},
         )
     else:
-        restriction = Msg(N_("The content was taken down: its page and its media are no longer available."))
-    duration = Msg(N_("until %(date)s"), {"date": Day(ends_at)}) if ends_at else Msg(N_("permanent"))
+        restriction = Msg(
+            gettext_noop("The content was taken down: its page and its media are no longer available.")
+        )
+    duration = (
+        Msg(gettext_noop("until %(date)s"), {"date": Day(ends_at)})
+        if ends_at
+        else Msg(gettext_noop("permanent"))
+    )
     visibility = (
         "DECISION_VISIBILITY_CONTENT_DISABLED"
         if regions or ends_at
@@ -509,22 +518,27 @@ def build_consent_takedown_statement(
         explanation = _reason_explanation(reason)
     else:  # the taxonomy no longer has it: the law still applies
         ground = Msg(
-            N_("Illegal content: %(law)s"), {"law": "Deep Synthesis Provisions Art. 14; PIPL Art. 28-29"}
+            gettext_noop("Illegal content: %(law)s"),
+            {"law": "Deep Synthesis Provisions Art. 14; PIPL Art. 28-29"},
         )
         decision_ground = "DECISION_GROUND_ILLEGAL_CONTENT"
-        explanation = Msg(N_("A real person's face or voice is synthesised without their separate consent."))
+        explanation = Msg(
+            gettext_noop("A real person's face or voice is synthesised without their separate consent.")
+        )
     scope, scope_codes = scope_words(submission.region)
     return compose(
         puid=_content_puid(submission),
         restriction=Msg(
-            N_(
+            gettext_noop(
                 "The content was hidden at once: its page and media are no longer available while a "
                 "moderator reviews it."
             )
         ),
         territorial_scope=scope,
         scope_codes=scope_codes,
-        duration=Msg(N_("until a moderator decides; then either published again or taken down for good")),
+        duration=Msg(
+            gettext_noop("until a moderator decides; then either published again or taken down for good")
+        ),
         facts=facts.strip(),
         source=source_text(DecisionSource.CONSENT_WITHDRAWAL),
         automated_detection=detected,
@@ -559,7 +573,7 @@ def build_refutation_statement(
     return compose(
         puid=_content_puid(submission),
         restriction=Msg(
-            N_(
+            gettext_noop(
                 "The content stays published with a notice above it saying that it is false information: "
                 "“%(refutation)s”"
             ),
@@ -567,7 +581,7 @@ def build_refutation_statement(
         ),
         territorial_scope=scope,
         scope_codes=scope_codes,
-        duration=Msg(N_("until the notice is withdrawn")),
+        duration=Msg(gettext_noop("until the notice is withdrawn")),
         facts=explanation.strip(),
         source=source_text(source),
         automated_detection=False,
@@ -589,18 +603,22 @@ def build_refutation_statement(
 def build_sanction_statement(*, sanction: "Sanction") -> dict[str, Any]:
     """An account restricted, suspended or closed (DS Art. 10; DSA Art. 17(1)(c)-(d))."""
     kind = sanction.kind
-    until = Msg(N_("until %(date)s"), {"date": Day(sanction.expires_at)}) if sanction.expires_at else None
+    until = (
+        Msg(gettext_noop("until %(date)s"), {"date": Day(sanction.expires_at)})
+        if sanction.expires_at
+        else None
+    )
     restriction_msgid, tdb = {
         "restriction": (
-            N_("Your account may not submit new content."),
+            gettext_noop("Your account may not submit new content."),
             {"decision_provision": "DECISION_PROVISION_PARTIAL_SUSPENSION"},
         ),
         "suspension": (
-            N_("Your account is suspended: you cannot log in or use the service."),
+            gettext_noop("Your account is suspended: you cannot log in or use the service."),
             {"decision_account": "DECISION_ACCOUNT_SUSPENDED"},
         ),
         "closure": (
-            N_("Your account is closed."),
+            gettext_noop("Your account is closed."),
             {"decision_account": "DECISION_ACCOUNT_TERMINATED"},
         ),
     }[kind]
@@ -609,12 +627,14 @@ def build_sanction_statement(*, sanction: "Sanction") -> dict[str, Any]:
         key = "end_date_service_restriction" if kind == "restriction" else "end_date_account_restriction"
         tdb[key] = timezone.localdate(sanction.expires_at).isoformat()
     if sanction.ground == PolicyReason.Ground.ILLEGAL:
-        ground = Msg(N_("Illegal content: %(law)s"), {"law": sanction.ground_reference or sanction.reason})
+        ground = Msg(
+            gettext_noop("Illegal content: %(law)s"), {"law": sanction.ground_reference or sanction.reason}
+        )
         decision_ground = "DECISION_GROUND_ILLEGAL_CONTENT"
     else:
         ground = Msg(
-            N_("Incompatible with our terms of service: %(clause)s"),
-            {"clause": sanction.ground_reference or Msg(N_("the rules on sanctions"))},
+            gettext_noop("Incompatible with our terms of service: %(clause)s"),
+            {"clause": sanction.ground_reference or Msg(gettext_noop("the rules on sanctions"))},
         )
         decision_ground = "DECISION_GROUND_INCOMPATIBLE_CONTENT"
     evidence = ", ".join(f"#{pk}" for pk in sanction.evidence_submission_ids)
@@ -627,7 +647,7 @@ def build_sanction_statement(*, sanction: "Sanction") -> dict[str, Any]:
         restriction=restriction,
         territorial_scope=scope_words(Region.OTHER)[0],
         scope_codes=SCOPES[Region.OTHER][1],
-        duration=until or Msg(N_("until lifted")),
+        duration=until or Msg(gettext_noop("until lifted")),
         facts=facts,
         source=source_text(DecisionSource.OWN_INITIATIVE),
         automated_detection=False,
