@@ -129,10 +129,12 @@ def consent_withdraw(
     still_covered = revision is not None and record.person_key not in {
         gap.person_key for gap in consent_gaps(revision, now=now)
     }
-    reason = _("%(name)s withdrew their consent on %(date)s.") % {
-        "name": record.person_name,
-        "date": when(now),
-    }
+
+    def withdrawn() -> str:
+        params = {"name": record.person_name, "date": when(now)}
+        return _("%(name)s withdrew their consent on %(date)s.") % params
+
+    reason = withdrawn()
     take_down = (_is_published(submission) or submission.status == Status.PUBLISHING) and not still_covered
     emit(
         "consent.withdrawn",
@@ -155,7 +157,7 @@ def consent_withdraw(
         submission.contributor,
         subject=lambda: _("Consent withdrawn for submission #%(id)s") % {"id": submission.pk},
         body=lambda: (
-            reason
+            withdrawn()  # in the contributor's language, not the withdrawing person's
             + " "
             + (
                 _("Another consent of theirs still covers it.")
