@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import Sanction
@@ -61,3 +62,46 @@ def redirect_to_terms(request: HttpRequest) -> HttpResponse:
     ):
         target += "?next=" + next_path
     return redirect(target)
+
+
+class UserLanguageMiddleware:
+    """The user's language follows them between browsers, and the switcher remembers it.
+
+    1. a logged-in user with a stored language and no language cookie in this browser gets
+       pages in their language, and the cookie is set so the switcher shows it;
+    2. a logged-in user's POST to the language switcher stores the chosen language on them
+       (what notifications and e-mails to them are written in).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._set_language_path: str | None = None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from accounts.services import user_set_language
+
+        user = request.user
+        adopt = ""
+        if user.is_authenticated and user.language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            adopt = user.language
+            translation.activate(adopt)
+            request.LANGUAGE_CODE = adopt
+        response = self.get_response(request)
+        if self._set_language_path is None:
+            self._set_language_path = reverse("set_language")
+        if request.method == "POST" and request.path == self._set_language_path:
+            user = request.user
+            if user.is_authenticated:
+                user_set_language(user=user, language=request.POST.get("language", ""))
+        elif adopt and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                adopt,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

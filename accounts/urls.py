@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from accounts.forms import AccountAuthenticationForm
-from accounts.views import account, sanctions, signup, terms, verification
+from accounts.views import account, language, sanctions, signup, terms, verification
 
 urlpatterns = [
     # Django's login view with a form that explains closed and suspended accounts.
@@ -19,6 +19,7 @@ urlpatterns = [
     path("terms/", terms.terms_accept_page, name="terms_accept"),
     path("terms/accept/", terms.terms_accept_submit, name="terms_accept_submit"),
     path("me/", account.account, name="account"),
+    path("me/language/", language.account_language, name="account_language"),
     path("verify/phone/", verification.verify_phone, name="verify_phone"),
     path("verify/phone/send/", verification.verify_phone_send, name="verify_phone_send"),
     path("verify/phone/<int:pk>/", verification.verify_phone_code, name="verify_phone_code"),

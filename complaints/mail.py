@@ -1,7 +1,7 @@
 """Telling the complainant: the complaint was received (and when to expect the answer), and the
 answer with its reasons and the out-of-court bodies and courts still open to them (DSA Art.
-20(5), 21). Account holders get it in the app and by e-mail; notifiers by e-mail only, in the
-language of their notice, after commit."""
+20(5), 21). Account holders get it in the app and by e-mail, in their language; notifiers by e-mail only, in
+the language of their notice, after commit."""
 
 import logging
 from collections.abc import Callable
@@ -40,8 +40,13 @@ def _context(complaint: Complaint) -> dict:
 def _tell(complaint: Complaint, subject: Callable[[Complaint], str], template: str) -> None:
     """`subject` is called in the complainant's language."""
     if complaint.complainant is not None:
-        body = render_to_string(template, _context(complaint)).strip()
-        notify(complaint.complainant, subject=subject(complaint), body=body, link=_link(complaint))
+        # Rendered in the complainant's language, not the reviewer's.
+        notify(
+            complaint.complainant,
+            subject=lambda: subject(complaint),
+            body=lambda: render_to_string(template, _context(complaint)).strip(),
+            link=_link(complaint),
+        )
         if template.endswith("answer.txt"):
             Complaint.objects.filter(pk=complaint.pk).update(answer_sent_at=timezone.now())
         return

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "audit.middleware.AuditContextMiddleware",
     # Logs out suspended sessions and sends users to new terms.
     "accounts.middleware.AccountStandingMiddleware",
+    # Applies a logged-in user's stored language and remembers the one they switch to.
+    "accounts.middleware.UserLanguageMiddleware",
     # AxesMiddleware must be last: it turns lockouts raised during login into responses.
     "axes.middleware.AxesMiddleware",
 ]

@@ -24,7 +24,9 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from consent.models import ConsentRecord
@@ -53,7 +55,7 @@ from moderation.review.priority import apply_outcome
 from notices.models import Notice
 from notices.services import CaseDecision, NoticeInput, notice_case_claim, notice_case_decide, notice_submit
 
-MARKER_TITLE = "Lake at dawn"
+MARKER_TITLE = gettext_noop("Lake at dawn")
 
 
 @dataclass
@@ -359,15 +361,15 @@ STORY = [
         "alice",
         MARKER_TITLE,
         [("lake.jpg", lambda: media.picture("dawn", 1))],
-        body="First light over the lake, shot on a phone.",
+        body=gettext_noop("First light over the lake, shot on a phone."),
         declared_ai=False,
         waited_hours=1,
     ),
     Item(
         "alice",
-        "Neon city (generated)",
+        gettext_noop("Neon city (generated)"),
         [("neon-city.jpg", lambda: media.with_c2pa(media.picture("night", 2)))],
-        body="Made with an image model; the file carries its C2PA credentials.",
+        body=gettext_noop("Made with an image model; the file carries its C2PA credentials."),
         declared_ai=True,
         categories=["other_generation"],
         prompt="a neon city at night, rain, cinematic",
@@ -375,18 +377,18 @@ STORY = [
     ),
     Item(
         "alice",
-        "Festival poster",
+        gettext_noop("Festival poster"),
         [("poster.jpg", lambda: media.with_tc260(media.picture("poster", 3)))],
-        body="Poster for the lantern festival, generated with a domestic model.",
+        body=gettext_noop("Poster for the lantern festival, generated with a domestic model."),
         declared_ai=True,
         categories=["other_generation"],
         then=approve,
     ),
     Item(
         "alice",
-        "Grandma, restored",
+        gettext_noop("Grandma, restored"),
         [("grandma.jpg", lambda: media.picture("studio", 4))],
-        body="An old family photo, colourised and with the face restored by AI.",
+        body=gettext_noop("An old family photo, colourised and with the face restored by AI."),
         declared_ai=True,
         categories=["face_manipulation"],
         persons=[PersonInput("Mei Chen", "other", email="mei.chen@example.com")],
@@ -395,9 +397,9 @@ STORY = [
     ),
     Item(
         "alice",
-        "Street interview (cloned voice)",
+        gettext_noop("Street interview (cloned voice)"),
         [("interview.wav", media.wav_with_tc260)],
-        body="The interviewee's answers read by a synthetic voice.",
+        body=gettext_noop("The interviewee's answers read by a synthetic voice."),
         declared_ai=True,
         categories=["voice_synthesis"],
         persons=[PersonInput("Li Wei", "other", email="li.wei@example.com")],
@@ -406,9 +408,9 @@ STORY = [
     ),
     Item(
         "alice",
-        "Me as an astronaut",
+        gettext_noop("Me as an astronaut"),
         [("astronaut.jpg", lambda: media.with_iptc_ai(media.picture("studio", 5)))],
-        body="A portrait of me generated from a selfie.",
+        body=gettext_noop("A portrait of me generated from a selfie."),
         declared_ai=True,
         categories=["face_generation"],
         persons=[PersonInput("Alice Liddell", "self")],
@@ -416,26 +418,26 @@ STORY = [
     ),
     Item(
         "alice",
-        "Beach day",
+        gettext_noop("Beach day"),
         [("beach.jpg", lambda: media.with_c2pa(media.picture("sea", 6)))],
-        body="Holiday at the seaside.",
+        body=gettext_noop("Holiday at the seaside."),
         declared_ai=False,
         then=reject_unlabelled,
     ),
     Item(
         "alice",
-        "Cat with sunglasses",
+        gettext_noop("Cat with sunglasses"),
         [("cat.png", lambda: media.picture("forest", 7, fmt="PNG"))],
-        body="Our cat, with a filter.",
+        body=gettext_noop("Our cat, with a filter."),
         declared_ai=True,
         categories=["other_generation"],
         then=ask_changes,
     ),
     Item(
         "alice",
-        "Wedding video with Tom",
+        gettext_noop("Wedding video with Tom"),
         [("wedding.jpg", lambda: media.picture("studio", 8))],
-        body="Face swap for the wedding slideshow.",
+        body=gettext_noop("Face swap for the wedding slideshow."),
         declared_ai=True,
         categories=["face_swap"],
         persons=[PersonInput("Tom Zhang", "other", email="tom.zhang@example.com")],
@@ -443,50 +445,50 @@ STORY = [
     ),
     Item(
         "alice",
-        "Harbour fireworks",
+        gettext_noop("Harbour fireworks"),
         [("fireworks.jpg", lambda: media.picture("night", 15))],
-        body="New year's fireworks over the harbour, shot from the ferry.",
+        body=gettext_noop("New year's fireworks over the harbour, shot from the ferry."),
         declared_ai=False,
         then=taken_down_then_overturned,
     ),
     Item(
         "alice",
-        "Autumn notes (draft)",
+        gettext_noop("Autumn notes (draft)"),
         [("forest.jpg", lambda: media.picture("forest", 9))],
-        body="Still writing this one.",
+        body=gettext_noop("Still writing this one."),
         submit=False,
     ),
     # bob: what the checks are for
     Item(
         "bob",
-        "Holiday snapshot",
+        gettext_noop("Holiday snapshot"),
         [("holiday.jpg", lambda: media.with_c2pa(media.picture("sea", 10)))],
-        body="Just a photo from my trip.",
+        body=gettext_noop("Just a photo from my trip."),
         declared_ai=False,
         waited_hours=20,
     ),
     Item(
         "bob",
-        "Breaking: flood in the old town",
+        gettext_noop("Breaking: flood in the old town"),
         [("flood.jpg", lambda: media.tampered(media.picture("night", 11)))],
-        body="Photo from the scene.",
+        body=gettext_noop("Photo from the scene."),
         declared_ai=True,
         categories=["other_generation"],
         waited_hours=26,
     ),
     Item(
         "bob",
-        "Anime girl",
+        gettext_noop("Anime girl"),
         [("anime.png", lambda: media.with_sd_parameters(media.picture("forest", 12, "PNG")))],
-        body="Drawn by me.",
+        body=gettext_noop("Drawn by me."),
         declared_ai=False,
         waited_hours=19.5,
     ),
     Item(
         "bob",
-        "Two labels",
+        gettext_noop("Two labels"),
         [("two-labels.jpg", lambda: media.with_two_tc260(media.picture("poster", 13)))],
-        body="Exported twice from two apps.",
+        body=gettext_noop("Exported twice from two apps."),
         declared_ai=True,
         categories=["other_generation"],
         then=escalate,
@@ -494,59 +496,59 @@ STORY = [
     ),
     Item(
         "bob",
-        "Cheap watches",
-        body="Best replica watches in town, message me for prices!",
+        gettext_noop("Cheap watches"),
+        body=gettext_noop("Best replica watches in town, message me for prices!"),
         declared_ai=False,
         waited_hours=12,
     ),
     Item(
         "bob",
-        "Night market",
+        gettext_noop("Night market"),
         [("market.jpg", lambda: media.with_tc260(media.picture("night", 16)))],
-        body="Lanterns and stalls at the night market.",
+        body=gettext_noop("Lanterns and stalls at the night market."),
         declared_ai=True,
         categories=["other_generation"],
         then=published_then_reported,
     ),
     Item(
         "bob",
-        "Watch advert with Zhou Ming",
+        gettext_noop("Watch advert with Zhou Ming"),
         [("advert.jpg", lambda: media.picture("studio", 17))],
-        body="Our new watch, as worn by Zhou Ming.",
+        body=gettext_noop("Our new watch, as worn by Zhou Ming."),
         declared_ai=False,
         then=published_then_taken_down,
     ),
     Item(
         "bob",
-        "Mayor opens the new pier",
+        gettext_noop("Mayor opens the new pier"),
         [("pier.jpg", lambda: media.picture("sea", 19))],
-        body="The mayor cut the ribbon at the new pier this morning.",
+        body=gettext_noop("The mayor cut the ribbon at the new pier this morning."),
         declared_ai=False,
         then=deepfake_then_approve,
     ),
     Item(
         "bob",
-        "Bridge collapse in the harbour",
+        gettext_noop("Bridge collapse in the harbour"),
         [("bridge.jpg", lambda: media.with_c2pa(media.picture("sea", 18)))],
-        body="Breaking: the harbour bridge collapsed this morning.",
+        body=gettext_noop("Breaking: the harbour bridge collapsed this morning."),
         declared_ai=True,
         categories=["other_generation"],
         then=published_then_refuted,
     ),
     Item(
         "bob",
-        "Sunset over the bay",
+        gettext_noop("Sunset over the bay"),
         [("sunset.jpg", lambda: media.with_drawn_mark(media.picture("sea", 19)) or b"")],
-        body="Sunset from the pier last night.",
+        body=gettext_noop("Sunset from the pier last night."),
         declared_ai=False,
         waited_hours=3,
         needs_visible_marks=True,
     ),
     Item(
         "bob",
-        "Mountain panorama",
+        gettext_noop("Mountain panorama"),
         [("mountains.jpg", lambda: media.picture("dawn", 14))],
-        body="Stitched from three photos.",
+        body=gettext_noop("Stitched from three photos."),
         declared_ai=False,
         region="eu",
         waited_hours=30,
@@ -554,7 +556,7 @@ STORY = [
     # alice again: video and audio published with their labels (by the publication job, ffmpeg)
     Item(
         "alice",
-        "Paper boats (generated video)",
+        gettext_noop("Paper boats (generated video)"),
         [("paper-boats.mp4", media.paper_boats_video)],
         body="",
         declared_ai=True,
@@ -565,9 +567,9 @@ STORY = [
     ),
     Item(
         "alice",
-        "Lullaby (generated)",
+        gettext_noop("Lullaby (generated)"),
         [("lullaby.wav", media.lullaby_wav)],
-        body="A lullaby composed with a music model.",
+        body=gettext_noop("A lullaby composed with a music model."),
         declared_ai=True,
         categories=["other_generation"],
         then=approve,
@@ -605,10 +607,24 @@ def seed_policy_rules(actor: User) -> None:
             )
 
 
-def seed_story(users: dict[str, User], log: Callable[[str], None]) -> bool:
-    """Create the story once. Returns False when it is already there."""
-    if Submission.objects.filter(contributor=users["alice"], current_revision__title=MARKER_TITLE).exists():
-        return False
+def _in_language(text: str) -> str:
+    return _(text) if text else ""
+
+
+def seed_story(users: dict[str, User], log: Callable[[str], None], language: str = "") -> bool:
+    """Create the story once, its titles and texts in `language` (default: the site's, LANGUAGE_CODE;
+    in English they are as written here). Returns False when it is already there."""
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        markers = {MARKER_TITLE, _in_language(MARKER_TITLE)}
+        seeded = Submission.objects.filter(contributor=users["alice"], current_revision__title__in=markers)
+        if seeded.exists():
+            return False
+        _seed(users, log)
+    return True
+
+
+def _seed(users: dict[str, User], log: Callable[[str], None]) -> None:
     seed_policy_rules(users["admin"])
     # Checks run right here (the real checks, inline); mail and texts stay in memory.
     with override_settings(
@@ -629,8 +645,8 @@ def seed_story(users: dict[str, User], log: Callable[[str], None]) -> bool:
                 continue
             contributor = users[item.contributor]
             data = RevisionInput(
-                title=item.title,
-                body=item.body,
+                title=_in_language(item.title),
+                body=_in_language(item.body),
                 prompt=item.prompt,
                 declared_ai=item.declared_ai,
                 categories=item.categories,
@@ -658,4 +674,3 @@ def seed_story(users: dict[str, User], log: Callable[[str], None]) -> bool:
                 f"{submission.get_queue_display() if submission.status == 'awaiting_review' else '':<16} "
                 f"{item.title}"
             )
-    return True

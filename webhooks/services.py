@@ -111,13 +111,15 @@ def webhook_endpoint_disable(
     for contact in endpoint.integration.contacts.all():
         notify(
             contact,
-            subject=_("Webhooks to %(url)s were disabled") % {"url": endpoint.url},
-            body=_(
-                "%(reason)s The endpoint of the integration %(integration)s receives no more events "
-                "until an administrator turns it back on. %(count)s deliveries were given up; "
-                "they can be sent again from the endpoint's page."
-            )
-            % {"reason": reason, "integration": endpoint.integration.name, "count": given_up},
+            subject=lambda: _("Webhooks to %(url)s were disabled") % {"url": endpoint.url},
+            body=lambda: (
+                _(
+                    "%(reason)s The endpoint of the integration %(integration)s receives no more events "
+                    "until an administrator turns it back on. %(count)s deliveries were given up; "
+                    "they can be sent again from the endpoint's page."
+                )
+                % {"reason": reason, "integration": endpoint.integration.name, "count": given_up}
+            ),
             link=link,
         )
     return True

@@ -3,7 +3,9 @@
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import REVIEWER_ROLES, Role, role_for
@@ -16,6 +18,16 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    # What notifications, e-mails and statements are written in; blank means the site's default.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, default="", choices=settings.LANGUAGES
+    )
+
+    @property
+    def preferred_language(self) -> str:
+        """The language to write to this user in: their choice, else the site's default."""
+        return self.language or settings.LANGUAGE_CODE
 
     @cached_property
     def role_names(self) -> frozenset[str]:

@@ -25,6 +25,7 @@ from accounts.services.identity import (
     identity_verify_uscc,
     validate_identity_image,
 )
+from accounts.services.language import is_offered_language, user_set_language
 from accounts.services.phone import phone_verification_confirm, phone_verification_start
 from accounts.services.roles import RoleChangeRefused, user_set_role
 from accounts.services.sanctions import (
@@ -55,6 +56,7 @@ __all__ = [
     "identity_verification_reject",
     "identity_verify_id_card",
     "identity_verify_uscc",
+    "is_offered_language",
     "phone_verification_confirm",
     "phone_verification_start",
     "sanction_acknowledge",
@@ -63,6 +65,7 @@ __all__ = [
     "sanction_report_to_authority",
     "submission_gate",
     "terms_accept",
+    "user_set_language",
     "user_set_role",
     "user_sign_up",
     "validate_identity_image",

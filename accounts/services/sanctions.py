@@ -135,16 +135,21 @@ def _tell_user(sanction: Sanction) -> None:
     from complaints.tokens import sanction_complaint_url
     from notifications.services import notify
 
-    subject = _("%(kind)s: a decision about your account") % {"kind": sanction.get_kind_display()}
-    body = render_to_string(
-        "moderation/messages/decision.txt",
-        {
-            "subject": subject,
-            "statement": sanction.statement,
-            "complaint_url": sanction_complaint_url(sanction),
-        },
-    )
-    notify(sanction.user, subject=subject, body=body.strip())
+    def subject() -> str:
+        return _("%(kind)s: a decision about your account") % {"kind": sanction.get_kind_display()}
+
+    def body() -> str:
+        return render_to_string(
+            "moderation/messages/decision.txt",
+            {
+                "subject": subject(),
+                "statement": sanction.statement,
+                "complaint_url": sanction_complaint_url(sanction),
+            },
+        ).strip()
+
+    # Both are rendered in the user's language, not the moderator's.
+    notify(sanction.user, subject=subject, body=body)
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """The messages to depicted persons: the consent request (and its reminders), and the
 confirmation with the withdrawal link. Sent after commit, so a rolled-back action sends nothing.
+The request is written in the asking contributor's language, the confirmation in the language the
+person read the consent text in.
 
 A message that cannot be handed over (the mail server or SMS provider refuses) leaves the row in
 place with `delivery_failed_at` set and an audit event; the contributor sees it and can resend.
@@ -12,15 +14,17 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.sms import SmsError, send_sms
 from consent import tokens
 from consent.models import Channel, ConsentRecord, ConsentRequest, Method
 from consent.rules import when
 from consent.scope import person_name_of
 from consent.services.follow_up import audit, mask_contact
+from notifications.services import in_language_of
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +52,14 @@ def deliver_request(request_id: int, *, reminder: bool = False) -> bool:
         pk=request_id
     )
     contributor = consent_request.submission.contributor
+    # The person has no account: written in the language of the contributor who asked (the
+    # request does not store one), the same from a request and from the reminders' worker.
+    with in_language_of(contributor):
+        return _deliver_request(consent_request, contributor, reminder=reminder)
+
+
+def _deliver_request(consent_request: ConsentRequest, contributor: User, *, reminder: bool) -> bool:
+    request_id = consent_request.pk
     link = request_link(consent_request)
     context = {
         "request": consent_request,
@@ -102,6 +114,13 @@ def deliver_confirmation(record_id: int) -> bool:
         channel, to = Channel.EMAIL, record.person_email
     if not to:
         return False
+    # In the language the person read the consent text in.
+    with translation.override(record.language or settings.LANGUAGE_CODE):
+        return _deliver_confirmation(record, channel, to)
+
+
+def _deliver_confirmation(record: ConsentRecord, channel: str, to: str) -> bool:
+    record_id = record.pk
     context = {
         "record": record,
         "site": settings.SITE_NAME,

@@ -143,9 +143,13 @@ def release_document_approve(
     )
     notify(
         submission.contributor,
-        subject=_("The release of %(name)s was approved (submission #%(id)s)")
-        % {"name": record.person_name, "id": submission.pk},
-        body=_("It counts as their consent until %(expires)s.") % {"expires": when(record.expires_at)},
+        subject=lambda: (
+            _("The release of %(name)s was approved (submission #%(id)s)")
+            % {"name": record.person_name, "id": submission.pk}
+        ),
+        body=lambda: (
+            _("It counts as their consent until %(expires)s.") % {"expires": when(record.expires_at)}
+        ),
         link=reverse("submission_detail", args=[submission.pk]),
     )
     record_id = record.pk
@@ -180,8 +184,10 @@ def release_document_refuse(
     )
     notify(
         submission.contributor,
-        subject=_("The release of %(name)s was refused (submission #%(id)s)")
-        % {"name": locked.person_name, "id": submission.pk},
+        subject=lambda: (
+            _("The release of %(name)s was refused (submission #%(id)s)")
+            % {"name": locked.person_name, "id": submission.pk}
+        ),
         body=reason,
         link=reverse("submission_detail", args=[submission.pk]),
     )

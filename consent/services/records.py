@@ -81,9 +81,11 @@ def consent_self_confirm(
     )
     notify(
         actor,
-        subject=_("You confirmed your self-depiction in submission #%(id)s") % {"id": locked.pk},
-        body=_("Your consent is recorded until %(expires)s. The link below withdraws it at any time.")
-        % {"expires": when(record.expires_at)},
+        subject=lambda: _("You confirmed your self-depiction in submission #%(id)s") % {"id": locked.pk},
+        body=lambda: (
+            _("Your consent is recorded until %(expires)s. The link below withdraws it at any time.")
+            % {"expires": when(record.expires_at)}
+        ),
         link=reverse("consent_withdraw", args=[tokens.withdraw_token(record.pk, record.withdraw_nonce)]),
     )
     announce_granted(locked, record)
@@ -127,10 +129,12 @@ def consent_withdraw(
     still_covered = revision is not None and record.person_key not in {
         gap.person_key for gap in consent_gaps(revision, now=now)
     }
-    reason = _("%(name)s withdrew their consent on %(date)s.") % {
-        "name": record.person_name,
-        "date": when(now),
-    }
+
+    def withdrawn() -> str:
+        params = {"name": record.person_name, "date": when(now)}
+        return _("%(name)s withdrew their consent on %(date)s.") % params
+
+    reason = withdrawn()
     take_down = (_is_published(submission) or submission.status == Status.PUBLISHING) and not still_covered
     emit(
         "consent.withdrawn",
@@ -151,13 +155,15 @@ def consent_withdraw(
         return record
     notify(
         submission.contributor,
-        subject=_("Consent withdrawn for submission #%(id)s") % {"id": submission.pk},
-        body=reason
-        + " "
-        + (
-            _("Another consent of theirs still covers it.")
-            if still_covered
-            else _("The content cannot be published without a new consent.")
+        subject=lambda: _("Consent withdrawn for submission #%(id)s") % {"id": submission.pk},
+        body=lambda: (
+            withdrawn()  # in the contributor's language, not the withdrawing person's
+            + " "
+            + (
+                _("Another consent of theirs still covers it.")
+                if still_covered
+                else _("The content cannot be published without a new consent.")
+            )
         ),
         link=reverse("submission_detail", args=[submission.pk]),
     )

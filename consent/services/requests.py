@@ -296,10 +296,13 @@ def consent_grant(
     transaction.on_commit(lambda: delivery.deliver_confirmation(record_id))
     notify(
         submission.contributor,
-        subject=_("%(name)s consented to submission #%(id)s")
-        % {"name": record.person_name, "id": submission.pk},
-        body=_("%(name)s gave their separate consent. It is valid until %(expires)s.")
-        % {"name": record.person_name, "expires": when(record.expires_at)},
+        subject=lambda: (
+            _("%(name)s consented to submission #%(id)s") % {"name": record.person_name, "id": submission.pk}
+        ),
+        body=lambda: (
+            _("%(name)s gave their separate consent. It is valid until %(expires)s.")
+            % {"name": record.person_name, "expires": when(record.expires_at)}
+        ),
         link=reverse("submission_detail", args=[submission.pk]),
     )
     announce_granted(submission, record)
@@ -326,10 +329,14 @@ def consent_refuse(
     )
     notify(
         submission.contributor,
-        subject=_("%(name)s refused consent for submission #%(id)s")
-        % {"name": consent_request.person_name, "id": submission.pk},
-        body=_("%(name)s does not consent. The content cannot be published as it is.")
-        % {"name": consent_request.person_name},
+        subject=lambda: (
+            _("%(name)s refused consent for submission #%(id)s")
+            % {"name": consent_request.person_name, "id": submission.pk}
+        ),
+        body=lambda: (
+            _("%(name)s does not consent. The content cannot be published as it is.")
+            % {"name": consent_request.person_name}
+        ),
         link=reverse("submission_detail", args=[submission.pk]),
     )
     recheck(submission)

@@ -122,7 +122,7 @@ def publication_refute(
     )
     decision_notify(
         decision,
-        subject=_("Your submission #%(id)s was labelled as false information") % {"id": locked.pk},
+        subject=lambda: _("Your submission #%(id)s was labelled as false information") % {"id": locked.pk},
     )
     submission.refresh_from_db()
     return refutation

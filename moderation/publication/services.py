@@ -175,8 +175,8 @@ def _finish(run: PublicationRun, renditions: list[PublishedRendition]) -> str:
     )
     notify(
         submission.contributor,
-        subject=_("Your submission #%(id)s was approved and published") % {"id": submission.pk},
-        body=_("Your submission #%(id)s was approved and published") % {"id": submission.pk} + ".",
+        subject=lambda: _("Your submission #%(id)s was approved and published") % {"id": submission.pk},
+        body=lambda: _("Your submission #%(id)s was approved and published") % {"id": submission.pk} + ".",
         link=reverse("submission_detail", args=[submission.pk]),
     )
     return "published"

@@ -169,8 +169,10 @@ def submission_open_takedown(
     )
     decision_notify(
         decision,
-        subject=_("Your submission #%(id)s was taken down") % {"id": locked.pk},
-        lead=_("%(reason)s It is hidden from publication while a moderator reviews it.") % {"reason": reason},
+        subject=lambda: _("Your submission #%(id)s was taken down") % {"id": locked.pk},
+        lead=lambda: (
+            _("%(reason)s It is hidden from publication while a moderator reviews it.") % {"reason": reason}
+        ),
     )
     submission.refresh_from_db()
     return True
@@ -294,11 +296,14 @@ def publication_take_down(
             "reason": request.reason.code,
         },
     )
-    subject = (
-        _("Your submission #%(id)s was restricted in some regions")
-        if regions
-        else _("Your submission #%(id)s was taken down")
-    ) % {"id": locked.pk}
+
+    def subject() -> str:
+        return (
+            _("Your submission #%(id)s was restricted in some regions")
+            if regions
+            else _("Your submission #%(id)s was taken down")
+        ) % {"id": locked.pk}
+
     decision_notify(decision, subject=subject)
     submission.refresh_from_db()
     return decision
@@ -386,7 +391,7 @@ def publication_take_down_by_publisher(
             "reason": reason.code,
         },
     )
-    decision_notify(decision, subject=_("Your submission #%(id)s was taken down") % {"id": locked.pk})
+    decision_notify(decision, subject=lambda: _("Your submission #%(id)s was taken down") % {"id": locked.pk})
     submission.refresh_from_db()
     return decision
 
@@ -451,7 +456,7 @@ def publication_reinstate(
     )
     decision_notify(
         decision,
-        subject=_("Your submission #%(id)s is being published again") % {"id": locked.pk},
+        subject=lambda: _("Your submission #%(id)s is being published again") % {"id": locked.pk},
         lead=explanation.strip(),
     )
     submission.refresh_from_db()

@@ -263,10 +263,14 @@ def review_decide(
 
 
 def _tell_contributor(item: Submission, decision: Decision) -> None:
-    subject = {
-        DecisionOutcome.REJECTED: _("Your submission #%(id)s was rejected"),
-        DecisionOutcome.CHANGES_REQUESTED: _("Changes requested on your submission #%(id)s"),
-    }[DecisionOutcome(decision.outcome)] % {"id": item.pk}
+    outcome = DecisionOutcome(decision.outcome)
+
+    def subject() -> str:
+        return {
+            DecisionOutcome.REJECTED: _("Your submission #%(id)s was rejected"),
+            DecisionOutcome.CHANGES_REQUESTED: _("Changes requested on your submission #%(id)s"),
+        }[outcome] % {"id": item.pk}
+
     decision_notify(decision, subject=subject)
 
 

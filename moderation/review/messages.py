@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from moderation.models import Decision
-from notifications.services import notify
+from notifications.services import Text, notify, render_text
 
 
 def complaint_path(decision: Decision) -> str:
@@ -13,25 +13,33 @@ def complaint_path(decision: Decision) -> str:
     return reverse("complaint_new", args=[decision.pk])
 
 
-def decision_notify(decision: Decision, *, subject: str, lead: str = "") -> None:
-    """In-app and by e-mail: `lead` (what happened), the statement, how to complain."""
+def decision_notify(decision: Decision, *, subject: Text, lead: Text = "") -> None:
+    """In-app and by e-mail: `lead` (what happened), the statement, how to complain.
+
+    `subject` and `lead` are callables (or lazy strings): they are rendered in the contributor's
+    language, with the body, whoever took the decision."""
     from django.conf import settings
 
     submission = decision.submission
-    body = render_to_string(
-        "moderation/messages/decision.txt",
-        {
-            "subject": subject,
-            "lead": lead,
-            "statement": decision.statement,
-            "complaint_url": (
-                settings.SITE_URL.rstrip("/") + complaint_path(decision) if decision.is_restriction else ""
-            ),
-        },
-    )
+
+    def body() -> str:
+        return render_to_string(
+            "moderation/messages/decision.txt",
+            {
+                "subject": render_text(subject),
+                "lead": render_text(lead),
+                "statement": decision.statement,
+                "complaint_url": (
+                    settings.SITE_URL.rstrip("/") + complaint_path(decision)
+                    if decision.is_restriction
+                    else ""
+                ),
+            },
+        ).strip()
+
     notify(
         submission.contributor,
         subject=subject,
-        body=body.strip(),
+        body=body,
         link=reverse("submission_detail", args=[submission.pk]),
     )

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from moderation.lifecycle import InvalidTransition, TransitionResult
 from moderation.models import (
@@ -45,11 +46,145 @@ from moderation.models.choices import STATEMENT_REQUIRED
 if TYPE_CHECKING:
     from accounts.models import Sanction
 
+
+class Msg(str):
+    """A sentence rendered now (the prose stored, as before) that remembers how to render it again:
+    its msgid and parameters (strings, other Msgs, days). The statement keeps these under "i18n",
+    so the fixed parts read in the reader's language (`localized`), the moderator's words as written."""
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, params: dict[str, Any] | None = None) -> "Msg":
+        params = params or {}
+        text = _(msgid) % {key: _render_param(value) for key, value in params.items()} if params else _(msgid)
+        made = super().__new__(cls, text)
+        made.msgid = msgid
+        made.params = params
+        return made
+
+    def spec(self) -> dict[str, Any]:
+        params = {key: _spec_param(value) for key, value in self.params.items()}
+        return {"msgid": self.msgid, "params": params}
+
+
+class Day(str):
+    """A day, written in the active language's date format (and again in the reader's)."""
+
+    moment: datetime.datetime
+
+    def __new__(cls, moment: datetime.datetime) -> "Day":
+        made = super().__new__(cls, formats.date_format(timezone.localtime(moment), "DATE_FORMAT"))
+        made.moment = moment
+        return made
+
+
+def _render_param(value: Any) -> str:
+    return str(value)
+
+
+def _spec_param(value: Any) -> Any:
+    if isinstance(value, Msg):
+        return value.spec()
+    if isinstance(value, Day):
+        return {"day": value.moment.isoformat()}
+    if isinstance(value, _Joined):
+        return {"join": [_spec_param(item) for item in value.items]}
+    return str(value)
+
+
+def _render_spec(spec: Any) -> str:
+    """A stored spec rendered in the active language."""
+    if isinstance(spec, str):
+        return spec
+    if "day" in spec:
+        return _day(datetime.datetime.fromisoformat(spec["day"]))
+    if "join" in spec:
+        return ", ".join(_render_spec(item) for item in spec["join"])
+    if "reason" in spec:
+        reason = PolicyReason.objects.filter(code=spec["reason"]).first()
+        return f"{reason.display_title}. {reason.display_description}" if reason else spec.get("text", "")
+    params = spec.get("params") or {}
+    if not params:
+        return _(spec["msgid"])
+    return _(spec["msgid"]) % {key: _render_spec(value) for key, value in params.items()}
+
+
+# The statement's parts that are the platform's own words (rendered again in the reader's
+# language); "facts" and a sanction's explanation are the moderator's and stay as written.
+LOCALIZABLE = (
+    "restriction",
+    "territorial_scope",
+    "duration",
+    "source",
+    "automated_detection",
+    "automated_decision",
+    "ground",
+    "explanation",
+    "redress",
+)
+
+
+def localized(statement: dict[str, Any] | None) -> dict[str, Any]:
+    """The statement as the reader should see it: its fixed parts in the active language.
+
+    Statements stored before the parts were kept (no "i18n") read as they were written."""
+    if not statement:
+        return statement or {}
+    specs = statement.get("i18n") or {}
+    if not specs:
+        return statement
+    shown = dict(statement)
+    for key, spec in specs.items():
+        try:
+            shown[key] = _render_spec(spec)
+        except (KeyError, TypeError, ValueError):  # a damaged spec: the text as stored
+            continue
+    return shown
+
+
+class _Joined(str):
+    """Several Msgs, comma-separated (the regions a restriction covers)."""
+
+    items: list[Msg]
+
+    def __new__(cls, items: list[Msg]) -> "_Joined":
+        made = super().__new__(cls, ", ".join(items))
+        made.items = items
+        return made
+
+
+def _reason_explanation(reason: PolicyReason) -> "_Stored":
+    """The taxonomy's title and description, rendered again from the reason's code."""
+    text = f"{reason.display_title}. {reason.display_description}"
+    return _Stored(text, {"reason": reason.code, "text": f"{reason.title}. {reason.description}"})
+
+
+class _Stored(str):
+    """Prose with a ready-made spec (not a msgid): the reason's explanation."""
+
+    _spec: dict[str, Any]
+
+    def __new__(cls, text: str, spec: dict[str, Any]) -> "_Stored":
+        made = super().__new__(cls, text)
+        made._spec = spec
+        return made
+
+    def spec(self) -> dict[str, Any]:
+        return self._spec
+
+
 SCOPES = {
-    Region.CN: (_("Mainland China"), ["CN"]),
-    Region.EU: (_("the European Union"), ["EU"]),
-    Region.OTHER: (_("all regions where the publisher operates"), ["WORLD"]),
+    Region.CN: (gettext_noop("Mainland China"), ["CN"]),
+    Region.EU: (gettext_noop("the European Union"), ["EU"]),
+    Region.OTHER: (gettext_noop("all regions where the publisher operates"), ["WORLD"]),
 }
+
+
+def scope_words(region: str) -> tuple[Msg, list[str]]:
+    msgid, codes = SCOPES[Region(region)]
+    return Msg(msgid), codes
+
 
 # What started the decision, in the statement and in the Transparency Database's words.
 SOURCE_TYPES = {
@@ -62,19 +197,23 @@ SOURCE_TYPES = {
 }
 
 
-def source_text(source: str) -> str:
-    return {
-        DecisionSource.OWN_INITIATIVE: _("Own-initiative review of published content"),
-        DecisionSource.NOTICE: _("A notice about the content (DSA Art. 16)"),
-        DecisionSource.TRUSTED_FLAGGER: _("A notice from a trusted flagger (DSA Art. 22)"),
-        DecisionSource.CONSENT_WITHDRAWAL: _(
-            "A person depicted in the content withdrew their consent, or it ended"
-        ),
-        DecisionSource.COMPLAINT: _(
-            "A complaint about an earlier decision, found well founded (DSA Art. 20)"
-        ),
-        DecisionSource.PUBLISHER: _("The publisher that submitted the content removed it or asked us to"),
-    }[DecisionSource(source)]
+def source_text(source: str) -> Msg:
+    return Msg(
+        {
+            DecisionSource.OWN_INITIATIVE: gettext_noop("Own-initiative review of published content"),
+            DecisionSource.NOTICE: gettext_noop("A notice about the content (DSA Art. 16)"),
+            DecisionSource.TRUSTED_FLAGGER: gettext_noop("A notice from a trusted flagger (DSA Art. 22)"),
+            DecisionSource.CONSENT_WITHDRAWAL: gettext_noop(
+                "A person depicted in the content withdrew their consent, or it ended"
+            ),
+            DecisionSource.COMPLAINT: gettext_noop(
+                "A complaint about an earlier decision, found well founded (DSA Art. 20)"
+            ),
+            DecisionSource.PUBLISHER: gettext_noop(
+                "The publisher that submitted the content removed it or asked us to"
+            ),
+        }[DecisionSource(source)]
+    )
 
 
 class MissingStatement(InvalidTransition):
@@ -106,33 +245,41 @@ def _day(moment: datetime.datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
-def redress_text(*, account: bool = False, now: datetime.datetime | None = None) -> str:
-    until = _day(complaint_until(now or timezone.now()))
-    where = (
-        _("use the link in our message or on your account page")
+def redress_text(*, account: bool = False, now: datetime.datetime | None = None) -> Msg:
+    until = Day(complaint_until(now or timezone.now()))
+    where = Msg(
+        gettext_noop("use the link in our message or on your account page")
         if account
-        else _(
+        else gettext_noop(
             "use “Complain about this decision” beside this statement on your submission's page, "
             "or the link in our message"
         )
     )
-    return _(
-        "You can complain about this decision free of charge until %(until)s: %(where)s. A senior moderator "
-        "who did not take the decision answers within %(days)s days. You may also turn to a certified "
-        "out-of-court dispute settlement body (DSA Art. 21) or to a court."
-    ) % {"until": until, "where": where, "days": settings.APPEALS_RESPONSE_DAYS}
+    return Msg(
+        gettext_noop(
+            "You can complain about this decision free of charge until %(until)s: %(where)s. A senior "
+            "moderator who did not take the decision answers within %(days)s days. You may also turn to a "
+            "certified out-of-court dispute settlement body (DSA Art. 21) or to a court."
+        ),
+        {"until": until, "where": where, "days": str(settings.APPEALS_RESPONSE_DAYS)},
+    )
 
 
-def ground_of(reason: PolicyReason) -> tuple[str, str]:
-    """(the statement's ground sentence, the Transparency Database's decision_ground)."""
+def ground_of(reason: PolicyReason) -> tuple[Msg, str]:
+    """(the statement's ground sentence, the Transparency Database's decision_ground).
+
+    The legal ground and the terms clause go through the catalog (the shipped taxonomy's are in
+    it), as the reason's title does."""
     if reason.ground == PolicyReason.Ground.ILLEGAL:
         return (
-            _("Illegal content: %(law)s") % {"law": reason.legal_ground or reason.title},
+            Msg(gettext_noop("Illegal content: %(law)s"), {"law": Msg(reason.legal_ground or reason.title)}),
             "DECISION_GROUND_ILLEGAL_CONTENT",
         )
     return (
-        _("Incompatible with our terms of service: %(clause)s")
-        % {"clause": reason.terms_clause or reason.title},
+        Msg(
+            gettext_noop("Incompatible with our terms of service: %(clause)s"),
+            {"clause": Msg(reason.terms_clause or reason.title)},
+        ),
         "DECISION_GROUND_INCOMPATIBLE_CONTENT",
     )
 
@@ -159,7 +306,7 @@ def compose(
     ground: str,
     decision_ground: str,
     explanation: str,
-    redress: str,
+    redress: str,  # the platform's words are Msgs (str): kept with how to render them again
     content_type: list[str],
     reason_code: str,
     tdb: dict[str, Any],
@@ -168,28 +315,38 @@ def compose(
 
     `automated_decision` is a Transparency Database value (AUTOMATED_DECISION_NOT_AUTOMATED,
     _PARTIALLY or _FULLY)."""
-    decided = {
-        "AUTOMATED_DECISION_NOT_AUTOMATED": _("No: a human moderator decided."),
-        "AUTOMATED_DECISION_PARTIALLY": _("Partly: a moderator confirmed what an automated step did."),
-        "AUTOMATED_DECISION_FULLY": _(
-            "Yes: the content was hidden automatically, at once; a moderator reviews it next."
-        ),
-    }[automated_decision]
-    return {
+    decided = Msg(
+        {
+            "AUTOMATED_DECISION_NOT_AUTOMATED": gettext_noop("No: a human moderator decided."),
+            "AUTOMATED_DECISION_PARTIALLY": gettext_noop(
+                "Partly: a moderator confirmed what an automated step did."
+            ),
+            "AUTOMATED_DECISION_FULLY": gettext_noop(
+                "Yes: the content was hidden automatically, at once; a moderator reviews it next."
+            ),
+        }[automated_decision]
+    )
+    detected = Msg(
+        gettext_noop("Yes: automated checks (AI labels, consent, prohibited content) flagged the content.")
+        if automated_detection
+        else gettext_noop("No automated check flagged the content.")
+    )
+    parts: dict[str, Any] = {
         "restriction": restriction,
         "territorial_scope": territorial_scope,
         "duration": duration,
-        "facts": facts,
         "source": source,
-        "automated_detection": (
-            _("Yes: automated checks (AI labels, consent, prohibited content) flagged the content.")
-            if automated_detection
-            else _("No automated check flagged the content.")
-        ),
+        "automated_detection": detected,
         "automated_decision": decided,
         "ground": ground,
         "explanation": explanation,
         "redress": redress,
+    }
+    return {
+        **{key: str(value) for key, value in parts.items()},
+        "facts": facts,
+        # How to render the platform's own words again, in the reader's language (`localized`).
+        "i18n": {key: value.spec() for key, value in parts.items() if isinstance(value, (Msg, _Stored))},
         # Transparency Database fields (no personal data).
         "tdb": {
             "puid": puid,
@@ -212,21 +369,25 @@ def _content_type(submission: Submission) -> list[str]:
     return ["CONTENT_TYPE_SYNTHETIC_MEDIA"] if submission.tier != Tier.NONE else []
 
 
-def _restriction(outcome: str, queue: str) -> tuple[str, str, str]:
+def _restriction(outcome: str, queue: str) -> tuple[Msg, Msg, str]:
     """(what is restricted, its duration, the Transparency Database visibility key)."""
     if outcome == DecisionOutcome.CHANGES_REQUESTED:
         return (
-            _("The content is not published until the requested changes are made."),
-            _("until a corrected revision is approved"),
+            Msg(gettext_noop("The content is not published until the requested changes are made.")),
+            Msg(gettext_noop("until a corrected revision is approved")),
             "DECISION_VISIBILITY_CONTENT_DISABLED",
         )
     if queue == Queue.TAKEDOWN:
         return (
-            _("The content was taken down and stays unpublished."),
-            _("indefinite"),
+            Msg(gettext_noop("The content was taken down and stays unpublished.")),
+            Msg(gettext_noop("indefinite")),
             "DECISION_VISIBILITY_CONTENT_REMOVED",
         )
-    return (_("The content will not be published."), _("indefinite"), "DECISION_VISIBILITY_CONTENT_REMOVED")
+    return (
+        Msg(gettext_noop("The content will not be published.")),
+        Msg(gettext_noop("indefinite")),
+        "DECISION_VISIBILITY_CONTENT_REMOVED",
+    )
 
 
 def build_statement(
@@ -240,7 +401,7 @@ def build_statement(
 ) -> dict[str, Any]:
     """A review decision: rejected or sent back for changes before publication."""
     restriction, duration, visibility = _restriction(outcome, queue)
-    scope, scope_codes = SCOPES[Region(submission.region)]
+    scope, scope_codes = scope_words(submission.region)
     automated = automated_findings(findings)
     facts = explanation.strip()
     if automated:
@@ -253,12 +414,12 @@ def build_statement(
         scope_codes=scope_codes,
         duration=duration,
         facts=facts,
-        source=_("Own-initiative review before publication"),
+        source=Msg(gettext_noop("Own-initiative review before publication")),
         automated_detection=bool(automated),
         automated_decision="AUTOMATED_DECISION_NOT_AUTOMATED",
         ground=ground,
         decision_ground=decision_ground,
-        explanation=f"{reason.title}. {reason.description}",
+        explanation=_reason_explanation(reason),
         redress=redress_text(),
         content_type=_content_type(submission),
         reason_code=reason.code,
@@ -267,13 +428,13 @@ def build_statement(
     return statement
 
 
-def scope_of(regions: list[str], submission: Submission) -> tuple[str, list[str]]:
+def scope_of(regions: list[str], submission: Submission) -> tuple[Msg, list[str]]:
     """The territorial scope in words and codes: the regions named, or everywhere it was published."""
     if not regions:
-        return SCOPES[Region(submission.region)]
-    names = [str(SCOPES[Region(region)][0]) for region in regions]
+        return scope_words(submission.region)
+    names = [Msg(SCOPES[Region(region)][0]) for region in regions]
     codes = [code for region in regions for code in SCOPES[Region(region)][1]]
-    return ", ".join(names), codes
+    return Msg("%(regions)s", {"regions": _Joined(names)}), codes
 
 
 def build_takedown_statement(
@@ -291,12 +452,19 @@ def build_takedown_statement(
     now = now or timezone.now()
     scope, scope_codes = scope_of(regions, submission)
     if regions:
-        restriction = _("The content is withheld in %(regions)s; it stays available elsewhere.") % {
-            "regions": scope
-        }
+        restriction = Msg(
+            gettext_noop("The content is withheld in %(regions)s; it stays available elsewhere."),
+            {"regions": scope},
+        )
     else:
-        restriction = _("The content was taken down: its page and its media are no longer available.")
-    duration = _("until %(date)s") % {"date": _day(ends_at)} if ends_at else _("permanent")
+        restriction = Msg(
+            gettext_noop("The content was taken down: its page and its media are no longer available.")
+        )
+    duration = (
+        Msg(gettext_noop("until %(date)s"), {"date": Day(ends_at)})
+        if ends_at
+        else Msg(gettext_noop("permanent"))
+    )
     visibility = (
         "DECISION_VISIBILITY_CONTENT_DISABLED"
         if regions or ends_at
@@ -326,7 +494,7 @@ def build_takedown_statement(
         automated_decision="AUTOMATED_DECISION_NOT_AUTOMATED",
         ground=ground,
         decision_ground=decision_ground,
-        explanation=f"{reason.title}. {reason.description}",
+        explanation=_reason_explanation(reason),
         redress=redress_text(now=now),
         content_type=_content_type(submission),
         reason_code=reason.code,
@@ -344,23 +512,33 @@ def build_consent_takedown_statement(
     (`detected` False: they told us) or ran out (`detected` True: the expiry sweep found it)."""
     now = now or timezone.now()
     reason = PolicyReason.objects.filter(code=CONSENT_REASON_CODE).first()
+    explanation: Msg | _Stored
     if reason is not None:
         ground, decision_ground = ground_of(reason)
-        explanation = f"{reason.title}. {reason.description}"
+        explanation = _reason_explanation(reason)
     else:  # the taxonomy no longer has it: the law still applies
-        ground = _("Illegal content: %(law)s") % {"law": "Deep Synthesis Provisions Art. 14; PIPL Art. 28-29"}
+        ground = Msg(
+            gettext_noop("Illegal content: %(law)s"),
+            {"law": "Deep Synthesis Provisions Art. 14; PIPL Art. 28-29"},
+        )
         decision_ground = "DECISION_GROUND_ILLEGAL_CONTENT"
-        explanation = _("A real person's face or voice is synthesised without their separate consent.")
-    scope, scope_codes = SCOPES[Region(submission.region)]
+        explanation = Msg(
+            gettext_noop("A real person's face or voice is synthesised without their separate consent.")
+        )
+    scope, scope_codes = scope_words(submission.region)
     return compose(
         puid=_content_puid(submission),
-        restriction=_(
-            "The content was hidden at once: its page and media are no longer available while a moderator "
-            "reviews it."
+        restriction=Msg(
+            gettext_noop(
+                "The content was hidden at once: its page and media are no longer available while a "
+                "moderator reviews it."
+            )
         ),
         territorial_scope=scope,
         scope_codes=scope_codes,
-        duration=_("until a moderator decides; then either published again or taken down for good"),
+        duration=Msg(
+            gettext_noop("until a moderator decides; then either published again or taken down for good")
+        ),
         facts=facts.strip(),
         source=source_text(DecisionSource.CONSENT_WITHDRAWAL),
         automated_detection=detected,
@@ -390,25 +568,27 @@ def build_refutation_statement(
 ) -> dict[str, Any]:
     """Published content labelled as false information, with the refutation shown above it."""
     now = now or timezone.now()
-    scope, scope_codes = SCOPES[Region(submission.region)]
+    scope, scope_codes = scope_words(submission.region)
     ground, decision_ground = ground_of(reason)
     return compose(
         puid=_content_puid(submission),
-        restriction=_(
-            "The content stays published with a notice above it saying that it is false information: "
-            "“%(refutation)s”"
-        )
-        % {"refutation": refutation},
+        restriction=Msg(
+            gettext_noop(
+                "The content stays published with a notice above it saying that it is false information: "
+                "“%(refutation)s”"
+            ),
+            {"refutation": refutation},
+        ),
         territorial_scope=scope,
         scope_codes=scope_codes,
-        duration=_("until the notice is withdrawn"),
+        duration=Msg(gettext_noop("until the notice is withdrawn")),
         facts=explanation.strip(),
         source=source_text(source),
         automated_detection=False,
         automated_decision="AUTOMATED_DECISION_NOT_AUTOMATED",
         ground=ground,
         decision_ground=decision_ground,
-        explanation=f"{reason.title}. {reason.description}",
+        explanation=_reason_explanation(reason),
         redress=redress_text(now=now),
         content_type=_content_type(submission),
         reason_code=reason.code,
@@ -423,31 +603,39 @@ def build_refutation_statement(
 def build_sanction_statement(*, sanction: "Sanction") -> dict[str, Any]:
     """An account restricted, suspended or closed (DS Art. 10; DSA Art. 17(1)(c)-(d))."""
     kind = sanction.kind
-    until = _("until %(date)s") % {"date": _day(sanction.expires_at)} if sanction.expires_at else None
-    restriction, tdb = {
+    until = (
+        Msg(gettext_noop("until %(date)s"), {"date": Day(sanction.expires_at)})
+        if sanction.expires_at
+        else None
+    )
+    restriction_msgid, tdb = {
         "restriction": (
-            _("Your account may not submit new content."),
+            gettext_noop("Your account may not submit new content."),
             {"decision_provision": "DECISION_PROVISION_PARTIAL_SUSPENSION"},
         ),
         "suspension": (
-            _("Your account is suspended: you cannot log in or use the service."),
+            gettext_noop("Your account is suspended: you cannot log in or use the service."),
             {"decision_account": "DECISION_ACCOUNT_SUSPENDED"},
         ),
         "closure": (
-            _("Your account is closed."),
+            gettext_noop("Your account is closed."),
             {"decision_account": "DECISION_ACCOUNT_TERMINATED"},
         ),
     }[kind]
+    restriction = Msg(restriction_msgid)
     if sanction.expires_at:
         key = "end_date_service_restriction" if kind == "restriction" else "end_date_account_restriction"
         tdb[key] = timezone.localdate(sanction.expires_at).isoformat()
     if sanction.ground == PolicyReason.Ground.ILLEGAL:
-        ground = _("Illegal content: %(law)s") % {"law": sanction.ground_reference or sanction.reason}
+        ground = Msg(
+            gettext_noop("Illegal content: %(law)s"), {"law": sanction.ground_reference or sanction.reason}
+        )
         decision_ground = "DECISION_GROUND_ILLEGAL_CONTENT"
     else:
-        ground = _("Incompatible with our terms of service: %(clause)s") % {
-            "clause": sanction.ground_reference or _("the rules on sanctions")
-        }
+        ground = Msg(
+            gettext_noop("Incompatible with our terms of service: %(clause)s"),
+            {"clause": sanction.ground_reference or Msg(gettext_noop("the rules on sanctions"))},
+        )
         decision_ground = "DECISION_GROUND_INCOMPATIBLE_CONTENT"
     evidence = ", ".join(f"#{pk}" for pk in sanction.evidence_submission_ids)
     facts = sanction.reason + (
@@ -457,9 +645,9 @@ def build_sanction_statement(*, sanction: "Sanction") -> dict[str, Any]:
         # The account is what is restricted (the statement is written before the row has an id).
         puid=f"provenant-account-{sanction.user_id}",
         restriction=restriction,
-        territorial_scope=SCOPES[Region.OTHER][0],
+        territorial_scope=scope_words(Region.OTHER)[0],
         scope_codes=SCOPES[Region.OTHER][1],
-        duration=until or _("until lifted"),
+        duration=until or Msg(gettext_noop("until lifted")),
         facts=facts,
         source=source_text(DecisionSource.OWN_INITIATIVE),
         automated_detection=False,

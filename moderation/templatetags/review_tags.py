@@ -44,3 +44,12 @@ def progress_step(done: int | None, total: int | None) -> int:
         return 0
     percent = max(0, min(100, round(100 * (done or 0) / total)))
     return percent - percent % 5
+
+
+@register.filter
+def localized_statement(statement: Any) -> Any:
+    """A statement of reasons with its fixed parts in the reader's language (the moderator's
+    words as written)."""
+    from moderation.review.statements import localized
+
+    return localized(statement)

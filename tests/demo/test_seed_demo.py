@@ -181,3 +181,27 @@ def test_with_the_visible_check_off_the_marked_item_is_skipped(monkeypatch: pyte
     call_command("seed_demo", stdout=out)
     assert "(skipped: Sunset over the bay: the visible-mark check is off" in out.getvalue()
     assert not Submission.objects.filter(current_revision__title="Sunset over the bay").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.shipped_terms
+def test_it_seeds_the_story_in_chinese_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--language zh-hans`: the same story, its titles and texts in Chinese (the English default
+    is as written, above). Cut to four items: the marker, an approval, a rejection, a policy match."""
+    from demo import story
+
+    kept = {"Lake at dawn", "Festival poster", "Beach day", "Cheap watches"}
+    monkeypatch.setattr(story, "STORY", [item for item in story.STORY if item.title in kept])
+    call_command("seed_demo", "--language", "zh-hans", stdout=StringIO())
+    assert Submission.objects.get(current_revision__title="节日海报").status == Status.APPROVED
+    beach = Submission.objects.get(current_revision__title="海滩一日")
+    assert beach.status == Status.REJECTED and beach.current_revision.body == "海边度假。"
+    watches = Submission.objects.get(current_revision__title="便宜手表")
+    found = {
+        finding.code for run in latest_runs(watches.current_revision_id) for finding in run.findings.all()
+    }
+    assert "policy_match" in found  # the rule's words are kept in the translation
+    assert not Submission.objects.filter(current_revision__title__in=kept).exists()
+    again = StringIO()
+    call_command("seed_demo", "--language", "zh-hans", stdout=again)
+    assert "already there" in again.getvalue()

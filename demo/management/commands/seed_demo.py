@@ -9,6 +9,7 @@ import io
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -56,6 +57,14 @@ def demo_id_card(user: User) -> SimpleUploadedFile:
 class Command(BaseCommand):
     help = "Create the demo users admin, senior, mod, alice and bob (password from DEMO_PASSWORD)."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--language",
+            default="",
+            choices=["", *(code for code, _name in settings.LANGUAGES)],
+            help="The language of the demo's titles and texts (default: LANGUAGE_CODE).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         password = os.environ.get("DEMO_PASSWORD", "provenant-demo")
         with transaction.atomic():
@@ -69,7 +78,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<8} {role.label}")
         self.stdout.write(self.style.SUCCESS("Demo content:"))
         if not seed_story(
-            {name: User.objects.get(pk=user.pk) for name, user in users.items()}, self.stdout.write
+            {name: User.objects.get(pk=user.pk) for name, user in users.items()},
+            self.stdout.write,
+            language=options["language"],
         ):
             self.stdout.write("  already there")
         self.stdout.write(self.style.SUCCESS("Demo publisher (API):"))

@@ -18,6 +18,7 @@ RULES = {
     "terms_accept": case("/accounts/terms/", "302 302 302 302 302 302"),
     "terms_accept_submit": case("/accounts/terms/accept/", POST_ONLY),
     "account": case("/accounts/me/", EVERYONE_LOGGED_IN),
+    "account_language": case("/accounts/me/language/", POST_ONLY),
     "password_change": case("/accounts/password_change/", EVERYONE_LOGGED_IN),
     "password_change_done": case("/accounts/password_change/done/", EVERYONE_LOGGED_IN),
     "password_reset": case("/accounts/password_reset/", PUBLIC),
