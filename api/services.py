@@ -62,6 +62,22 @@ def idempotent_replay(*, integration: Integration, key: str, fingerprint: str) -
     return Replay(record.status_code, record.response, record.location)
 
 
+def _revision_input(data: SubmissionIn) -> RevisionInput:
+    """The CMS's metadata as the intake service takes it, for a first revision or a later one."""
+    return RevisionInput(
+        title=data.title,
+        body=data.text,
+        declared_ai=data.ai_declaration,
+        categories=list(data.categories),
+        region=data.region,
+        no_real_person=data.no_real_person,
+        persons=[
+            PersonInput(name=p.name, relation=p.relation, email=p.email, phone=p.phone) for p in data.persons
+        ],
+        **_consent_statements(data),
+    )
+
+
 def _consent_statements(data: SubmissionIn) -> dict[str, Any]:
     """The author's statements about depicted persons (R22, R24), as the intake service takes them.
 
@@ -141,28 +157,14 @@ def api_submission_create(
                 raise Problem(422, "author-refused", _("Author refused"), str(exc)) from None
             submission, outcome = submission_create(
                 contributor=author.user,
-                data=RevisionInput(
-                    title=data.title,
-                    body=data.text,
-                    declared_ai=data.ai_declaration,
-                    categories=list(data.categories),
-                    region=data.region,
-                    no_real_person=data.no_real_person,
-                    persons=[
-                        PersonInput(name=p.name, relation=p.relation, email=p.email, phone=p.phone)
-                        for p in data.persons
-                    ],
-                    **_consent_statements(data),
-                ),
+                data=_revision_input(data),
                 uploads=uploads,
+                integration=integration,
+                external_id=data.external_id,
             )
             stored = [row.file.name or "" for row in outcome.accepted]
             if outcome.refused:
                 raise _refused_problem(outcome.refused)
-            Submission.objects.filter(pk=submission.pk).update(
-                integration=integration, external_id=data.external_id
-            )
-            submission.integration, submission.external_id = integration, data.external_id
             try:
                 # submission_create passed the gate in this transaction.
                 submission_submit(submission=submission, actor=author.user, gate_checked=True)
@@ -179,8 +181,6 @@ def api_submission_create(
                     # What the author must acknowledge when persons are depicted (R24).
                     extra={"consent_notice_version": settings.CONSENT_NOTICE_VERSION},
                 ) from None
-            if any(p.email or p.phone for p in data.persons):  # else there is no one to ask
-                consent_requests_send(submission=submission, actor=author.user)
     except IntegrityError:
         media.delete_stored(stored)
         raise Problem(
@@ -196,29 +196,6 @@ def api_submission_create(
     return Submission.objects.select_related("current_revision", "contributor__integration_author").get(
         pk=submission.pk
     )
-
-
-def consent_requests_send(*, submission: Submission, actor: Any) -> None:
-    """Ask each depicted person with a contact for consent, as the contributor would from the
-    consent panel (e-mail first, else a text message). Where consent is not needed, or a person
-    cannot be asked, nothing is sent; the consent check says what is missing."""
-    from consent.access import ConsentActionError
-    from consent.services.requests import consent_request_send
-
-    revision = submission.current_revision
-    if revision is None:
-        return
-    for person in revision.persons.exclude(relation="self"):
-        channel = "email" if person.email else "sms" if person.phone else ""
-        if not channel:
-            continue
-        try:
-            with transaction.atomic():
-                consent_request_send(
-                    submission=submission, person_key=person.person_key, channel=channel, actor=actor
-                )
-        except ConsentActionError:  # not needed, already given, ...
-            continue
 
 
 def idempotency_store(
@@ -265,19 +242,7 @@ def api_submission_revise(*, submission: Submission, data: SubmissionIn, uploads
             outcome = submission_update_draft(
                 submission=submission,
                 actor=actor,
-                data=RevisionInput(
-                    title=data.title,
-                    body=data.text,
-                    declared_ai=data.ai_declaration,
-                    categories=list(data.categories),
-                    region=data.region,
-                    no_real_person=data.no_real_person,
-                    persons=[
-                        PersonInput(name=p.name, relation=p.relation, email=p.email, phone=p.phone)
-                        for p in data.persons
-                    ],
-                    **_consent_statements(data),
-                ),
+                data=_revision_input(data),
                 uploads=uploads,
                 remove_media_ids=list(revision.media.values_list("pk", flat=True)) if uploads else (),
             )

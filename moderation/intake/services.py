@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import assert_can_submit
 from audit.services import record_event
+from integrations.models import Integration
 from moderation.intake import media
 from moderation.intake.inspection import UploadRefused
 from moderation.intake.thumbnails import media_send_thumbnails
@@ -246,9 +247,15 @@ def _attach(revision: Revision, accepted: list[media.AcceptedUpload]) -> list[Me
 
 
 def submission_create(
-    *, contributor: User, data: RevisionInput, uploads: list[UploadedFile]
+    *,
+    contributor: User,
+    data: RevisionInput,
+    uploads: list[UploadedFile],
+    integration: Integration | None = None,
+    external_id: str = "",
 ) -> tuple[Submission, UploadOutcome]:
-    """Save a new draft with the uploads that pass inspection; report the refused ones.
+    """Save a new draft with the uploads that pass inspection; report the refused ones. A
+    publisher's CMS names the integration it came from and its own content id.
 
     Steps: the gate (a verified contributor in good standing); inspect and store files under
     random names; then, in one transaction, the submission, its first revision, its persons
@@ -264,7 +271,9 @@ def submission_create(
     )
     try:
         with transaction.atomic():
-            submission = Submission.objects.create(contributor=contributor)  # a draft
+            submission = Submission.objects.create(  # a draft
+                contributor=contributor, integration=integration, external_id=external_id
+            )
             revision = Revision(submission=submission, number=1)
             before = _declarations_before(revision)
             _write_revision_fields(revision, data)

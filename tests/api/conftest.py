@@ -77,3 +77,10 @@ def submit(
     if files:
         data["files"] = files
     return api(key).post("/api/v1/submissions", data, **headers)
+
+
+@pytest.fixture
+def consent_requests_on_submit(settings: Any) -> None:
+    """As deployed: each depicted person with a contact is asked at submission (the lifecycle hook
+    that the web form's submissions use too; tests/settings.py turns it off for the older tests)."""
+    settings.CONSENT_REQUEST_ON_SUBMIT = True

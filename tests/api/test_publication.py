@@ -3,6 +3,7 @@ reminder, the implicit label with its external_id), takedowns by the CMS and by 
 
 from typing import Any
 
+import pytest
 from django.conf import settings
 from django.core import signing
 from django.test import Client
@@ -114,6 +115,7 @@ def test_a_takedown_needs_its_explanation_and_a_known_reason(
     assert unknown.status_code == 422
 
 
+@pytest.mark.usefixtures("consent_requests_on_submit")
 def test_a_consent_withdrawal_shows_as_taken_down(key: str, mod: User, run_commit_hooks: Any) -> None:
     """Carol is asked by e-mail when the CMS submits, consents, and later withdraws: the CMS reads
     the publication as hidden, with the consent withdrawn and the takedown decision."""
