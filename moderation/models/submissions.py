@@ -64,6 +64,13 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         """Items `user` holds under a lease that has not run out."""
         return self.filter(claimed_by=user, claim_expires_at__gt=now)
 
+    def touch(self, now: datetime | None = None) -> int:
+        """Mark these submissions changed, in one UPDATE: the publisher API's change feed pages by
+        `updated_at`. Call it in the transaction of any change to what the API shows about a
+        submission (api/representation.py) that does not move its status (a status move stamps
+        `updated_at` itself, in moderation.lifecycle)."""
+        return self.update(updated_at=now or timezone.now())
+
     def published(self) -> "SubmissionQuerySet":
         """What readers may see: approved, or restricted (withheld only in some regions)."""
         return self.filter(
