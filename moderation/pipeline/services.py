@@ -374,7 +374,7 @@ def submission_complete_checks(
         return False
     if submission.status not in (Status.SUBMITTED, Status.CHECKING):
         # A decided submission whose checks re-ran: record the outcome, keep the status.
-        Submission.objects.filter(pk=submission.pk).update(**outcome)
+        Submission.objects.filter(pk=submission.pk).update(**outcome, **_landed(finished_run))
         return False
     submission_transition(
         submission=submission,
@@ -393,6 +393,13 @@ def submission_complete_checks(
     return True
 
 
+def _landed(finished_run: CheckRun | None) -> dict[str, object]:
+    """A run of the current revision finished: the publisher API shows its status and findings,
+    so `updated_at` moves too (the change feed pages by it), in the update that stores the outcome.
+    Runs of an earlier revision are not shown."""
+    return {"updated_at": timezone.now()} if finished_run is not None else {}
+
+
 def _outcome_refresh(
     submission: Submission,
     before: dict[str, object],
@@ -404,7 +411,7 @@ def _outcome_refresh(
     when the moderator's page no longer shows the item as it is."""
     changed = {field: outcome[field] for field in _SEEN_BY_MODERATORS if before[field] != outcome[field]}
     if not changed and not new_findings:
-        Submission.objects.filter(pk=submission.pk).update(**outcome)
+        Submission.objects.filter(pk=submission.pk).update(**outcome, **_landed(finished_run))
         return
     Submission.objects.filter(pk=submission.pk).update(
         **outcome, version=F("version") + 1, updated_at=timezone.now()
