@@ -18,7 +18,7 @@ from consent.requirements import consent_need
 from consent.rules import when
 from consent.scope import new_record, scope_copy, scope_of, text_params
 from consent.services import delivery
-from consent.services.follow_up import announce_granted, as_iso, audit, recheck
+from consent.services.follow_up import announce_granted, as_iso, audit, consent_changed
 from moderation.models import Relation, Submission
 from notifications.services import notify
 
@@ -65,7 +65,7 @@ def release_document_upload(
         sha256=release.sha256,
         replaced=replaced,
     )
-    recheck(locked)
+    consent_changed(locked)
     return document
 
 
@@ -155,7 +155,7 @@ def release_document_approve(
     record_id = record.pk
     transaction.on_commit(lambda: delivery.deliver_confirmation(record_id))
     announce_granted(submission, record)
-    recheck(submission)
+    consent_changed(submission)
     return record
 
 
@@ -191,7 +191,7 @@ def release_document_refuse(
         body=reason,
         link=reverse("submission_detail", args=[submission.pk]),
     )
-    recheck(submission)
+    consent_changed(submission)
     return locked
 
 

@@ -1,5 +1,6 @@
-"""What follows every consent change: an audit event (contacts masked) and, while the submission
-is on its way to a decision, a re-run of the consent check."""
+"""What follows every consent change: an audit event (contacts masked), the submission's place in
+the publisher API's change feed and, while it is on its way to a decision, a re-run of the consent
+check."""
 
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,13 @@ from consent.rules import RECHECK_STATUSES
 from moderation.events import emit
 from moderation.models import Status, Submission
 from moderation.pipeline.services import checks_rerun
+
+
+def consent_changed(submission: Submission, *, decided_too: bool = False) -> None:
+    """A person's consent state changed: the API shows it (consent per person), so the submission
+    comes up again in the change feed; then the consent check runs again if it has checks to run."""
+    Submission.objects.filter(pk=submission.pk).touch()
+    recheck(submission, decided_too=decided_too)
 
 
 def recheck(submission: Submission, *, decided_too: bool = False) -> None:

@@ -15,7 +15,7 @@ from consent.models import ConsentRecord, Method
 from consent.requirements import consent_need
 from consent.rules import consent_gaps, has_consented, when
 from consent.scope import new_record, scope_of, text_params
-from consent.services.follow_up import announce_granted, as_iso, audit, recheck
+from consent.services.follow_up import announce_granted, as_iso, audit, consent_changed
 from moderation.events import emit
 from moderation.models import Relation, Status, Submission
 from moderation.models.choices import PUBLIC_STATUSES
@@ -89,7 +89,7 @@ def consent_self_confirm(
         link=reverse("consent_withdraw", args=[tokens.withdraw_token(record.pk, record.withdraw_nonce)]),
     )
     announce_granted(locked, record)
-    recheck(locked)
+    consent_changed(locked)
     return record
 
 
@@ -167,5 +167,5 @@ def consent_withdraw(
         ),
         link=reverse("submission_detail", args=[submission.pk]),
     )
-    recheck(submission, decided_too=True)
+    consent_changed(submission, decided_too=True)
     return record

@@ -23,7 +23,7 @@ from consent.requirements import consent_need
 from consent.rules import has_consented, when
 from consent.scope import new_record, person_text, scope_copy, scope_of
 from consent.services import delivery
-from consent.services.follow_up import announce_granted, as_iso, audit, mask_contact, recheck
+from consent.services.follow_up import announce_granted, as_iso, audit, consent_changed, mask_contact
 from moderation.lifecycle import TransitionResult
 from moderation.models import Relation, Status, Submission
 from notifications.services import notify
@@ -37,12 +37,13 @@ def _issue(
     actor: User,
     resend: bool,
     now: datetime,
-    rerun_check: bool = True,
+    on_submit: bool = False,
 ) -> ConsentRequest:
     """Steps: lock; the contributor, an open submission, a real other person with a contact for
     the channel, consent needed and not already given; within the daily limit; supersede any
-    pending link; a new request with a new nonce; audit; send after commit; the consent check
-    runs again."""
+    pending link; a new request with a new nonce; audit; send after commit; the item moves in the
+    change feed and the consent check runs again (`on_submit`: neither, the submitting move
+    stamped the item and its checks are yet to be created)."""
     locked = lock_open_submission(submission, actor)
     revision = locked.current_revision
     if revision is None:
@@ -103,8 +104,8 @@ def _issue(
     )
     request_id = consent_request.pk
     transaction.on_commit(lambda: delivery.deliver_request(request_id))
-    if rerun_check:
-        recheck(locked)
+    if not on_submit:
+        consent_changed(locked)
     return consent_request
 
 
@@ -135,7 +136,7 @@ def consent_requests_on_submit(result: TransitionResult) -> None:
                     actor=result.actor,
                     resend=False,
                     now=result.at,
-                    rerun_check=False,
+                    on_submit=True,
                 )
         except ConsentActionError:
             continue
@@ -306,7 +307,7 @@ def consent_grant(
         link=reverse("submission_detail", args=[submission.pk]),
     )
     announce_granted(submission, record)
-    recheck(submission)
+    consent_changed(submission)
     return record
 
 
@@ -339,5 +340,5 @@ def consent_refuse(
         ),
         link=reverse("submission_detail", args=[submission.pk]),
     )
-    recheck(submission)
+    consent_changed(submission)
     return consent_request
