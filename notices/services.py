@@ -343,6 +343,8 @@ def _act(
 ) -> Decision:
     """Do what the case decided to the item; return the Decision that records it."""
     if decision.outcome == NoticeOutcome.NO_ACTION:
+        # The item stays as it is, but the API shows its newest decision: the feed reports it.
+        Submission.objects.filter(pk=submission.pk).touch(now)
         return Decision.objects.create(
             submission=submission,
             revision=current_revision(submission),
