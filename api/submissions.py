@@ -226,7 +226,15 @@ def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
 )
 def submission_list(request: HttpRequest, changed_since: str = "", limit: int = 50) -> HttpResponse:
     """Your submissions in the order they last changed, oldest first. Pass the `next_cursor` of a
-    page as `changed_since` to get what changed after it; an empty page returns the same cursor."""
+    page as `changed_since` to get what changed after it; an empty page returns the same cursor.
+
+    A submission comes up again whenever something this API shows about it changes: its status
+    (with it a new revision, the publication and its files, a takedown), a check run of its
+    current revision finishing, its tier, a depicted person's consent (asked, given, refused,
+    withdrawn, a release uploaded or decided), its newest decision. Consents and request links
+    that run out are found by an hourly sweep, so those come up within the hour. Checks still
+    running are not reported one by one: the item comes up when they have finished.
+    `updated_at` moves with each such change."""
     integration = key_of(request).integration
     limit = min(max(limit, 1), MAX_PAGE)
     rows = Submission.objects.filter(integration=integration).select_related(
