@@ -49,6 +49,7 @@ def purge_webhook_deliveries(cutoff: datetime, now: datetime, dry_run: bool) -> 
             ids = list(finished.order_by("pk").values_list("pk", flat=True)[:BATCH])
             if not ids:
                 break
+            # A "send again" committed meanwhile is seen by the next query; a later one waits.
             list(WebhookDelivery.objects.select_for_update().filter(event_id__in=ids).values_list("pk"))
             batch = finished.filter(pk__in=ids)
             span = batch.aggregate(oldest=Min("created_at"), newest=Max("created_at"))

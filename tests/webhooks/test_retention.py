@@ -2,12 +2,14 @@
 period go with their deliveries and attempts, audited and never under the floor; an event still to
 be sent stays, and the sweep and the admin pages keep working with what stays."""
 
+import threading
 from datetime import timedelta
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -179,3 +181,61 @@ def test_the_cutoff_is_the_retention_period(hook: WebhookEndpoint, settings: Any
     event(hook, 366, DeliveryStatus.DELIVERED)
     [result] = records_purge(record_types=["webhook_deliveries"])
     assert result.removed == 1 and ids() == {inside.pk}
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_an_event_sent_again_while_the_purge_runs_stays(
+    postgres: None, hook: WebhookEndpoint, days: int
+) -> None:
+    """The admin's "send again" reopens a given-up delivery of an old event and has not committed
+    when the purge picks the event: the purge waits on the delivery's row, sees it reopened, and
+    keeps the event."""
+    old = event(hook, 300, DeliveryStatus.GAVE_UP)
+    reopened = threading.Event()
+    release = threading.Event()
+    results: list[Any] = []
+
+    def send_again() -> None:
+        try:
+            with transaction.atomic():
+                WebhookDelivery.objects.filter(event=old).update(
+                    status=DeliveryStatus.PENDING, next_attempt_at=timezone.now()
+                )
+                reopened.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def purge() -> None:
+        try:
+            reopened.wait(30)
+            results.extend(records_purge(record_types=["webhook_deliveries"]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send_again), threading.Thread(target=purge)]
+    for thread in threads:
+        thread.start()
+    assert reopened.wait(30)
+    deadline = timezone.now() + timedelta(seconds=30)
+    while not waiting_on_a_lock() and timezone.now() < deadline:
+        threading.Event().wait(0.05)
+    blocked = waiting_on_a_lock()
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert blocked
+    assert [result.removed for result in results] == [0]
+    assert ids() == {old.pk}
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.PENDING
+
+
+def waiting_on_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
