@@ -48,8 +48,8 @@ def request_hash(metadata: str, uploads: list[UploadedFile]) -> str:
 
 def idempotent_replay(*, integration: Integration, key: str, fingerprint: str) -> Replay | None:
     """The stored answer to the same key and request; a 422 problem for the same key and another
-    request; None when the key is new."""
-    record = IdempotencyRecord.objects.filter(integration=integration, key=key).first()
+    request; None when the key is new, or its record is older than IDEMPOTENCY_KEY_TTL_HOURS."""
+    record = IdempotencyRecord.objects.honoured().filter(integration=integration, key=key).first()
     if record is None:
         return None
     if record.request_hash != fingerprint:
@@ -207,9 +207,14 @@ def idempotency_store(
     body: dict[str, Any],
     location: str,
 ) -> Replay:
-    """Keep the answer; if a concurrent request with the same key won, answer with its one."""
+    """Keep the answer; if a concurrent request with the same key won, answer with its one.
+
+    An expired record of the key gives way, in the same transaction as the insert. A concurrent
+    request that also found it expired blocks on its row until this one commits, deletes nothing,
+    then fails the insert on the unique constraint and answers with this request's answer."""
     try:
         with transaction.atomic():
+            IdempotencyRecord.objects.expired().filter(integration=integration, key=key).delete()
             IdempotencyRecord.objects.create(
                 integration=integration,
                 key=key,

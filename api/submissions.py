@@ -130,7 +130,8 @@ def submission_create(
     """Multipart: a `metadata` part (JSON, see SubmissionIn) and zero or more `files`.
 
     Send an `Idempotency-Key` header to make retries safe: the same key and request get the same
-    answer; the same key with another request gets a 422 problem.
+    answer; the same key with another request gets a 422 problem. A key is honoured for 24 hours
+    by default (the server's IDEMPOTENCY_KEY_TTL_HOURS); after that it makes a new request.
     """
     integration = key_of(request).integration
     uploads: list[UploadedFile] = list(files or [])

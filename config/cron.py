@@ -30,3 +30,6 @@ cron.register(scheduled.purge_expired_records, "default", cron="37 3 * * *")
 cron.register(scheduled.end_expired_takedowns, "default", interval=settings.TAKEDOWN_SWEEP_INTERVAL_SECONDS)
 # Webhook deliveries a dead worker or a flushed Redis stranded; endpoints failing for days disabled.
 cron.register(scheduled.requeue_stale_webhooks, "default", interval=settings.WEBHOOK_SWEEP_INTERVAL_SECONDS)
+# Idempotency keys past IDEMPOTENCY_KEY_TTL_HOURS: no longer honoured, their records deleted
+# (purge_idempotency_keys). A cached HTTP answer, not a record kept under the 183-day floor.
+cron.register(scheduled.purge_idempotency_keys, "default", cron="7 * * * *")

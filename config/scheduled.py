@@ -67,3 +67,9 @@ def requeue_stale_webhooks() -> dict[str, int]:
     from webhooks.services import webhooks_requeue_stale
 
     return webhooks_requeue_stale().as_dict()
+
+
+def purge_idempotency_keys() -> int:
+    from integrations.services import idempotency_records_purge
+
+    return idempotency_records_purge()

@@ -603,6 +603,9 @@ WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 3)
 WEBHOOK_SWEEP_INTERVAL_SECONDS = env_int("WEBHOOK_SWEEP_INTERVAL_SECONDS", 60)
 # seed_demo: the demo integration's endpoint is active only when this is set (else created disabled).
 WEBHOOK_DEMO_URL = env_str("WEBHOOK_DEMO_URL")
+# Events whose every delivery ended (delivered or given up), with their deliveries and attempts, are
+# purged this long after the event (never under the 183-day floor; 0 keeps them): delivery logs.
+RETENTION_DAYS["webhook_deliveries"] = _retention_days("RETENTION_WEBHOOK_DELIVERIES_DAYS", 183)
 
 # --- Media storage on many machines (issue 19) ------------------------------------------------
 # "local": files under MEDIA_ROOT (one machine, the default for `make run`). "s3": an S3-compatible
@@ -720,6 +723,11 @@ API_DOWNLOAD_URL_SECONDS = env_int("API_DOWNLOAD_URL_SECONDS", 3600)
 API_MAX_REQUEST_BYTES = env_int(
     "API_MAX_REQUEST_BYTES", max(UPLOAD_MAX_BYTES.values()) * UPLOAD_MAX_FILES + 1024 * 1024
 )
+# A POST's Idempotency-Key is honoured this long (as Stripe does): a retry within it gets the stored
+# answer; after it the key is free, the request is new, and purge_idempotency_keys deletes the record.
+IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
+if IDEMPOTENCY_KEY_TTL_HOURS < 1:
+    raise ImproperlyConfigured("IDEMPOTENCY_KEY_TTL_HOURS must be at least 1.")
 
 # --- Webhook batches ---
 # A drain job claims and sends up to this many due deliveries of one endpoint at a time, one

@@ -129,8 +129,25 @@ class IntegrationAuthor(models.Model):
         return f"{self.integration} · {self.external_id}"
 
 
+def idempotency_window_start(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Idempotency records made before this are no longer honoured (IDEMPOTENCY_KEY_TTL_HOURS)."""
+    return (now or timezone.now()) - datetime.timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+
+
+class IdempotencyRecordQuerySet(models.QuerySet["IdempotencyRecord"]):
+    def honoured(self, now: datetime.datetime | None = None) -> "IdempotencyRecordQuerySet":
+        return self.filter(created_at__gte=idempotency_window_start(now))
+
+    def expired(self, now: datetime.datetime | None = None) -> "IdempotencyRecordQuerySet":
+        return self.filter(created_at__lt=idempotency_window_start(now))
+
+
 class IdempotencyRecord(models.Model):
-    """A POST made with an Idempotency-Key: the same key and body get the same answer again."""
+    """A POST made with an Idempotency-Key: the same key and body get the same answer again, for
+    IDEMPOTENCY_KEY_TTL_HOURS; after that the key is free and the record is purged.
+
+    Not a compliance record (it caches an HTTP answer; the submission it made keeps its own
+    history), so it is not under the 183-day retention floor of operations.retention."""
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
@@ -139,6 +156,8 @@ class IdempotencyRecord(models.Model):
     response = models.JSONField(default=dict)
     location = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = IdempotencyRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("idempotency record")

@@ -1,4 +1,4 @@
-"""Integrations: their API keys and their authors.
+"""Integrations: their API keys, their authors and the lifetime of their idempotency records.
 
 Authors: a CMS author becomes a Provenant contributor on first use, linked by the CMS's author
 id. The publisher is the platform that Deep Synthesis Provisions Art. 9 obliges to verify its
@@ -22,7 +22,7 @@ from accounts.roles import Role
 from accounts.services import terms_accept, user_set_role
 from audit.services import record_event
 from integrations.keys import mint_key
-from integrations.models import ApiKey, Integration, IntegrationAuthor, Scope
+from integrations.models import ApiKey, IdempotencyRecord, Integration, IntegrationAuthor, Scope
 
 # The CMS's names for the methods (the API's vocabulary) and ours.
 ATTESTED_METHODS: dict[str, str] = {
@@ -32,6 +32,7 @@ ATTESTED_METHODS: dict[str, str] = {
     "national_online_identity": IdentityVerification.Method.NATIONAL,
 }
 ATTESTATION_PROVIDER = "integration"
+IDEMPOTENCY_PURGE_BATCH = 5000
 
 
 class AuthorRefused(Exception):
@@ -209,3 +210,17 @@ def author_resolve(
             )
         terms_accept(user=author.user, terms=current)
     return author
+
+
+def idempotency_records_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the idempotency records no longer honoured (older than IDEMPOTENCY_KEY_TTL_HOURS),
+    IDEMPOTENCY_PURGE_BATCH at a time, each batch its own short transaction. They cache an HTTP
+    answer and are no compliance record: the 183-day floor of operations.retention does not apply,
+    and nothing is audited. Returns how many went."""
+    now = now or timezone.now()
+    expired = IdempotencyRecord.objects.expired(now)
+    removed = 0
+    while ids := list(expired.order_by("pk").values_list("pk", flat=True)[:IDEMPOTENCY_PURGE_BATCH]):
+        deleted, _by_model = IdempotencyRecord.objects.filter(pk__in=ids).delete()
+        removed += deleted
+    return removed

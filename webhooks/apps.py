@@ -12,3 +12,5 @@ class WebhooksConfig(AppConfig):
 
         # After the statement guard (moderation's ready runs first): a refused move announces nothing.
         register_after_transition(announce_transition)
+        # Its purger of finished delivery logs past the retention period (operations.retention).
+        from webhooks import retention  # noqa: F401

@@ -102,6 +102,8 @@ class WebhookEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["submission", "sequence"], name="webhook_event_sequence_unique")
         ]
+        # The retention purge (webhooks/retention.py) walks the old events; the admin lists by it.
+        indexes = [models.Index(fields=["created_at"], name="webhook_event_created_idx")]
 
     def __str__(self) -> str:
         return f"{self.type} {self.id}"

@@ -66,9 +66,12 @@ def test_it_schedules_the_sweeps() -> None:
         "end_expired_takedowns",
         # webhooks
         "requeue_stale_webhooks",
+        # publisher API
+        "purge_idempotency_keys",
     }
     assert names["purge_expired_records"]["cron"] == "37 3 * * *"
     assert names["rollup_metrics"]["interval"] == 3600
     assert names["requeue_stale_checks"]["interval"] == 60
     assert names["requeue_stale_webhooks"]["interval"] == 60
+    assert names["purge_idempotency_keys"]["cron"] == "7 * * * *"
     cron._job_data_registry.clear()

@@ -224,6 +224,7 @@ def test_the_command_reports_every_record_type(db: None, retention: Any) -> None
         "access_logs",
         "complaints",
         "unlabelled_deliveries",
+        "webhook_deliveries",
     ):
         assert f"{record_type}: would remove" in text
     assert "no records of this type are kept yet" not in text  # every type has its purger now
