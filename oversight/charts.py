@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
 from django.utils.functional import Promise
 from django.utils.html import escape
@@ -196,18 +197,86 @@ def _table(
     return head, rows
 
 
-def line_chart(
-    chart_id: str,
-    title: str,
-    description: str,
-    labels: Sequence[str],
-    series: list[Series],
-    *,
-    fmt: Formatter = plain,
-    first: str = "",
-) -> Chart:
+@dataclass
+class _Drawing:
+    """What one kind of chart draws inside the shared frame (title, legend, and the table below)."""
+
+    body: list[str]
+    empty: bool  # nothing to draw: the page says so instead
+    height: int = HEIGHT
+
+
+class ChartBuilder(Protocol):
+    """line_chart, column_chart and bar_chart: a chart's id, title, description, the labels along
+    its axis and the series over them; `fmt` writes a value, `first` heads the table's labels."""
+
+    def __call__(
+        self,
+        chart_id: str,
+        title: str,
+        description: str,
+        labels: Sequence[str],
+        series: list[Series],
+        *,
+        fmt: Formatter = ...,
+        first: str = ...,
+    ) -> Chart: ...
+
+
+def _builder(draw: Callable[[Sequence[str], list[Series], Formatter], _Drawing]) -> ChartBuilder:
+    """A chart builder from the drawing of its plot: the frame, legend and table are the same for
+    every kind."""
+
+    def build(
+        chart_id: str,
+        title: str,
+        description: str,
+        labels: Sequence[str],
+        series: list[Series],
+        *,
+        fmt: Formatter = plain,
+        first: str = "",
+    ) -> Chart:
+        drawing = draw(labels, series, fmt)
+        svg = _frame(chart_id, title, description, drawing.body, series, height=drawing.height)
+        head, rows = _table(labels, series, fmt, first)
+        return Chart(chart_id, title, description, svg, head, rows, drawing.empty)
+
+    build.__doc__ = draw.__doc__
+    return build
+
+
+def _stacked(labels: Sequence[str], series: list[Series]) -> tuple[list[float], float]:
+    """Each label's total over the series, and the top of an axis that holds the largest."""
+    totals = [sum(float(s.values[i] or 0) for s in series) for i in range(len(labels))]
+    return totals, axis_top(totals, whole=_whole(series))
+
+
+def _segments(series: list[Series], i: int) -> list[tuple[int, Series, float]]:
+    """The series with a value at label `i`, in stacking order (with their index, for the colour)."""
+    return [(index, s, value) for index, s in enumerate(series) if (value := float(s.values[i] or 0))]
+
+
+def _segment(
+    s: Series, index: int, label: str, value: str, *, x: str, y: object, width: str, height: object
+) -> str:
+    """One series' part of a stacked column or bar, titled with its label, series and value."""
+    return _html(
+        '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}"><title>{}: {} {}</title></rect>',
+        s.css(index),
+        x,
+        y,
+        width,
+        height,
+        label,
+        s.name,
+        value,
+    )
+
+
+def _lines(labels: Sequence[str], series: list[Series], fmt: Formatter) -> _Drawing:
+    """Lines over time, one per series; a missing value (None) is a gap, not a zero."""
     values = [float(v) for s in series for v in s.values if v is not None]
-    empty = not values
     top_value = axis_top(values, whole=_whole(series))
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     count = max(len(labels), 1)
@@ -243,26 +312,12 @@ def line_chart(
             for x, y in points
         ]
     body += _x_labels(labels, xs)
-    head, rows = _table(labels, series, fmt, first)
-    return Chart(
-        chart_id, title, description, _frame(chart_id, title, description, body, series), head, rows, empty
-    )
+    return _Drawing(body, empty=not values)
 
 
-def column_chart(
-    chart_id: str,
-    title: str,
-    description: str,
-    labels: Sequence[str],
-    series: list[Series],
-    *,
-    fmt: Formatter = plain,
-    first: str = "",
-) -> Chart:
+def _columns(labels: Sequence[str], series: list[Series], fmt: Formatter) -> _Drawing:
     """Stacked columns, one per label (a day or a week)."""
-    totals = [sum(float(s.values[i] or 0) for s in series) for i in range(len(labels))]
-    empty = not any(totals)
-    top_value = axis_top(totals, whole=_whole(series))
+    totals, top_value = _stacked(labels, series)
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     count = max(len(labels), 1)
     slot = plot_width / count
@@ -273,49 +328,29 @@ def column_chart(
         x = LEFT + slot * i + (slot - bar) / 2
         xs.append(x + bar / 2)
         base = float(HEIGHT - BOTTOM)
-        for index, s in enumerate(series):
-            value = float(s.values[i] or 0)
-            if not value:
-                continue
+        for index, s, value in _segments(series, i):
             height = plot_height * value / top_value
             base -= height
             body.append(
-                _html(
-                    '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}">'
-                    "<title>{}: {} {}</title></rect>",
-                    s.css(index),
-                    f"{x:.1f}",
-                    f"{base:.1f}",
-                    f"{bar:.1f}",
-                    f"{height:.1f}",
+                _segment(
+                    s,
+                    index,
                     label,
-                    s.name,
                     fmt(value),
+                    x=f"{x:.1f}",
+                    y=f"{base:.1f}",
+                    width=f"{bar:.1f}",
+                    height=f"{height:.1f}",
                 )
             )
     body += _x_labels(labels, xs)
-    head, rows = _table(labels, series, fmt, first)
-    return Chart(
-        chart_id, title, description, _frame(chart_id, title, description, body, series), head, rows, empty
-    )
+    return _Drawing(body, empty=not any(totals))
 
 
-def bar_chart(
-    chart_id: str,
-    title: str,
-    description: str,
-    labels: Sequence[str],
-    series: list[Series],
-    *,
-    fmt: Formatter = plain,
-    first: str = "",
-) -> Chart:
+def _bars(labels: Sequence[str], series: list[Series], fmt: Formatter) -> _Drawing:
     """Stacked horizontal bars, one per label, in the order given (rank them first)."""
-    totals = [sum(float(s.values[i] or 0) for s in series) for i in range(len(labels))]
-    empty = not any(totals)
-    top_value = axis_top(totals, whole=_whole(series))
+    totals, top_value = _stacked(labels, series)
     row_height = 22
-    height = TOP + row_height * max(len(labels), 1) + 24
     label_width = 170
     plot_width = WIDTH - label_width - RIGHT - 40
     body: list[str] = []
@@ -330,32 +365,30 @@ def bar_chart(
             )
         )
         x = float(label_width)
-        for index, s in enumerate(series):
-            value = float(s.values[i] or 0)
-            if not value:
-                continue
+        for index, s, value in _segments(series, i):
             width = plot_width * value / top_value
             body.append(
-                _html(
-                    '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}">'
-                    "<title>{}: {} {}</title></rect>",
-                    s.css(index),
-                    f"{x:.1f}",
-                    y + 3,
-                    f"{width:.1f}",
-                    row_height - 6,
+                _segment(
+                    s,
+                    index,
                     label,
-                    s.name,
                     fmt(value),
+                    x=f"{x:.1f}",
+                    y=y + 3,
+                    width=f"{width:.1f}",
+                    height=row_height - 6,
                 )
             )
             x += width
         body.append(
             _html('<text class="tick" x="{}" y="{}">{}</text>', f"{x + 4:.1f}", y + 14, fmt(totals[i]))
         )
-    svg = _frame(chart_id, title, description, body, series, height=height)
-    head, rows = _table(labels, series, fmt, first)
-    return Chart(chart_id, title, description, svg, head, rows, empty)
+    return _Drawing(body, empty=not any(totals), height=TOP + row_height * max(len(labels), 1) + 24)
+
+
+line_chart = _builder(_lines)
+column_chart = _builder(_columns)
+bar_chart = _builder(_bars)
 
 
 __all__ = ["Chart", "Series", "bar_chart", "column_chart", "escape", "line_chart"]

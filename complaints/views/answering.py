@@ -1,7 +1,6 @@
 """The complaints queue (senior moderators): open complaints by due time, claim next, the
 complaint with the decision and the item's history, and the answer."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from complaints.services import (
     open_complaints,
     require_qualified,
 )
-from moderation.review.claims import ReviewConflict
+from moderation.review import casework
 from moderation.timeline import submission_timeline
 
 PAGE_SIZE = 25
@@ -47,11 +46,11 @@ def complaint_queue(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 def complaint_claim_next_view(request: AuthenticatedRequest) -> HttpResponse:
-    complaint = complaint_claim_next(reviewer=request.user)
-    if complaint is None:
-        messages.info(request, _("No complaint is waiting for you."))
-        return redirect("complaint_queue")
-    return redirect("complaint_detail", pk=complaint.pk)
+    return PAGES.claimed_next(
+        request,
+        complaint_claim_next(reviewer=request.user),
+        none_waiting=_("No complaint is waiting for you."),
+    )
 
 
 def _context(request: AuthenticatedRequest, complaint: Complaint, form: AnswerForm | None = None) -> dict:
@@ -63,10 +62,18 @@ def _context(request: AuthenticatedRequest, complaint: Complaint, form: AnswerFo
         if complaint.submission
         else [],
         "own_decision": complaint.original_moderator_id == request.user.pk,
-        "held_by_me": complaint.claimed_by_id == request.user.pk and complaint.claim_is_active(now),
-        "held_by_other": complaint.claim_is_active(now) and complaint.claimed_by_id != request.user.pk,
+        **casework.lease_context(complaint, request.user, now),
         "now": now,
     }
+
+
+PAGES = casework.CasePages(
+    queue="complaint_queue",
+    case_page="complaint_detail",
+    template="complaints/detail.html",
+    context=_context,
+    refused=ComplaintRefused,
+)
 
 
 @require_GET
@@ -75,23 +82,12 @@ def complaint_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "complaints/detail.html", _context(request, complaint))
 
 
-def _conflict(request: AuthenticatedRequest, complaint: Complaint, exc: Exception) -> HttpResponse:
-    return render(
-        request,
-        "moderation/conflict.html",
-        {"message": str(exc), "submission": complaint.submission},
-        status=409,
-    )
-
-
 @require_POST
 def complaint_claim_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_reviewer(request.user, pk)
-    try:
-        complaint_claim(complaint=complaint, reviewer=request.user)
-    except ReviewConflict as exc:
-        return _conflict(request, complaint, exc)
-    return redirect("complaint_detail", pk=pk)
+    return PAGES.claim(
+        request, complaint, lambda: complaint_claim(complaint=complaint, reviewer=request.user)
+    )
 
 
 @require_POST
@@ -105,10 +101,9 @@ def complaint_release_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
 def complaint_decide_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_reviewer(request.user, pk)
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        return render(request, "complaints/detail.html", _context(request, complaint, form), status=400)
-    data = form.cleaned_data
-    try:
+
+    def answer() -> str:
+        data = form.cleaned_data
         answered = complaint_decide(
             complaint=complaint,
             reviewer=request.user,
@@ -118,14 +113,9 @@ def complaint_decide_view(request: AuthenticatedRequest, pk: int) -> HttpRespons
             reason=data["reason"],
             authority=form.authority(),
         )
-    except ReviewConflict as exc:
-        return _conflict(request, complaint, exc)
-    except ComplaintRefused as exc:
-        form.add_error(None, str(exc))
-        return render(request, "complaints/detail.html", _context(request, complaint, form), status=400)
-    messages.success(
-        request,
-        _("Complaint %(ref)s: %(state)s. The complainant is told.")
-        % {"ref": answered.reference, "state": answered.get_state_display()},
-    )
-    return redirect("complaint_queue")
+        return _("Complaint %(ref)s: %(state)s. The complainant is told.") % {
+            "ref": answered.reference,
+            "state": answered.get_state_display(),
+        }
+
+    return PAGES.decide(request, complaint, form, answer)

@@ -28,6 +28,7 @@ from moderation.publication.refutations import (
     refutation_withdraw,
 )
 from moderation.publication.takedown import TakedownRefused, publication_reinstate, publication_take_down
+from moderation.review.casework import conflict_page
 from moderation.review.claims import ReviewConflict
 from moderation.review.views import review_context
 
@@ -49,10 +50,6 @@ def _again(request: AuthenticatedRequest, item: Submission, error: str = "", **f
     return render(request, "moderation/review_item.html", context, status=400)
 
 
-def _conflict(request: AuthenticatedRequest, item: Submission, exc: Exception) -> HttpResponse:
-    return render(request, "moderation/conflict.html", {"message": str(exc), "submission": item}, status=409)
-
-
 @require_POST
 def item_take_down(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _load(request, pk)
@@ -67,7 +64,7 @@ def item_take_down(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
         )
     except ReviewConflict as exc:
-        return _conflict(request, item, exc)
+        return conflict_page(request, item, exc)
     except TakedownRefused as exc:
         return _again(request, item, str(exc), takedown_form=form)
     messages.success(
@@ -90,7 +87,7 @@ def item_reinstate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
         )
     except ReviewConflict as exc:
-        return _conflict(request, item, exc)
+        return conflict_page(request, item, exc)
     except TakedownRefused as exc:
         return _again(request, item, str(exc), reinstate_form=form)
     messages.success(request, _("#%(id)s is being published again.") % {"id": item.pk})
@@ -115,7 +112,7 @@ def item_refute(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             expected_version=data["version"],
         )
     except ReviewConflict as exc:
-        return _conflict(request, item, exc)
+        return conflict_page(request, item, exc)
     except RefutationRefused as exc:
         return _again(request, item, str(exc), refute_form=form)
     messages.success(request, _("#%(id)s now carries the refutation.") % {"id": item.pk})

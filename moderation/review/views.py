@@ -24,6 +24,7 @@ from moderation.models import (
 from moderation.pipeline.checks import REGISTRY
 from moderation.pipeline.services import CheckNotAllowed, checks_rerun
 from moderation.publication.disclosure import disclosure_for
+from moderation.review.casework import conflict_page
 from moderation.review.claims import (
     DecisionRefused,
     ReviewConflict,
@@ -183,9 +184,7 @@ def review_item_claim(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         review_claim(submission=item, moderator=request.user)
     except ReviewConflict as exc:
-        return render(
-            request, "moderation/conflict.html", {"message": str(exc), "submission": item}, status=409
-        )
+        return conflict_page(request, item, exc)
     return redirect("review_item", pk=pk)
 
 
@@ -244,9 +243,7 @@ def review_item_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             authority=form.authority(),
         )
     except ReviewConflict as exc:
-        return render(
-            request, "moderation/conflict.html", {"message": str(exc), "submission": item}, status=409
-        )
+        return conflict_page(request, item, exc)
     except DecisionRefused as exc:
         # At its field when it has one (a missing reason under the reason), else above the form.
         form.add_error(exc.field if exc.field in form.fields else None, str(exc))

@@ -3,7 +3,6 @@ item and its history, and the decision."""
 
 import datetime
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from accounts.http import AuthenticatedRequest
 from moderation.access import require_reviewer
 from moderation.models import Submission
 from moderation.publication.selectors import latest_publication
-from moderation.review.claims import ReviewConflict
+from moderation.review import casework
 from moderation.review.selectors import blur_media
 from moderation.timeline import submission_timeline
 from notices.access import get_case_for_moderator
@@ -58,11 +57,9 @@ def notice_queue(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 def notice_claim_next(request: AuthenticatedRequest) -> HttpResponse:
-    case = notice_case_claim_next(moderator=request.user)
-    if case is None:
-        messages.info(request, _("No notices are waiting."))
-        return redirect("notice_queue")
-    return redirect("notice_case", pk=case.pk)
+    return PAGES.claimed_next(
+        request, notice_case_claim_next(moderator=request.user), none_waiting=_("No notices are waiting.")
+    )
 
 
 def _context(request: AuthenticatedRequest, case: NoticeCase, form: CaseDecisionForm | None = None) -> dict:
@@ -76,11 +73,19 @@ def _context(request: AuthenticatedRequest, case: NoticeCase, form: CaseDecision
         "timeline": submission_timeline(submission, viewer=request.user, now=now),
         "publication": latest_publication(submission),
         "form": form or CaseDecisionForm(initial={"version": case.version}),
-        "held_by_me": case.claimed_by_id == request.user.pk and case.claim_is_active(now),
-        "held_by_other": case.claim_is_active(now) and case.claimed_by_id != request.user.pk,
+        **casework.lease_context(case, request.user, now),
         "blur": blur_media(request.user),
         "now": now,
     }
+
+
+PAGES = casework.CasePages(
+    queue="notice_queue",
+    case_page="notice_case",
+    template="notices/case.html",
+    context=_context,
+    refused=NoticeRefused,
+)
 
 
 @require_GET
@@ -89,20 +94,10 @@ def notice_case(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "notices/case.html", _context(request, case))
 
 
-def _conflict(request: AuthenticatedRequest, case: NoticeCase, exc: Exception) -> HttpResponse:
-    return render(
-        request, "moderation/conflict.html", {"message": str(exc), "submission": case.submission}, status=409
-    )
-
-
 @require_POST
 def notice_case_claim_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_moderator(request.user, pk)
-    try:
-        notice_case_claim(case=case, moderator=request.user)
-    except ReviewConflict as exc:
-        return _conflict(request, case, exc)
-    return redirect("notice_case", pk=pk)
+    return PAGES.claim(request, case, lambda: notice_case_claim(case=case, moderator=request.user))
 
 
 @require_POST
@@ -116,11 +111,10 @@ def notice_case_release_view(request: AuthenticatedRequest, pk: int) -> HttpResp
 def notice_case_decide_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_moderator(request.user, pk)
     form = CaseDecisionForm(request.POST)
-    if not form.is_valid():
-        return render(request, "notices/case.html", _context(request, case, form), status=400)
-    data = form.cleaned_data
-    days = data.get("days")
-    try:
+
+    def decide() -> str:
+        data = form.cleaned_data
+        days = data.get("days")
         decided = notice_case_decide(
             case=case,
             moderator=request.user,
@@ -137,14 +131,9 @@ def notice_case_decide_view(request: AuthenticatedRequest, pk: int) -> HttpRespo
                 authority=form.authority(),
             ),
         )
-    except ReviewConflict as exc:
-        return _conflict(request, case, exc)
-    except NoticeRefused as exc:
-        form.add_error(None, str(exc))
-        return render(request, "notices/case.html", _context(request, case, form), status=400)
-    messages.success(
-        request,
-        _("Notices on #%(id)s: %(outcome)s. The notifiers are told.")
-        % {"id": case.submission_id, "outcome": decided.get_outcome_display()},
-    )
-    return redirect("notice_queue")
+        return _("Notices on #%(id)s: %(outcome)s. The notifiers are told.") % {
+            "id": case.submission_id,
+            "outcome": decided.get_outcome_display(),
+        }
+
+    return PAGES.decide(request, case, form, decide)

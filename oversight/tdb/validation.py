@@ -163,132 +163,95 @@ def _is_not(field: str, key: str) -> Callable[[dict[str, Any]], bool]:
     return lambda data: data.get(field) != key
 
 
-def _date_message(what: str) -> str:
-    return f"The {what} does not match the format YYYY-MM-DD."
-
-
 ILLEGAL = "DECISION_GROUND_ILLEGAL_CONTENT"
 INCOMPATIBLE = "DECISION_GROUND_INCOMPATIBLE_CONTENT"
 RESTRICTIONS = ("decision_visibility", "decision_monetary", "decision_provision", "decision_account")
+LAST_DATE = "2038-01-01"  # the database refuses dates after it
 
 
-def _others(name: str) -> tuple[str, ...]:
-    return tuple(other for other in RESTRICTIONS if other != name)
+def _restriction(name: str, choices: tuple[str, ...] | frozenset[str], *, is_list: bool = False) -> Field:
+    """One of the four restrictions: at least one of them is required."""
+    others = tuple(other for other in RESTRICTIONS if other != name)
+    return Field(name, is_list=is_list, nullable=True, choices=choices, required_without_all=others)
+
+
+def _only_when(
+    name: str, applies: Callable[[dict[str, Any]], bool], *, max_length: int, required_message: str = ""
+) -> Field:
+    """A text the database requires when `applies` to the statement, and leaves out otherwise."""
+    return Field(
+        name,
+        max_length=max_length,
+        required=applies,
+        exclude=lambda data: not applies(data),
+        required_message=required_message,
+    )
+
+
+def _for_ground(name: str, ground: str, *, max_length: int) -> Field:
+    """A text required for one decision ground (DECISION_GROUND_ILLEGAL_CONTENT: "illegal content")."""
+    ground_words = _name(ground.removeprefix("DECISION_GROUND_").lower())
+    return _only_when(
+        name,
+        _is("decision_ground", ground),
+        max_length=max_length,
+        required_message=f"The {_name(name)} field is required when decision ground is {ground_words}.",
+    )
+
+
+def _date_field(name: str, *, after: str | None, required: bool = False, what: str = "") -> Field:
+    """A Y-m-d date from `after` to LAST_DATE; `what` names it in the format error (its name by default)."""
+    return Field(
+        name,
+        required=required,
+        nullable=not required,
+        date_range=(after, LAST_DATE),
+        date_message=f"The {what or _name(name)} does not match the format YYYY-MM-DD.",
+    )
 
 
 FIELDS = [
     Field("content_id", is_list=True, nullable=True),
     Field("content_id_ean", nullable=True, is_string=True, pattern=EAN13),
-    Field(
-        "decision_visibility",
-        is_list=True,
-        nullable=True,
-        choices=v.DECISION_VISIBILITIES,
-        required_without_all=_others("decision_visibility"),
-    ),
-    Field(
+    _restriction("decision_visibility", v.DECISION_VISIBILITIES, is_list=True),
+    _only_when(
         "decision_visibility_other",
+        _has("decision_visibility", "DECISION_VISIBILITY_OTHER"),
         max_length=500,
-        required=_has("decision_visibility", "DECISION_VISIBILITY_OTHER"),
-        exclude=lambda d: not _has("decision_visibility", "DECISION_VISIBILITY_OTHER")(d),
     ),
-    Field(
-        "decision_monetary",
-        nullable=True,
-        choices=v.DECISION_MONETARIES,
-        required_without_all=_others("decision_monetary"),
-    ),
-    Field(
+    _restriction("decision_monetary", v.DECISION_MONETARIES),
+    _only_when(
         "decision_monetary_other",
+        _is("decision_monetary", "DECISION_MONETARY_OTHER"),
         max_length=500,
-        required=_is("decision_monetary", "DECISION_MONETARY_OTHER"),
-        exclude=_is_not("decision_monetary", "DECISION_MONETARY_OTHER"),
         required_message="The decision monetary other field is required when decision monetary is other.",
     ),
-    Field(
-        "decision_provision",
-        nullable=True,
-        choices=v.DECISION_PROVISIONS,
-        required_without_all=_others("decision_provision"),
-    ),
-    Field(
-        "decision_account",
-        nullable=True,
-        choices=v.DECISION_ACCOUNTS,
-        required_without_all=_others("decision_account"),
-    ),
+    _restriction("decision_provision", v.DECISION_PROVISIONS),
+    _restriction("decision_account", v.DECISION_ACCOUNTS),
     Field("account_type", nullable=True, choices=v.ACCOUNT_TYPES),
     Field("category_specification", is_list=True, nullable=True, choices=v.KEYWORDS),
     Field("category_specification_other", max_length=500),
     Field("decision_ground", required=True, choices=v.DECISION_GROUNDS),
     Field("decision_ground_reference_url", nullable=True, is_url=True, max_length=500),
-    Field(
-        "illegal_content_legal_ground",
-        required=_is("decision_ground", ILLEGAL),
-        exclude=_is_not("decision_ground", ILLEGAL),
-        max_length=500,
-        required_message="The illegal content legal ground field is required when decision ground is illegal "
-        "content.",
-    ),
-    Field(
-        "illegal_content_explanation",
-        required=_is("decision_ground", ILLEGAL),
-        exclude=_is_not("decision_ground", ILLEGAL),
-        max_length=2000,
-        required_message="The illegal content explanation field is required when decision ground is illegal "
-        "content.",
-    ),
-    Field(
-        "incompatible_content_ground",
-        required=_is("decision_ground", INCOMPATIBLE),
-        exclude=_is_not("decision_ground", INCOMPATIBLE),
-        max_length=500,
-        required_message="The incompatible content ground field is required when decision ground is "
-        "incompatible content.",
-    ),
-    Field(
-        "incompatible_content_explanation",
-        required=_is("decision_ground", INCOMPATIBLE),
-        exclude=_is_not("decision_ground", INCOMPATIBLE),
-        max_length=2000,
-        required_message="The incompatible content explanation field is required when decision ground is "
-        "incompatible content.",
-    ),
+    _for_ground("illegal_content_legal_ground", ILLEGAL, max_length=500),
+    _for_ground("illegal_content_explanation", ILLEGAL, max_length=2000),
+    _for_ground("incompatible_content_ground", INCOMPATIBLE, max_length=500),
+    _for_ground("incompatible_content_explanation", INCOMPATIBLE, max_length=2000),
     Field(
         "incompatible_content_illegal",
         choices=v.INCOMPATIBLE_CONTENT_ILLEGALS,
         exclude=_is_not("decision_ground", INCOMPATIBLE),
     ),
     Field("content_type", required=True, is_list=True, choices=v.CONTENT_TYPES),
-    Field(
-        "content_type_other",
-        max_length=500,
-        required=_has("content_type", "CONTENT_TYPE_OTHER"),
-        exclude=lambda d: not _has("content_type", "CONTENT_TYPE_OTHER")(d),
-    ),
+    _only_when("content_type_other", _has("content_type", "CONTENT_TYPE_OTHER"), max_length=500),
     Field("category", required=True, choices=tuple(v.STATEMENT_CATEGORIES)),
     Field("category_addition", is_list=True, choices=tuple(v.STATEMENT_CATEGORIES)),
     Field("territorial_scope", is_list=True, nullable=True, choices=v.EEA_COUNTRY_CODES),
     Field("content_language", nullable=True, choices=v.LANGUAGE_CODES),
-    Field(
-        "content_date",
-        required=True,
-        date_range=("2000-01-01", "2038-01-01"),
-        date_message=_date_message("content date"),
-    ),
-    Field(
-        "application_date",
-        required=True,
-        date_range=("2020-01-01", "2038-01-01"),
-        date_message=_date_message("application date"),
-    ),
+    _date_field("content_date", after="2000-01-01", required=True),
+    _date_field("application_date", after="2020-01-01", required=True),
     *[
-        Field(
-            f"end_date_{kind}_restriction",
-            nullable=True,
-            date_range=(None, "2038-01-01"),
-            date_message=_date_message(f"end date of {kind} restriction"),
-        )
+        _date_field(f"end_date_{kind}_restriction", after=None, what=f"end date of {kind} restriction")
         for kind in ("account", "monetary", "service", "visibility")
     ],
     Field("decision_facts", required=True, max_length=5000),
