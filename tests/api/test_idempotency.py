@@ -123,7 +123,7 @@ def test_the_scheduled_job_purges(integration: Integration, settings: Any) -> No
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_requests_reusing_an_expired_key_at_once_get_one_answer(
     postgres: None, integration: Integration, settings: Any
 ) -> None:

@@ -184,7 +184,7 @@ def test_the_cutoff_is_the_retention_period(hook: WebhookEndpoint, settings: Any
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_event_sent_again_while_the_purge_runs_stays(
     postgres: None, hook: WebhookEndpoint, days: int
 ) -> None:
