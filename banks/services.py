@@ -165,13 +165,13 @@ class AddRequest:
 def send_add_request(request: AddRequest) -> None:
     """To the media queue; without Redis (or when Redis is down) hash right here."""
     if settings.BACKGROUND_JOBS:
-        import django_rq
         from redis.exceptions import RedisError
 
         from banks import jobs
+        from operations.queues import rq_queue
 
         try:
-            django_rq.get_queue("media").enqueue(jobs.add_media_to_banks, **request.as_kwargs())
+            rq_queue("media").enqueue(jobs.add_media_to_banks, **request.as_kwargs())
             return
         except RedisError:
             logger.exception("Could not send a bank addition to Redis; hashing in this process")

@@ -285,8 +285,12 @@ def person_consents(
 ) -> list[PersonConsent]:
     """Each depicted person of the revision with the state of their consent, in three queries."""
     now = now or timezone.now()
+    if need is None and not revision.persons.exists():
+        return []  # no one depicted: no need to read the files' C2PA actions or any records
     need = need or consent_need(revision)
     keys = [person.person_key for person in need.persons]
+    if not keys:
+        return []
     scope = {"submission_id": revision.submission_id, "person_key__in": keys}
     records = _by_person(ConsentRecord.objects.filter(**scope).order_by("-granted_at", "-id"), keys)
     requests = _by_person(

@@ -50,11 +50,12 @@ class RowQueue:
             for row_id in ids:
                 run_inline(row_id)
             return
-        import django_rq
         from rq import Retry
 
+        from operations.queues import rq_queue as queue_named
+
         max_attempts: int = getattr(settings, self.max_attempts_setting)
-        rq_queue = django_rq.get_queue(self.queue)
+        rq_queue = queue_named(self.queue)
         sent = []
         try:
             for row_id in ids:

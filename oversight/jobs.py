@@ -29,11 +29,12 @@ def enqueue_send_statements() -> None:
     if not settings.BACKGROUND_JOBS:
         send_statements()
         return
-    import django_rq
     from rq.exceptions import NoSuchJobError
     from rq.job import Job, JobStatus
 
-    queue = django_rq.get_queue("default")
+    from operations.queues import rq_queue
+
+    queue = rq_queue("default")
     try:
         try:
             job = Job.fetch(SEND_JOB_ID, connection=queue.connection)

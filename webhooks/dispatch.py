@@ -29,19 +29,12 @@ QUEUE = "default"
 JOB = "webhooks.jobs.drain_webhooks"  # kept stable: RQ stores the dotted path
 
 
-_queues: dict[tuple[object, object], Any] = {}
-
-
 def _queue() -> Any:
-    """The RQ queue, kept for the process: django_rq builds a new connection pool on every
-    get_queue, and a new TCP connection to Redis was half the cost of an event (bench/webhooks.py)."""
-    import django_rq
-    import django_rq.queues
+    """The RQ queue, one per process (operations/queues.py): a new TCP connection to Redis was
+    half the cost of an event (bench/webhooks.py)."""
+    from operations.queues import rq_queue
 
-    key = (django_rq.queues.get_redis_connection, settings.RQ_QUEUES[QUEUE]["URL"])
-    if key not in _queues:
-        _queues[key] = django_rq.get_queue(QUEUE)
-    return _queues[key]
+    return rq_queue(QUEUE)
 
 
 def marker(endpoint_id: int) -> str:

@@ -16,13 +16,13 @@ def media_send_thumbnails(media_ids: list[int]) -> None:
         for media_id in media_ids:
             media_make_thumbnail(media_id=media_id)
         return
-    import django_rq
     from redis.exceptions import RedisError
 
     from moderation.intake import jobs
+    from operations.queues import rq_queue
 
     try:
-        queue = django_rq.get_queue("media")
+        queue = rq_queue("media")
         for media_id in media_ids:
             queue.enqueue(jobs.make_thumbnail, media_id, job_id=f"thumbnail-{media_id}")
     except RedisError:

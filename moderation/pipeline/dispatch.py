@@ -55,22 +55,11 @@ def check_runs(queue: str) -> RowQueue:
     )
 
 
-_clients: dict[tuple[object, str], Any] = {}
-
-
 def redis_connection() -> Any:
-    """One Redis client per process for check jobs. `django_rq.get_connection` makes a new client
-    (and connection) on every call: five round trips of handshake before the first command, on
-    every submission. Keyed by django-rq's connection factory too, so a test that swaps it for
-    a fake server gets its own client."""
-    from django_rq import connection_utils
+    """The Redis client the check jobs are sent with (one per process: operations/queues.py)."""
+    from operations.queues import redis_client
 
-    key = (connection_utils.get_redis_connection, repr(settings.RQ_QUEUES[BATCHED_QUEUE]))
-    if key not in _clients:
-        import django_rq
-
-        _clients[key] = django_rq.get_connection(BATCHED_QUEUE)
-    return _clients[key]
+    return redis_client(BATCHED_QUEUE)
 
 
 def batched_kinds() -> list[str]:
@@ -131,8 +120,9 @@ def send(sending: Sending) -> None:
             for run_id in ids:
                 import_string(check_runs(BATCHED_QUEUE).inline)(run_id)
         return
-    import django_rq
     from rq import Retry
+
+    from operations.queues import rq_queue
 
     max_attempts = int(settings.CHECK_MAX_ATTEMPTS)
     retry = Retry(max=max_attempts - 1, interval=settings.CHECK_RETRY_INTERVALS) if max_attempts > 1 else None
@@ -145,7 +135,7 @@ def send(sending: Sending) -> None:
     try:
         with connection.pipeline() as pipe:
             if sending.batches:
-                queue = django_rq.get_queue(BATCHED_QUEUE, connection=connection)
+                queue = rq_queue(BATCHED_QUEUE)
                 queue.enqueue_many(
                     [
                         queue.prepare_data(BATCH_JOB, args=(batch,), job_id=batch_job_id(batch), **options)
@@ -155,7 +145,7 @@ def send(sending: Sending) -> None:
                 )
             for queue_name, ids in sending.alone.items():
                 row_queue = check_runs(queue_name)
-                queue = django_rq.get_queue(queue_name, connection=connection)
+                queue = rq_queue(queue_name)
                 queue.enqueue_many(
                     [
                         queue.prepare_data(
@@ -177,13 +167,14 @@ def send(sending: Sending) -> None:
 def waiting_run_ids(queues: Iterable[str]) -> set[int]:
     """The check runs Redis holds a live job for (queued, started, scheduled for a retry, or
     deferred) on these queues, read in one round trip: the ids are in the job ids."""
-    import django_rq
     from rq.registry import DeferredJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+
+    from operations.queues import rq_queue
 
     connection = redis_connection()
     with connection.pipeline(transaction=False) as pipe:
         for name in queues:
-            queue = django_rq.get_queue(name, connection=connection)
+            queue = rq_queue(name)
             pipe.lrange(queue.key, 0, -1)
             for registry in (StartedJobRegistry, ScheduledJobRegistry, DeferredJobRegistry):
                 pipe.zrange(registry(queue=queue).key, 0, -1)

@@ -110,6 +110,22 @@ def test_every_call_is_audited_with_the_key_id(integration: Integration, make_ke
     assert broken is None
 
 
+def test_the_last_use_is_stamped_to_the_minute(integration: Integration, make_key: Any) -> None:
+    reader = make_key(integration, ["read"])
+    row = ApiKey.objects.get(prefix=split_key(reader)[0])
+    api(reader).get("/api/v1/submissions")
+    row.refresh_from_db()
+    first = row.last_used_at
+    assert first is not None
+    api(reader).get("/api/v1/submissions")
+    row.refresh_from_db()
+    assert row.last_used_at == first  # a second call within the minute writes nothing
+    ApiKey.objects.filter(pk=row.pk).update(last_used_at=first - datetime.timedelta(seconds=61))
+    api(reader).get("/api/v1/submissions")
+    row.refresh_from_db()
+    assert row.last_used_at is not None and row.last_used_at > first
+
+
 def test_a_logged_in_browser_gets_no_access(key: str, alice: User, mod: User) -> None:
     for user in (alice, mod):
         browser = Client()
