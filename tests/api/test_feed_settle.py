@@ -9,6 +9,8 @@ the oldest transaction still open; a page's cursor never passes what it held bac
 
 import json
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.conf import LazySettings
@@ -81,6 +83,35 @@ def test_a_change_committed_late_is_not_skipped(key: str) -> None:
     assert page(key, cursor)[0] == ["article-1", "article-2"]
 
 
+@contextmanager
+def held_open(work: Callable[[], object]) -> Iterator[None]:
+    """Another connection does `work` in a transaction and keeps it open until the block ends."""
+    done, commit = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                work()
+                done.set()
+                assert commit.wait(timeout=60)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            done.set()
+            connection.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    try:
+        assert done.wait(timeout=60)
+        yield
+    finally:
+        commit.set()
+        worker.join(timeout=60)
+    assert errors == [] and not worker.is_alive()
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_transaction_still_open_holds_the_feed_back(
@@ -93,34 +124,28 @@ def test_a_transaction_still_open_holds_the_feed_back(
     items, cursor = page(key)
     assert items == ["article-1", "article-2"]
     assert cursor is not None
-    stamped, commit = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
 
-    def slow_change() -> None:
-        try:
-            with transaction.atomic():
-                Submission.objects.filter(pk=first.pk).touch()
-                stamped.set()
-                assert commit.wait(timeout=60)
-        except BaseException as exc:  # reported by the test below
-            errors.append(exc)
-            stamped.set()
-        finally:
-            connection.close()
-
-    worker = threading.Thread(target=slow_change)
-    worker.start()
-    try:
-        assert stamped.wait(timeout=60)
+    with held_open(lambda: Submission.objects.filter(pk=first.pk).touch()):
         assert api(key).post(f"/api/v1/submissions/{second.pk}/withdraw").status_code == 200
-
         assert page(key, cursor) == ([], cursor)
-    finally:
-        commit.set()
-        worker.join(timeout=60)
-    assert errors == [] and not worker.is_alive()
 
     assert page(key, cursor)[0] == ["article-1", "article-2"]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_transaction_that_only_reads_holds_nothing_back(
+    postgres: None, key: str, settings: LazySettings
+) -> None:
+    """A report or a backup reading for a long time cannot stamp a change: the feed goes on."""
+    settings.API_FEED_SETTLE_SECONDS = 0
+    item = submitted(key, "article-1")
+    items, cursor = page(key)
+    assert items == ["article-1"]
+
+    with held_open(lambda: Submission.objects.count()):
+        assert api(key).post(f"/api/v1/submissions/{item.pk}/withdraw").status_code == 200
+        assert page(key, cursor or "")[0] == ["article-1"]
 
 
 def test_the_schema_tells_clients_when_changes_come_up() -> None:
