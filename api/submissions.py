@@ -239,7 +239,7 @@ def submission_list(request: HttpRequest, changed_since: str = "", limit: int = 
     `updated_at` moves with each such change.
 
     A change comes up here a few seconds after it is made (the server's API_FEED_SETTLE_SECONDS,
-    5 by default, and on PostgreSQL once the transactions open when it was made have ended): the
+    5 by default, and on PostgreSQL once the transactions writing when it was made have ended): the
     feed shows only changes that can no longer be overtaken by one still being saved, so reading
     it to its end misses none. For changes as they happen, subscribe to the webhooks; the feed is
     the complete record to catch up from."""

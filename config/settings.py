@@ -731,7 +731,7 @@ if IDEMPOTENCY_KEY_TTL_HOURS < 1:
 # The change feed (GET /api/v1/submissions?changed_since=) shows a change this long after it was
 # made: a transaction still open when a page is read cannot then commit a change behind the page's
 # cursor. More than any transaction takes from its stamp to its commit, and than the clocks of the
-# servers differ. On PostgreSQL the feed also waits for the transactions still open (api/feed.py).
+# servers differ. On PostgreSQL the feed also waits for transactions still writing (api/feed.py).
 API_FEED_SETTLE_SECONDS = env_int("API_FEED_SETTLE_SECONDS", 5)
 if API_FEED_SETTLE_SECONDS < 0:
     raise ImproperlyConfigured("API_FEED_SETTLE_SECONDS must not be negative.")
