@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from api import auth
 from api.auth import key_of
+from api.feed import feed_horizon
 from api.problems import Problem, not_found
 from api.representation import submission_representation, submission_url
 from api.schemas import SubmissionIn, SubmissionOut, SubmissionPage, TakedownIn, problems
@@ -235,10 +236,17 @@ def submission_list(request: HttpRequest, changed_since: str = "", limit: int = 
     withdrawn, a release uploaded or decided), its newest decision. Consents and request links
     that run out are found by an hourly sweep, so those come up within the hour. Checks still
     running are not reported one by one: the item comes up when they have finished.
-    `updated_at` moves with each such change."""
+    `updated_at` moves with each such change.
+
+    A change comes up here a few seconds after it is made (the server's API_FEED_SETTLE_SECONDS,
+    5 by default, and on PostgreSQL once the transactions writing when it was made have ended): the
+    feed shows only changes that can no longer be overtaken by one still being saved, so reading
+    it to its end misses none. For changes as they happen, subscribe to the webhooks; the feed is
+    the complete record to catch up from."""
     integration = key_of(request).integration
     limit = min(max(limit, 1), MAX_PAGE)
-    rows = Submission.objects.filter(integration=integration).select_related(
+    # The newest changes are held back: the cursor must not pass a change still being committed.
+    rows = Submission.objects.filter(integration=integration, updated_at__lte=feed_horizon()).select_related(
         "current_revision", "contributor__integration_author"
     )
     if changed_since:

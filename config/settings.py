@@ -728,6 +728,13 @@ API_MAX_REQUEST_BYTES = env_int(
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 if IDEMPOTENCY_KEY_TTL_HOURS < 1:
     raise ImproperlyConfigured("IDEMPOTENCY_KEY_TTL_HOURS must be at least 1.")
+# The change feed (GET /api/v1/submissions?changed_since=) shows a change this long after it was
+# made: a transaction still open when a page is read cannot then commit a change behind the page's
+# cursor. More than any transaction takes from its stamp to its commit, and than the clocks of the
+# servers differ. On PostgreSQL the feed also waits for transactions still writing (api/feed.py).
+API_FEED_SETTLE_SECONDS = env_int("API_FEED_SETTLE_SECONDS", 5)
+if API_FEED_SETTLE_SECONDS < 0:
+    raise ImproperlyConfigured("API_FEED_SETTLE_SECONDS must not be negative.")
 
 # --- Webhook batches ---
 # A drain job claims and sends up to this many due deliveries of one endpoint at a time, one

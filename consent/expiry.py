@@ -70,9 +70,12 @@ def consent_lapses_touch(*, now: datetime) -> int:
     }
     expired = ConsentRecord.objects.filter(**since_changed, withdrawn_at__isnull=True)
     unanswered = ConsentRequest.objects.filter(**since_changed, status=ConsentRequest.Status.PENDING)
+    # Stamped with the clock as it is now, not the sweep's start: the takedowns before this took
+    # their time, and the feed trusts a stamp to be made moments before its commit. Never before
+    # `now` either, or the next sweep at `now` would find the same items again.
     return (
         Submission.objects.filter(integration__isnull=False)
         .exclude(status__in=CLOSED_STATUSES)
         .filter(Exists(expired) | Exists(unanswered))
-        .touch(now)
+        .touch(max(now, timezone.now()))
     )

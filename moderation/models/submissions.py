@@ -68,7 +68,8 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         """Mark these submissions changed, in one UPDATE: the publisher API's change feed pages by
         `updated_at`. Call it in the transaction of any change to what the API shows about a
         submission (api/representation.py) that does not move its status (a status move stamps
-        `updated_at` itself, in moderation.lifecycle)."""
+        `updated_at` itself, in moderation.lifecycle). Stamp after any slow work, with the time
+        of the stamp: the feed trusts a change to commit within API_FEED_SETTLE_SECONDS of it."""
         return self.update(updated_at=now or timezone.now())
 
     def published(self) -> "SubmissionQuerySet":

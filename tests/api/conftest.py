@@ -2,13 +2,17 @@
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.db.models import F
 from django.test import Client
 
 from integrations.models import Integration, Scope
 from integrations.services import apikey_create
+from moderation.models import Submission
 
 
 @pytest.fixture
@@ -84,3 +88,10 @@ def consent_requests_on_submit(settings: Any) -> None:
     """As deployed: each depicted person with a contact is asked at submission (the lifecycle hook
     that the web form's submissions use too; tests/settings.py turns it off for the older tests)."""
     settings.CONSENT_REQUEST_ON_SUBMIT = True
+
+
+def the_settle_time_passes() -> None:
+    """The change feed shows a change API_FEED_SETTLE_SECONDS after its stamp; rather than wait,
+    move every stamp back by that much and a second. Their order stays, so cursors stay valid."""
+    wait = timedelta(seconds=settings.API_FEED_SETTLE_SECONDS + 1)
+    Submission.objects.update(updated_at=F("updated_at") - wait)

@@ -98,6 +98,14 @@ def consent_state(item: dict[str, Any]) -> str:
     return person["state"]
 
 
+@pytest.fixture(autouse=True)
+def synced_after_the_settle_time(settings: LazySettings) -> None:
+    """These tests are about which changes bring an item up, not when: each sync reads as if the
+    settle time had passed (test_feed_settle.py is about the wait). Changes still being committed
+    are held back all the same."""
+    settings.API_FEED_SETTLE_SECONDS = 0
+
+
 pytestmark = pytest.mark.usefixtures("consent_requests_on_submit")
 
 

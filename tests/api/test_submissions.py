@@ -11,7 +11,7 @@ from accounts.services import sanction_impose
 from audit.models import AuditEvent
 from integrations.models import Integration, IntegrationAuthor
 from moderation.models import PolicyReason, Status, Submission
-from tests.api.conftest import api, metadata, submit
+from tests.api.conftest import api, metadata, submit, the_settle_time_passes
 from tests.moderation.builders import unique_image
 
 PROBLEM = "application/problem+json"
@@ -173,6 +173,7 @@ def test_it_hides_another_integrations_submissions(
 def test_it_lists_changes_since_a_cursor(key: str) -> None:
     for n in range(3):
         assert submit(key, metadata(external_id=f"article-{n}")).status_code == 202
+    the_settle_time_passes()
     first = api(key).get("/api/v1/submissions?limit=2").json()
     assert [item["external_id"] for item in first["items"]] == ["article-0", "article-1"]
     rest = api(key).get(f"/api/v1/submissions?changed_since={first['next_cursor']}&limit=2").json()
@@ -182,6 +183,7 @@ def test_it_lists_changes_since_a_cursor(key: str) -> None:
     item = Submission.objects.get(external_id="article-0")
     Client()  # a change to the first one brings it back after the cursor
     api(key).post(f"/api/v1/submissions/{item.pk}/withdraw")
+    the_settle_time_passes()
     changed = api(key).get(f"/api/v1/submissions?changed_since={rest['next_cursor']}").json()
     assert [(i["external_id"], i["status"]) for i in changed["items"]] == [("article-0", "withdrawn")]
     bad = api(key).get("/api/v1/submissions?changed_since=garbage")
