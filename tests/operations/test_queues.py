@@ -26,3 +26,10 @@ def test_enqueueing_opens_no_new_connection(rq_connection: Any, monkeypatch: pyt
     assert sorted(queue.job_ids) == [f"thumbnail-{i}" for i in (101, 102, 103, 104)]
     # django_rq.get_queue makes a client, and so a connection, on every call.
     assert connects == []
+
+
+def test_redis_replies_are_parsed_in_c() -> None:
+    # requirements.txt pins hiredis for this; redis-py silently falls back to Python without it.
+    from redis.utils import HIREDIS_AVAILABLE
+
+    assert HIREDIS_AVAILABLE
