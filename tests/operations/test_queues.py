@@ -18,9 +18,14 @@ def test_each_queue_is_made_once_per_process(rq_connection: Any) -> None:
 def test_enqueueing_opens_no_new_connection(rq_connection: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     queue = rq_queue("media")
     queue.connection.ping()
-    connects = []
+    connects: list[Connection] = []
     real_connect = Connection._connect
-    monkeypatch.setattr(Connection, "_connect", lambda self: connects.append(1) or real_connect(self))
+
+    def counting_connect(self: Connection) -> Any:
+        connects.append(self)
+        return real_connect(self)
+
+    monkeypatch.setattr(Connection, "_connect", counting_connect)
     media_send_thumbnails([101, 102, 103])
     media_send_thumbnails([104])
     assert sorted(queue.job_ids) == [f"thumbnail-{i}" for i in (101, 102, 103, 104)]
