@@ -2,13 +2,15 @@
 claimed, leased, retried and recorded on its own row), finish a submission's checks exactly once,
 and sweep up runs that a dead worker or a lost Redis left behind."""
 
+import json
 import logging
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -277,19 +279,10 @@ def check_runs_finish(*, outcomes: list[RunOutcome]) -> dict[int, str]:
     results: dict[int, str] = {}
     findings: list[Finding] = []
     landed: list[RunOutcome] = []
+    stored = _store_outcomes(outcomes, now)
     for outcome in outcomes:
         run = outcome.run
-        finished = CheckRun.objects.filter(
-            pk=run.pk, status=RunStatus.RUNNING, attempts=outcome.attempts
-        ).update(
-            status=outcome.status,
-            summary=outcome.summary[:500],
-            summary_params=outcome.summary_params,
-            result=outcome.data or {},
-            finished_at=now,
-            lease_expires_at=None,
-        )
-        if not finished:
+        if run.pk not in stored:
             results[run.pk] = "discarded: the lease was lost to another worker"
             continue
         results[run.pk] = f"finished: {outcome.status}"
@@ -320,6 +313,57 @@ def check_runs_finish(*, outcomes: list[RunOutcome]) -> dict[int, str]:
             submission=submission,
         )
     return results
+
+
+# The outcomes of a job's runs in one statement on PostgreSQL (one UPDATE per run elsewhere): each
+# row only while it is still running under the attempt this job claimed.
+_STORE_OUTCOMES = (
+    "UPDATE {table} AS run SET status = v.status, summary = v.summary, "
+    "summary_params = v.summary_params::jsonb, result = v.result::jsonb, "
+    "finished_at = %s, lease_expires_at = NULL "
+    "FROM (VALUES {rows}) AS v(id, attempts, status, summary, summary_params, result) "
+    "WHERE run.id = v.id AND run.attempts = v.attempts AND run.status = %s RETURNING run.id"
+)
+
+
+def _store_outcomes(outcomes: list[RunOutcome], now: datetime) -> set[int]:
+    """Record each outcome on its run; return the ids of the runs recorded (the others' leases
+    went to another worker meanwhile)."""
+    values = [
+        (
+            outcome.run.pk,
+            outcome.attempts,
+            outcome.status,
+            outcome.summary[:500],
+            outcome.summary_params,
+            outcome.data or {},
+        )
+        for outcome in outcomes
+    ]
+    if connection.vendor != "postgresql":
+        stored = set()
+        for pk, attempts, status, summary, summary_params, result in values:
+            if CheckRun.objects.filter(pk=pk, status=RunStatus.RUNNING, attempts=attempts).update(
+                status=status,
+                summary=summary,
+                summary_params=summary_params,
+                result=result,
+                finished_at=now,
+                lease_expires_at=None,
+            ):
+                stored.add(pk)
+        return stored
+    sql = _STORE_OUTCOMES.format(
+        table=CheckRun._meta.db_table,
+        rows=", ".join(["(%s::bigint, %s::integer, %s, %s, %s, %s)"] * len(values)),
+    )
+    params: list[Any] = [now]
+    for pk, attempts, status, summary, summary_params, result in values:
+        params += [pk, attempts, status, summary, json.dumps(summary_params), json.dumps(result)]
+    params.append(RunStatus.RUNNING)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
 
 
 # What a moderator acts on: when a check that landed during review changes one of these, the

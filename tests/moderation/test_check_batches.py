@@ -207,3 +207,21 @@ def test_it_runs_a_batch_in_few_statements(alice: User, settings: Any) -> None:
     assert submission.status == Status.AWAITING_REVIEW
     # Measured: 32 for the three checks here (46 when each check was a job of its own).
     assert len(queries) <= 15 + 6 * len(runs), "\n".join(query["sql"][:120] for query in queries)
+
+
+def test_it_records_the_outcomes_of_a_batch_in_one_statement(alice: User, settings: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("one statement on PostgreSQL; one per run elsewhere")
+    settings.DEBUG = True
+    submission = submitted(alice)
+    runs = list(CheckRun.objects.filter(submission=submission))
+    with CaptureQueriesContext(connection) as queries:
+        check_runs_execute(run_ids=[run.pk for run in runs], worker="w")
+    finishing = [q["sql"] for q in queries if "finished_at" in q["sql"] and q["sql"].startswith("UPDATE")]
+    assert len(finishing) == 1, finishing
+    stored = CheckRun.objects.filter(submission=submission)
+    assert {(run.status, run.finished_at is not None, run.lease_expires_at) for run in stored} == {
+        ("passed", True, None)
+    }
+    # The summaries and their parameters arrive as the checks wrote them (JSON, not text).
+    assert all(run.summary and isinstance(run.summary_params, dict) and run.summary_params for run in stored)
