@@ -105,17 +105,22 @@ def strike_count(user: User, now: datetime.datetime | None = None) -> int:
     return Sanction.objects.filter(user=user).strikes(now).count()
 
 
-def with_strike_counts(queryset: QuerySet[User], now: datetime.datetime | None = None) -> QuerySet[User]:
-    """Annotate `strike_count`. A subquery, not a join, so it composes with other annotations."""
+def strike_count_of(user_ref: OuterRef, now: datetime.datetime | None = None) -> Coalesce:
+    """`strike_count` of the user `user_ref` names, as a subquery for an annotation (0 without any)."""
     counted = (
         Sanction.objects.strikes(now)
-        .filter(user=OuterRef("pk"))
+        .filter(user=user_ref)
         .order_by()
         .values("user")
         .annotate(total=Count("pk"))
         .values("total")
     )
-    return queryset.annotate(strike_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_strike_counts(queryset: QuerySet[User], now: datetime.datetime | None = None) -> QuerySet[User]:
+    """Annotate `strike_count`. A subquery, not a join, so it composes with other annotations."""
+    return queryset.annotate(strike_count=strike_count_of(OuterRef("pk"), now))
 
 
 # --- Sanctions in force ------------------------------------------------------------------------

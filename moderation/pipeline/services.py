@@ -11,11 +11,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, prefetch_related_objects
+from django.db.models import F, OuterRef, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import strike_count_of
 from audit.services import record_event
 from moderation.background import SweepReport
 from moderation.lifecycle import InvalidTransition, submission_transition
@@ -273,6 +274,7 @@ def check_runs_finish(*, outcomes: list[RunOutcome]) -> dict[int, str]:
     submission = (
         Submission.objects.select_for_update(of=("self",))
         .select_related("current_revision", "contributor")
+        .annotate(contributor_strike_count=strike_count_of(OuterRef("contributor_id")))
         .get(pk=outcomes[0].run.submission_id)
     )
     now = timezone.now()

@@ -132,7 +132,11 @@ def apply_outcome(submission: Submission, *, save: bool = True) -> dict[str, obj
         submission.category_flags = revision.category_flags
     if submission.awaiting_since is None:
         submission.awaiting_since = (revision.submitted_at if revision else None) or timezone.now()
-    submission.priority_score = base_score(submission, strike_count(submission.contributor))
+    # Read with the submission when its reader annotated it (the check pipeline's locked read).
+    strikes = getattr(submission, "contributor_strike_count", None)
+    if strikes is None:
+        strikes = strike_count(submission.contributor)
+    submission.priority_score = base_score(submission, strikes)
     submission.priority_rank = rank_for(submission.priority_score, submission.awaiting_since)
     submission.due_at = due_at(submission.queue, submission.awaiting_since)
     if save:

@@ -225,3 +225,28 @@ def test_it_records_the_outcomes_of_a_batch_in_one_statement(alice: User, settin
     }
     # The summaries and their parameters arrive as the checks wrote them (JSON, not text).
     assert all(run.summary and isinstance(run.summary_params, dict) and run.summary_params for run in stored)
+
+
+def test_the_contributors_strikes_raise_the_priority_read_with_the_locked_row(
+    alice: User, mod: User, settings: Any
+) -> None:
+    from accounts.models import Sanction
+    from accounts.services import sanction_impose
+    from moderation.review.priority import base_score
+
+    settings.DEBUG = True
+    submission = submitted(alice)
+    sanction_impose(user=alice, kind=Sanction.Kind.WARNING, reason="First.", actor=mod)
+    sanction_impose(user=alice, kind=Sanction.Kind.WARNING, reason="Second.", actor=mod)
+    runs = list(CheckRun.objects.filter(submission=submission))
+    with CaptureQueriesContext(connection) as queries:
+        check_runs_execute(run_ids=[run.pk for run in runs], worker="w")
+    submission.refresh_from_db()
+    assert submission.status == Status.AWAITING_REVIEW
+    assert submission.priority_score == base_score(submission, 2) > base_score(submission, 0)
+    # Counted in the read that locks the submission, not by a query of its own.
+    assert not [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "accounts_sanction"')
+    ]
