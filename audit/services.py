@@ -20,6 +20,14 @@ def _json_safe(details: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(details or {}, default=str))
 
 
+def _ip_as_stored(ip: str | None) -> str | None:
+    # Likewise: PostgreSQL's inet (and the field's own preparation) gives an IPv6 address back
+    # lowercased and compressed, so hash that form, or a proxy's "2001:DB8::1" reads as tampering.
+    if not ip:
+        return None
+    return AuditEvent._meta.get_field("ip").get_prep_value(ip)
+
+
 def target_type_of(target: models.Model) -> str:
     return f"{target._meta.app_label}.{target._meta.model_name}"
 
@@ -70,7 +78,7 @@ def record_event(
         target_type=target_type,
         target_id=target_id,
         details=_json_safe(details),
-        ip=ip,
+        ip=_ip_as_stored(ip),
         prev_hash=head_hash,
     )
     event.hash = event.compute_hash()

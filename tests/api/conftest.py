@@ -12,7 +12,7 @@ from django.test import Client
 
 from integrations.models import Integration, Scope
 from integrations.services import apikey_create
-from moderation.models import Submission
+from moderation.models import PolicyReason, Submission
 
 
 @pytest.fixture
@@ -95,3 +95,17 @@ def the_settle_time_passes() -> None:
     move every stamp back by that much and a second. Their order stays, so cursors stay valid."""
     wait = timedelta(seconds=settings.API_FEED_SETTLE_SECONDS + 1)
     Submission.objects.update(updated_at=F("updated_at") - wait)
+
+
+def request_changes(item: Submission, moderator: Any) -> None:
+    """The moderator sends `item` back to its author ("changes requested", for quality)."""
+    from moderation.review.decisions import review_decide
+
+    review_decide(
+        submission=item,
+        moderator=moderator,
+        outcome="changes_requested",
+        expected_version=item.version,
+        reason=PolicyReason.objects.get(code="quality"),
+        explanation="Crop the watermark.",
+    )

@@ -18,13 +18,13 @@ from consent.expiry import consents_expire
 from consent.models import ConsentRecord, ConsentRequest
 from consent.services import consent_grant, consent_refuse, consent_withdraw, release_document_upload
 from labels.visible import VisibleResult
-from moderation.models import CheckRun, PolicyReason, PublicationRun, Status, Submission
+from moderation.models import CheckRun, PublicationRun, Status, Submission
 from moderation.pipeline.services import check_run_execute
 from moderation.publication.services import publication_run_execute
 from moderation.review.decisions import review_decide
 from notices.models import NoticeCase
 from notices.services import CaseDecision, notice_case_claim, notice_case_decide
-from tests.api.conftest import api, metadata, submit
+from tests.api.conftest import api, metadata, request_changes, submit
 from tests.consent.builders import last_link_to, person_key, token_of
 from tests.moderation.builders import unique_image
 from tests.notices.builders import notice
@@ -68,14 +68,7 @@ def sent_back_with_carol_asked(key: str, moderator: User, run_commit_hooks: Any)
     item = Submission.objects.get(external_id="article-1")
     assert item.status == Status.AWAITING_REVIEW
     with run_commit_hooks(execute=True):
-        review_decide(
-            submission=item,
-            moderator=moderator,
-            outcome="changes_requested",
-            expected_version=item.version,
-            reason=PolicyReason.objects.get(code="quality"),
-            explanation="Crop the watermark.",
-        )
+        request_changes(item, moderator)
     item.refresh_from_db()
     assert item.status == Status.CHANGES_REQUESTED
     an_untouched_submission(key)
@@ -245,14 +238,7 @@ def test_a_check_that_lands_during_review_brings_the_item_up(key: str) -> None:
 @pytest.mark.usefixtures("ocr_sees_nothing")
 def test_a_check_that_lands_after_the_decision_brings_the_item_up(key: str, mod: User) -> None:
     item = in_review_before_the_ocr(key)
-    review_decide(
-        submission=item,
-        moderator=mod,
-        outcome="changes_requested",
-        expected_version=item.version,
-        reason=PolicyReason.objects.get(code="quality"),
-        explanation="Crop the watermark.",
-    )
+    request_changes(item, mod)
     cursor = feed_end(key)
 
     land_the_ocr(item)

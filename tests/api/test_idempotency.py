@@ -4,7 +4,6 @@ it, and purged by purge_idempotency_keys once expired."""
 import os
 import subprocess
 import sys
-import threading
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -12,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
 from django.utils import timezone
 
 from api.services import idempotency_store
@@ -20,6 +18,7 @@ from integrations.models import IdempotencyRecord, Integration
 from integrations.services import idempotency_records_purge
 from moderation.models import Submission
 from tests.api.conftest import metadata, submit
+from tests.concurrency import run_while_held
 
 
 def age(record: IdempotencyRecord, hours: float) -> None:
@@ -132,8 +131,6 @@ def test_two_requests_reusing_an_expired_key_at_once_get_one_answer(
     answers with A's answer. One record stays, A's."""
     settings.IDEMPOTENCY_KEY_TTL_HOURS = 24
     record(integration, "k-1", 30)
-    stored = threading.Event()
-    release = threading.Event()
     answers: dict[str, Any] = {}
 
     def store(name: str, body: dict[str, Any]) -> Any:
@@ -141,45 +138,10 @@ def test_two_requests_reusing_an_expired_key_at_once_get_one_answer(
             integration=integration, key="k-1", fingerprint="same", status_code=202, body=body, location=name
         )
 
-    def first() -> None:
-        try:
-            with transaction.atomic():
-                answers["a"] = store("a", {"id": "a"})
-                stored.set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    def second() -> None:
-        try:
-            stored.wait(30)
-            answers["b"] = store("b", {"id": "b"})
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    assert stored.wait(30)
     # B is blocked on A's lock (not merely slow) before A commits.
-    deadline = timezone.now() + timedelta(seconds=30)
-    while not _waiting_on_a_lock() and timezone.now() < deadline:
-        threading.Event().wait(0.05)
-    blocked = _waiting_on_a_lock()
-    release.set()
-    for thread in threads:
-        thread.join(30)
-    assert blocked
+    assert run_while_held(
+        lambda: answers.update(a=store("a", {"id": "a"})), lambda: answers.update(b=store("b", {"id": "b"}))
+    )
     assert answers["a"].body == {"id": "a"} and answers["b"].body == {"id": "a"}
     assert answers["b"].location == "a"
     assert list(IdempotencyRecord.objects.values_list("location", flat=True)) == ["a"]
-
-
-def _waiting_on_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        )
-        row = cursor.fetchone()
-    return bool(row and row[0])

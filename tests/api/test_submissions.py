@@ -10,8 +10,8 @@ from accounts.models import IdentityVerification, TermsVersion
 from accounts.services import sanction_impose
 from audit.models import AuditEvent
 from integrations.models import Integration, IntegrationAuthor
-from moderation.models import PolicyReason, Status, Submission
-from tests.api.conftest import api, metadata, submit, the_settle_time_passes
+from moderation.models import Status, Submission
+from tests.api.conftest import api, metadata, request_changes, submit, the_settle_time_passes
 from tests.moderation.builders import unique_image
 
 PROBLEM = "application/problem+json"
@@ -207,20 +207,11 @@ def test_it_translates_the_status_label(key: str) -> None:
 
 
 def test_it_sends_a_new_revision_after_changes_requested(key: str, mod: Any, run_commit_hooks: Any) -> None:
-    from moderation.review.decisions import review_decide
-
     with run_commit_hooks(execute=True):
         created = submit(key, files=[unique_image()]).json()
     item = Submission.objects.get(pk=created["id"])
     with run_commit_hooks(execute=True):
-        review_decide(
-            submission=item,
-            moderator=mod,
-            outcome="changes_requested",
-            expected_version=item.version,
-            reason=PolicyReason.objects.get(code="quality"),
-            explanation="Crop the watermark.",
-        )
+        request_changes(item, mod)
     item.refresh_from_db()
     assert item.status == Status.CHANGES_REQUESTED
     with run_commit_hooks(execute=True):

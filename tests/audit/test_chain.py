@@ -127,3 +127,17 @@ def test_it_notices_an_event_moved_to_another_chain(uma: User) -> None:
     _checked, broken = verify_chain()
     assert broken is not None
     assert broken.chain in (second.chain, other)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [("2001:0DB8::0001", "2001:db8::1"), ("::ffff:10.0.0.1", "::ffff:10.0.0.1"), ("", None)],
+)
+def test_it_hashes_the_address_as_the_database_gives_it_back(sent: str, stored: str | None) -> None:
+    """An IPv6 address in another spelling (a proxy's X-Forwarded-For) is stored in its canonical
+    form; the hash covers that form, so the chain still verifies."""
+    event = record_event(action="test.ip", target_type="t", target_id=1, ip=sent)
+    assert event.ip == stored
+    assert AuditEvent.objects.get(pk=event.pk).ip == stored
+    assert verify_chain() == (1, None)

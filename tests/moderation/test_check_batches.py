@@ -250,3 +250,36 @@ def test_the_contributors_strikes_raise_the_priority_read_with_the_locked_row(
         for q in queries
         if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "accounts_sanction"')
     ]
+
+
+def test_it_records_each_outcome_of_a_batch_only_under_the_attempt_it_claimed(alice: User) -> None:
+    """One statement for the batch on PostgreSQL, still one condition per row: the run whose lease
+    went to another worker is left as that worker has it, its neighbour is recorded as sent."""
+    from moderation.pipeline.services import RunOutcome, check_runs_finish
+
+    submission = submitted(alice)
+    kept, lost = list(CheckRun.objects.filter(submission=submission).order_by("pk"))[:2]
+    CheckRun.objects.filter(pk__in=[kept.pk, lost.pk]).update(status=RunStatus.RUNNING, attempts=1)
+    CheckRun.objects.filter(pk=lost.pk).update(attempts=2)  # claimed again by another worker
+    params = {"code": "fine", "note": "50% — 好", "nested": {"list": [1, None, True]}}
+    results = check_runs_finish(
+        outcomes=[
+            RunOutcome(kept, 1, RunStatus.PASSED, "x" * 600, [], {"score": 0.5}, params),
+            RunOutcome(lost, 1, RunStatus.PASSED, "late", [], {}, {}),
+        ]
+    )
+    assert results == {
+        kept.pk: "finished: passed",
+        lost.pk: "discarded: the lease was lost to another worker",
+    }
+    kept.refresh_from_db()
+    lost.refresh_from_db()
+    assert (kept.status, kept.summary, kept.summary_params, kept.result, kept.lease_expires_at) == (
+        RunStatus.PASSED,
+        "x" * 500,
+        params,
+        {"score": 0.5},
+        None,
+    )
+    assert kept.finished_at is not None
+    assert (lost.status, lost.attempts, lost.summary, lost.finished_at) == (RunStatus.RUNNING, 2, "", None)

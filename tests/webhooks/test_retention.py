@@ -2,14 +2,12 @@
 period go with their deliveries and attempts, audited and never under the floor; an event still to
 be sent stays, and the sweep and the admin pages keep working with what stays."""
 
-import threading
 from datetime import timedelta
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +15,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from integrations.models import Integration
 from operations.retention import RetentionFloorError, records_purge
+from tests.concurrency import run_while_held
 from tests.webhooks.receiver import Receiver
 from webhooks import retention
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -192,50 +191,16 @@ def test_an_event_sent_again_while_the_purge_runs_stays(
     when the purge picks the event: the purge waits on the delivery's row, sees it reopened, and
     keeps the event."""
     old = event(hook, 300, DeliveryStatus.GAVE_UP)
-    reopened = threading.Event()
-    release = threading.Event()
     results: list[Any] = []
 
     def send_again() -> None:
-        try:
-            with transaction.atomic():
-                WebhookDelivery.objects.filter(event=old).update(
-                    status=DeliveryStatus.PENDING, next_attempt_at=timezone.now()
-                )
-                reopened.set()
-                release.wait(30)
-        finally:
-            connection.close()
+        WebhookDelivery.objects.filter(event=old).update(
+            status=DeliveryStatus.PENDING, next_attempt_at=timezone.now()
+        )
 
-    def purge() -> None:
-        try:
-            reopened.wait(30)
-            results.extend(records_purge(record_types=["webhook_deliveries"]))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send_again), threading.Thread(target=purge)]
-    for thread in threads:
-        thread.start()
-    assert reopened.wait(30)
-    deadline = timezone.now() + timedelta(seconds=30)
-    while not waiting_on_a_lock() and timezone.now() < deadline:
-        threading.Event().wait(0.05)
-    blocked = waiting_on_a_lock()
-    release.set()
-    for thread in threads:
-        thread.join(30)
-    assert blocked
+    assert run_while_held(
+        send_again, lambda: results.extend(records_purge(record_types=["webhook_deliveries"]))
+    )
     assert [result.removed for result in results] == [0]
     assert ids() == {old.pk}
     assert WebhookDelivery.objects.get().status == DeliveryStatus.PENDING
-
-
-def waiting_on_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        )
-        row = cursor.fetchone()
-    return bool(row and row[0])
