@@ -23,10 +23,17 @@ nearly the same guarantee (within the settle time's margin) over the column the 
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+# A writing transaction open this long holds every CMS's sync back: say so (a forgotten shell, a
+# hung job; `idle_in_transaction_session_timeout` ends such sessions).
+HELD_BACK_WARNING = datetime.timedelta(minutes=5)
 
 # Sessions of this database in a transaction that has written (it has a transaction id), other
 # than the one asking. The application's role sees its own sessions; pg_stat_activity hides other
@@ -53,8 +60,16 @@ def oldest_writing_transaction() -> datetime.datetime | None:
 
 def feed_horizon() -> datetime.datetime:
     """The feed shows changes stamped at or before this moment; see the module docstring."""
-    horizon = timezone.now()
+    now = timezone.now()
+    horizon = now
     oldest = oldest_writing_transaction()
     if oldest is not None:
         horizon = min(horizon, oldest)
+        if now - oldest >= HELD_BACK_WARNING:
+            logger.warning(
+                "The API change feed is held back %d s by a transaction open since %s "
+                "(pg_stat_activity shows which session)",
+                (now - oldest).total_seconds(),
+                oldest.isoformat(),
+            )
     return horizon - datetime.timedelta(seconds=settings.API_FEED_SETTLE_SECONDS)

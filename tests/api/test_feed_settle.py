@@ -7,10 +7,12 @@ The feed shows only changes older than API_FEED_SETTLE_SECONDS and, on PostgreSQ
 the oldest transaction still open; a page's cursor never passes what it held back.
 """
 
+import datetime
 import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
@@ -130,6 +132,30 @@ def test_a_transaction_still_open_holds_the_feed_back(
         assert page(key, cursor) == ([], cursor)
 
     assert page(key, cursor)[0] == ["article-1", "article-2"]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_transaction_holding_the_feed_back_for_long_is_logged(
+    postgres: None, key: str, settings: LazySettings, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    from api import feed
+
+    settings.API_FEED_SETTLE_SECONDS = 0
+    item = submitted(key, "article-1")
+    _items, cursor = page(key)
+    monkeypatch.setattr(feed, "HELD_BACK_WARNING", datetime.timedelta(0))
+    with caplog.at_level("WARNING", logger="api.feed"):
+        page(key, cursor or "")
+        assert not warnings(caplog)  # nothing open, nothing held back
+        with held_open(lambda: Submission.objects.filter(pk=item.pk).touch()):
+            page(key, cursor or "")
+    held = warnings(caplog)
+    assert len(held) == 1 and held[0].startswith("The API change feed is held back "), held
+
+
+def warnings(caplog: Any) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "api.feed" and r.levelname == "WARNING"]
 
 
 @pytest.mark.services
