@@ -122,12 +122,22 @@ def _audit_purge(result: PurgeResult) -> None:
         )
 
 
-def _delete_in_batches(
-    queryset: QuerySet, time_field: str, record_type: str, cutoff: datetime, now: datetime, dry_run: bool
+def purge_in_batches(
+    queryset: QuerySet,
+    time_field: str,
+    record_type: str,
+    cutoff: datetime,
+    now: datetime,
+    dry_run: bool,
+    act: Callable[[QuerySet, list[int]], tuple[int, str]],
+    lock: Callable[[list[int]], None] | None = None,
+    batch_size: int = 5000,
 ) -> PurgeResult:
-    """Delete the rows of `queryset` (rows older than the cutoff) 5,000 at a time; each batch is
+    """Apply `act` to the rows of `queryset` (rows past the cutoff) `batch_size` at a time; each batch is
     checked against the floor and audited in its own transaction, so a long purge never holds
-    locks for long and what is gone is always recorded."""
+    locks for long and what is gone is always recorded. `act(batch, ids)` returns how many rows it
+    removed and a note; `lock(ids)`, if given, runs first, so that a row changed meanwhile drops
+    out of the batch (`queryset` is asked again). `queryset` must leave out rows already done."""
     total = PurgeResult(record_type, cutoff)
     bounds = queryset.aggregate(oldest=Min(time_field), newest=Max(time_field))
     total.oldest, total.newest = bounds["oldest"], bounds["newest"]
@@ -137,18 +147,32 @@ def _delete_in_batches(
         return total
     while True:
         with transaction.atomic():
-            ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:5000])
+            ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size])
             if not ids:
                 break
-            batch = queryset.model.objects.filter(pk__in=ids)
+            if lock is not None:
+                lock(ids)
+            batch = queryset.filter(pk__in=ids)
             span = batch.aggregate(oldest=Min(time_field), newest=Max(time_field))
             require_past_floor(record_type, span["newest"], now)
-            batch.delete()
-            part = PurgeResult(record_type, cutoff, len(ids), span["oldest"], span["newest"])
-            part.notes.append(f"ids {ids[0]} to {ids[-1]}")
+            removed, note = act(batch, ids)
+            part = PurgeResult(record_type, cutoff, removed, span["oldest"], span["newest"])
+            part.notes.append(note)
             _audit_purge(part)
-            total.removed += len(ids)
+            total.removed += removed
     return total
+
+
+def _delete_in_batches(
+    queryset: QuerySet, time_field: str, record_type: str, cutoff: datetime, now: datetime, dry_run: bool
+) -> PurgeResult:
+    """Delete the rows of `queryset` (rows older than the cutoff) in audited batches."""
+
+    def delete(batch: QuerySet, ids: list[int]) -> tuple[int, str]:
+        batch.delete()
+        return len(ids), f"ids {ids[0]} to {ids[-1]}"
+
+    return purge_in_batches(queryset, time_field, record_type, cutoff, now, dry_run, delete)
 
 
 def anonymise_in_batches(
@@ -163,27 +187,12 @@ def anonymise_in_batches(
     """Like `_delete_in_batches`, but the rows stay with `values` written over their personal
     data (the rows, their times and categories are what statistics count). `queryset` must leave
     out the rows already done, so that each batch is a new one."""
-    total = PurgeResult(record_type, cutoff)
-    bounds = queryset.aggregate(oldest=Min(time_field), newest=Max(time_field))
-    total.oldest, total.newest = bounds["oldest"], bounds["newest"]
-    require_past_floor(record_type, total.newest, now)
-    if dry_run:
-        total.removed = queryset.count()
-        return total
-    while True:
-        with transaction.atomic():
-            ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:5000])
-            if not ids:
-                break
-            batch = queryset.model.objects.filter(pk__in=ids)
-            span = batch.aggregate(oldest=Min(time_field), newest=Max(time_field))
-            require_past_floor(record_type, span["newest"], now)
-            batch.update(**values)
-            part = PurgeResult(record_type, cutoff, len(ids), span["oldest"], span["newest"])
-            part.notes.append(f"personal data removed from ids {ids[0]} to {ids[-1]}")
-            _audit_purge(part)
-            total.removed += len(ids)
-    return total
+
+    def anonymise(batch: QuerySet, ids: list[int]) -> tuple[int, str]:
+        batch.update(**values)
+        return len(ids), f"personal data removed from ids {ids[0]} to {ids[-1]}"
+
+    return purge_in_batches(queryset, time_field, record_type, cutoff, now, dry_run, anonymise)
 
 
 def without_protected_references(queryset: QuerySet) -> QuerySet:

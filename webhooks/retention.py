@@ -7,10 +7,9 @@ the workers still need it. Floor-checked and audited per batch like every purge
 
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import Exists, Max, Min, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from operations.retention import PurgeResult, _audit_purge, register, require_past_floor
+from operations.retention import PurgeResult, purge_in_batches, register
 from webhooks.models import OPEN_STATUSES, WebhookAttempt, WebhookDelivery, WebhookEvent
 
 RECORD_TYPE = "webhook_deliveries"
@@ -31,40 +30,34 @@ def finished_events(cutoff: datetime) -> QuerySet[WebhookEvent]:
 
 @register(RECORD_TYPE)
 def purge_webhook_deliveries(cutoff: datetime, now: datetime, dry_run: bool) -> PurgeResult:
-    """Steps per batch of BATCH events, each in its own transaction: pick finished events; lock
-    their deliveries (an admin's "send again" waits, or has already reopened one, which the next
-    query sees and keeps); check the floor; delete the events (their deliveries and attempts
-    cascade); audit what went."""
-    finished = finished_events(cutoff)
-    total = PurgeResult(RECORD_TYPE, cutoff)
-    bounds = finished.aggregate(oldest=Min("created_at"), newest=Max("created_at"))
-    total.oldest, total.newest = bounds["oldest"], bounds["newest"]
-    require_past_floor(RECORD_TYPE, total.newest, now)
-    if dry_run:
-        total.removed = finished.count()
-        return total
-    deliveries = attempts = 0
-    while True:
-        with transaction.atomic():
-            ids = list(finished.order_by("pk").values_list("pk", flat=True)[:BATCH])
-            if not ids:
-                break
-            # A "send again" committed meanwhile is seen by the next query; a later one waits.
-            list(WebhookDelivery.objects.select_for_update().filter(event_id__in=ids).values_list("pk"))
-            batch = finished.filter(pk__in=ids)
-            span = batch.aggregate(oldest=Min("created_at"), newest=Max("created_at"))
-            require_past_floor(RECORD_TYPE, span["newest"], now)
-            _count, by_model = batch.delete()
-            removed = by_model.get(WebhookEvent._meta.label, 0)
-            part = PurgeResult(RECORD_TYPE, cutoff, removed, span["oldest"], span["newest"])
-            part.notes.append(
-                f"events {ids[0]} to {ids[-1]}, with {by_model.get(WebhookDelivery._meta.label, 0)} "
-                f"deliveries and {by_model.get(WebhookAttempt._meta.label, 0)} attempts"
-            )
-            _audit_purge(part)
-            total.removed += removed
-            deliveries += by_model.get(WebhookDelivery._meta.label, 0)
-            attempts += by_model.get(WebhookAttempt._meta.label, 0)
-    if total.removed:
-        total.notes.append(f"with {deliveries} deliveries and {attempts} attempts")
+    """Per batch of finished events, in its own transaction: lock their deliveries (an admin's
+    "send again" waits, or has already reopened one, which the batch's query then leaves out);
+    delete the events (their deliveries and attempts cascade); audit what went."""
+    cascaded = {"deliveries": 0, "attempts": 0}
+
+    def lock_deliveries(ids: list[int]) -> None:
+        list(WebhookDelivery.objects.select_for_update().filter(event__pk__in=ids).values_list("pk"))
+
+    def delete(batch: QuerySet, ids: list[int]) -> tuple[int, str]:
+        _count, by_model = batch.delete()
+        deliveries = by_model.get(WebhookDelivery._meta.label, 0)
+        attempts = by_model.get(WebhookAttempt._meta.label, 0)
+        cascaded["deliveries"] += deliveries
+        cascaded["attempts"] += attempts
+        note = f"events {ids[0]} to {ids[-1]}, with {deliveries} deliveries and {attempts} attempts"
+        return by_model.get(WebhookEvent._meta.label, 0), note
+
+    total = purge_in_batches(
+        finished_events(cutoff),
+        "created_at",
+        RECORD_TYPE,
+        cutoff,
+        now,
+        dry_run,
+        delete,
+        lock=lock_deliveries,
+        batch_size=BATCH,
+    )
+    if total.removed and not dry_run:
+        total.notes.append(f"with {cascaded['deliveries']} deliveries and {cascaded['attempts']} attempts")
     return total
