@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.http import set_language_cookie
 from accounts.models import Sanction
 
 # Reachable while terms are unaccepted: the accept page itself, logging out, and what pages need.
@@ -94,14 +95,5 @@ class UserLanguageMiddleware:
             if user.is_authenticated:
                 user_set_language(user=user, language=request.POST.get("language", ""))
         elif adopt and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                adopt,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
+            set_language_cookie(response, adopt)
         return response

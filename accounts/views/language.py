@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.http import AuthenticatedRequest
+from accounts.http import AuthenticatedRequest, set_language_cookie
 from accounts.services import is_offered_language, user_set_language
 
 
@@ -23,14 +23,5 @@ def account_language(request: AuthenticatedRequest) -> HttpResponse:
     translation.activate(shown)
     messages.success(request, _("Language saved."))
     response = redirect("account")
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        shown,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
+    set_language_cookie(response, shown)
     return response
