@@ -33,42 +33,12 @@ WATCHED_QUEUES = ("default", "checks", "media")
 PUBLICATION_KIND = "__publication__"  # publication runs, in the one query beside the check kinds
 
 
-@dataclass(frozen=True)
-class QueueHealth:
-    name: str
+class _WaitsAndWorkers:
+    """How long the oldest job has waited and whether a worker is alive, for a queue or for all."""
+
     now: datetime.datetime
-    waiting: int = 0
-    oldest_waiting_since: datetime.datetime | None = None
-    workers: int = 0
-    last_seen: datetime.datetime | None = None
-
-    @property
-    def oldest_wait(self) -> datetime.timedelta | None:
-        return self.now - self.oldest_waiting_since if self.oldest_waiting_since else None
-
-    @property
-    def worker_alive(self) -> bool:
-        silent_after = datetime.timedelta(seconds=settings.WORKER_SILENT_AFTER_SECONDS)
-        return self.last_seen is not None and self.now - self.last_seen <= silent_after
-
-    @property
-    def stalled(self) -> bool:
-        """Jobs wait here and no worker serving this queue has been seen for a while."""
-        return self.waiting > 0 and not self.worker_alive
-
-
-@dataclass(frozen=True)
-class CheckHealth:
-    now: datetime.datetime
-    inline: bool = False
-    # Check runs waiting, on whichever queue (the "N checks waiting" line).
-    waiting: int = 0
-    oldest_waiting_since: datetime.datetime | None = None
-    # Workers serving any watched queue (each counted once), and the latest heartbeat among them.
-    workers: int = 0
-    last_seen: datetime.datetime | None = None
-    redis_error: str = ""
-    queues: tuple[QueueHealth, ...] = field(default_factory=tuple)
+    oldest_waiting_since: datetime.datetime | None
+    last_seen: datetime.datetime | None
 
     @property
     def oldest_wait(self) -> datetime.timedelta | None:
@@ -79,6 +49,35 @@ class CheckHealth:
         """A worker was seen within WORKER_SILENT_AFTER_SECONDS."""
         silent_after = datetime.timedelta(seconds=settings.WORKER_SILENT_AFTER_SECONDS)
         return self.last_seen is not None and self.now - self.last_seen <= silent_after
+
+
+@dataclass(frozen=True)
+class QueueHealth(_WaitsAndWorkers):
+    name: str
+    now: datetime.datetime
+    waiting: int = 0
+    oldest_waiting_since: datetime.datetime | None = None
+    workers: int = 0
+    last_seen: datetime.datetime | None = None
+
+    @property
+    def stalled(self) -> bool:
+        """Jobs wait here and no worker serving this queue has been seen for a while."""
+        return self.waiting > 0 and not self.worker_alive
+
+
+@dataclass(frozen=True)
+class CheckHealth(_WaitsAndWorkers):
+    now: datetime.datetime
+    inline: bool = False
+    # Check runs waiting, on whichever queue (the "N checks waiting" line).
+    waiting: int = 0
+    oldest_waiting_since: datetime.datetime | None = None
+    # Workers serving any watched queue (each counted once), and the latest heartbeat among them.
+    workers: int = 0
+    last_seen: datetime.datetime | None = None
+    redis_error: str = ""
+    queues: tuple[QueueHealth, ...] = field(default_factory=tuple)
 
     @property
     def stalled_queues(self) -> list[QueueHealth]:
