@@ -9,6 +9,7 @@ module as `from bench import common`.
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -65,3 +66,21 @@ def manage(env: dict[str, str], *command: str) -> None:
         env={**os.environ, **env},
         check=True,
     )
+
+
+def copy_bank_entries(bank_id: int, hex_hashes: Iterable[str]) -> None:
+    """Load PDQ hashes (hex) into a bank with COPY, then ANALYZE: a million rows in seconds."""
+    import io
+
+    from django.db import connection
+    from django.utils import timezone
+
+    now = timezone.now().isoformat()
+    buffer = io.StringIO()
+    for value in hex_hashes:
+        buffer.write(f"{bank_id}\tpdq\t{value}\t100\timport\t\t\t{now}\tt\n")
+    buffer.seek(0)
+    columns = ("bank_id", "signal_type", "value", "quality", "source", "partner_reference", "note")
+    with connection.cursor() as cursor:
+        cursor.copy_from(buffer, "banks_bankentry", columns=(*columns, "added_at", "is_active"))
+        cursor.execute("ANALYZE banks_bankentry")

@@ -128,36 +128,13 @@ def configure() -> dict[str, str]:
 
 def load_bank(size: int) -> None:
     """The largest bank, written with COPY (the ORM would take minutes for a million rows)."""
-    from django.db import connection
-    from django.utils import timezone
 
     from banks.models import Action, Bank
 
     bank = Bank.objects.create(name=f"bench {size}", purpose="bench", action=Action.BLOCK)
     rng = np.random.default_rng(5)
     packed = make_hashes(size, "clustered", rng)
-    now = timezone.now().isoformat()
-    buffer = io.StringIO()
-    for row in packed:
-        buffer.write(f"{bank.pk}\tpdq\t{hex_of(row)}\t100\timport\t\t\t{now}\tt\n")
-    buffer.seek(0)
-    with connection.cursor() as cursor:
-        cursor.copy_from(
-            buffer,
-            "banks_bankentry",
-            columns=(
-                "bank_id",
-                "signal_type",
-                "value",
-                "quality",
-                "source",
-                "partner_reference",
-                "note",
-                "added_at",
-                "is_active",
-            ),
-        )
-        cursor.execute("ANALYZE banks_bankentry")
+    common.copy_bank_entries(bank.pk, (hex_of(row) for row in packed))
 
 
 def bench_database(size: int) -> None:

@@ -414,38 +414,13 @@ def profile(contributor, uploads: Uploads, offset: int) -> int:
 
 def load_bank(size: int) -> None:
     """A bank of `size` random PDQ hashes, written with COPY (the ORM would take minutes)."""
-    import io
     import random
-
-    from django.db import connection
-    from django.utils import timezone
 
     from banks.models import Action, Bank
 
     bank = Bank.objects.create(name=f"bench {size}", purpose="bench", action=Action.FLAG)
     rng = random.Random(5)
-    now = timezone.now().isoformat()
-    buffer = io.StringIO()
-    for _ in range(size):
-        buffer.write(f"{bank.pk}\tpdq\t{rng.getrandbits(256):064x}\t100\timport\t\t\t{now}\tt\n")
-    buffer.seek(0)
-    with connection.cursor() as cursor:
-        cursor.copy_from(
-            buffer,
-            "banks_bankentry",
-            columns=(
-                "bank_id",
-                "signal_type",
-                "value",
-                "quality",
-                "source",
-                "partner_reference",
-                "note",
-                "added_at",
-                "is_active",
-            ),
-        )
-        cursor.execute("ANALYZE banks_bankentry")
+    common.copy_bank_entries(bank.pk, (f"{rng.getrandbits(256):064x}" for _ in range(size)))
 
 
 def match_check(contributor, uploads: Uploads, offset: int, size: int, count: int) -> tuple[int, str]:
