@@ -20,7 +20,8 @@ from moderation.intake.services import (
     PersonInput,
     RevisionInput,
     SubmissionIncomplete,
-    submission_create,
+    UploadsRefused,
+    submission_create_and_submit,
     submission_submit,
 )
 from moderation.models import Submission
@@ -136,7 +137,6 @@ def api_submission_create(
             _("Already submitted"),
             _("A submission with this external_id exists; send a revision instead."),
         )
-    stored: list[str] = []
     try:
         with transaction.atomic():
             try:
@@ -155,43 +155,33 @@ def api_submission_create(
                 )
             except AuthorRefused as exc:
                 raise Problem(422, "author-refused", _("Author refused"), str(exc)) from None
-            submission, outcome = submission_create(
+            # One intake for the form and the API; it removes its stored files if anything fails.
+            submission, _outcome = submission_create_and_submit(
                 contributor=author.user,
                 data=_revision_input(data),
                 uploads=uploads,
                 integration=integration,
                 external_id=data.external_id,
             )
-            stored = [row.file.name or "" for row in outcome.accepted]
-            if outcome.refused:
-                raise _refused_problem(outcome.refused)
-            try:
-                # submission_create passed the gate in this transaction.
-                submission_submit(submission=submission, actor=author.user, gate_checked=True)
-            except SubmissionIncomplete as exc:
-                raise Problem(
-                    422,
-                    "incomplete",
-                    _("The submission is incomplete"),
-                    " ".join(exc.problems),
-                    errors=[
-                        {"loc": ["metadata"], "msg": problem, "type": "incomplete"}
-                        for problem in exc.problems
-                    ],
-                    # What the author must acknowledge when persons are depicted (R24).
-                    extra={"consent_notice_version": settings.CONSENT_NOTICE_VERSION},
-                ) from None
+    except UploadsRefused as exc:
+        raise _refused_problem(exc.refused) from None
+    except SubmissionIncomplete as exc:
+        raise Problem(
+            422,
+            "incomplete",
+            _("The submission is incomplete"),
+            " ".join(exc.problems),
+            errors=[{"loc": ["metadata"], "msg": problem, "type": "incomplete"} for problem in exc.problems],
+            # What the author must acknowledge when persons are depicted (R24).
+            extra={"consent_notice_version": settings.CONSENT_NOTICE_VERSION},
+        ) from None
     except IntegrityError:
-        media.delete_stored(stored)
         raise Problem(
             409,
             "external-id-exists",
             _("Already submitted"),
             _("A submission with this external_id exists; send a revision instead."),
         ) from None
-    except Exception:
-        media.delete_stored(stored)
-        raise
     # Reloaded with what the API's representation reads, in one query rather than four.
     return Submission.objects.select_related("current_revision", "contributor__integration_author").get(
         pk=submission.pk

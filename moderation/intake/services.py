@@ -44,6 +44,19 @@ class SubmissionIncomplete(Exception):
         self.problems = problems
 
 
+class UploadsRefused(SubmissionIncomplete):
+    """Create-and-submit refused files: nothing was kept. `refused` holds (file name, reason)."""
+
+    def __init__(self, refused: list[tuple[str, str]]) -> None:
+        super().__init__(
+            [
+                _("%(name)s was not accepted: %(reason)s.") % {"name": name, "reason": reason}
+                for name, reason in refused
+            ]
+        )
+        self.refused = refused
+
+
 @dataclass
 class PersonInput:
     name: str
@@ -296,28 +309,35 @@ def submission_create(
 
 
 def submission_create_and_submit(
-    *, contributor: User, data: RevisionInput, uploads: list[UploadedFile]
+    *,
+    contributor: User,
+    data: RevisionInput,
+    uploads: list[UploadedFile],
+    integration: Integration | None = None,
+    external_id: str = "",
 ) -> tuple[Submission, UploadOutcome]:
-    """Create a submission and send it for review at once, or leave nothing behind.
+    """Create a submission and send it for review at once, or leave nothing behind: "Submit" on
+    the new form, and every submission of a publisher's CMS.
 
-    Steps: in one transaction, the draft (`submission_create`) and the submission
-    (`submission_submit`); a refused file or a missing field raises SubmissionIncomplete, which
-    rolls the draft back and removes its stored files. "Submit" on the new form never leaves a
-    junk draft; "Save draft" is how a contributor keeps an unfinished one.
+    Steps: in one transaction, the draft (`submission_create`, which passes the gate) and the
+    submission (`submission_submit`, without asking the gate again); a refused file raises
+    UploadsRefused, a missing field SubmissionIncomplete, and either rolls the draft back and
+    removes its stored files. "Save draft" is how a contributor keeps an unfinished one.
     """
     stored: list[str] = []
     try:
         with transaction.atomic():
-            submission, outcome = submission_create(contributor=contributor, data=data, uploads=uploads)
+            submission, outcome = submission_create(
+                contributor=contributor,
+                data=data,
+                uploads=uploads,
+                integration=integration,
+                external_id=external_id,
+            )
             stored = [row.file.name or "" for row in outcome.accepted]
             if outcome.refused:
-                raise SubmissionIncomplete(
-                    [
-                        _("%(name)s was not accepted: %(reason)s.") % {"name": name, "reason": reason}
-                        for name, reason in outcome.refused
-                    ]
-                )
-            submission_submit(submission=submission, actor=contributor)
+                raise UploadsRefused(outcome.refused)
+            submission_submit(submission=submission, actor=contributor, gate_checked=True)
     except Exception:
         media.delete_stored(stored)  # the rows are rolled back: their files go too
         raise
@@ -469,7 +489,7 @@ def submission_submit(*, submission: Submission, actor: User, gate_checked: bool
     to submitted, the revision gets its submission time, the queue columns are reset and one
     check run per applicable check is created (sent to the workers after commit).
     `gate_checked`: the caller passed the gate for this actor in the same transaction a moment
-    ago (the API creates and submits in one request), so it is not asked twice.
+    ago (`submission_create_and_submit`), so it is not asked twice.
     """
     _require_owner(submission, actor)
     if not gate_checked:
