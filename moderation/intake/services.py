@@ -320,7 +320,7 @@ def submission_create_and_submit(
     the new form, and every submission of a publisher's CMS.
 
     Steps: in one transaction, the draft (`submission_create`, which passes the gate) and the
-    submission (`submission_submit`, without asking the gate again); a refused file raises
+    submission (`_submit`: the submit step without asking the gate again); a refused file raises
     UploadsRefused, a missing field SubmissionIncomplete, and either rolls the draft back and
     removes its stored files. "Save draft" is how a contributor keeps an unfinished one.
     """
@@ -337,7 +337,7 @@ def submission_create_and_submit(
             stored = [row.file.name or "" for row in outcome.accepted]
             if outcome.refused:
                 raise UploadsRefused(outcome.refused)
-            submission_submit(submission=submission, actor=contributor, gate_checked=True)
+            _submit(submission, contributor)
     except Exception:
         media.delete_stored(stored)  # the rows are rolled back: their files go too
         raise
@@ -482,18 +482,20 @@ def consent_problems(revision: Revision, *, has_persons: bool) -> list[str]:
     return problems
 
 
-def submission_submit(*, submission: Submission, actor: User, gate_checked: bool = False) -> list:
+def submission_submit(*, submission: Submission, actor: User) -> list:
     """Send a draft for checking and review.
 
     Steps: the gate; the draft must be complete; then, in one transaction, the status moves
     to submitted, the revision gets its submission time, the queue columns are reset and one
     check run per applicable check is created (sent to the workers after commit).
-    `gate_checked`: the caller passed the gate for this actor in the same transaction a moment
-    ago (`submission_create_and_submit`), so it is not asked twice.
     """
     _require_owner(submission, actor)
-    if not gate_checked:
-        assert_can_submit(actor)
+    assert_can_submit(actor)
+    return _submit(submission, actor)
+
+
+def _submit(submission: Submission, actor: User) -> list:
+    """`submission_submit` after the gate: for a caller that passed it in the same transaction."""
     revision = submission.current_revision
     if revision is None:
         raise InvalidTransition(_("There is nothing to submit."))
